@@ -1,0 +1,27 @@
+// Nest 12 ships ESM only; Jest on Node 20 needs CommonJS. ts-jest down-levels those files,
+// and `import.meta.url` (not valid in CommonJS) is rewritten to the file's URL first.
+const { TsJestTransformer } = require('ts-jest');
+const { pathToFileURL } = require('node:url');
+
+class EsmToCjsTransformer extends TsJestTransformer {
+  process(source, filePath, options) {
+    return super.process(rewrite(source, filePath), filePath, options);
+  }
+  async processAsync(source, filePath, options) {
+    return super.processAsync(rewrite(source, filePath), filePath, options);
+  }
+  getCacheKey(source, filePath, options) {
+    return super.getCacheKey(rewrite(source, filePath), filePath, options);
+  }
+}
+
+function rewrite(source, filePath) {
+  if (!filePath.includes('node_modules') || !source.includes('import.meta')) return source;
+  const url = JSON.stringify(pathToFileURL(filePath).href);
+  return source
+    .replace(/import\.meta\.url/g, url)
+    .replace(/import\.meta\.dirname/g, JSON.stringify(require('node:path').dirname(filePath)))
+    .replace(/import\.meta\.filename/g, JSON.stringify(filePath));
+}
+
+module.exports = { createTransformer: (config) => new EsmToCjsTransformer(config) };
