@@ -6,7 +6,7 @@ const shared = {
   transform: {
     '^.+\\.(t|j|mj)s$': [
       '<rootDir>/test/support/jest-transformer.js',
-      { tsconfig: { ...compilerOptions, allowJs: true, paths: undefined, baseUrl: undefined }, isolatedModules: true, diagnostics: false },
+      { tsconfig: { ...compilerOptions, allowJs: true, isolatedModules: true, paths: undefined, baseUrl: undefined }, diagnostics: false },
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|load-esm|uid|@bull-board)/)'],

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DomainError } from '@jim/common';
+import { ApiKey, type Role } from '@jim/persistence';
+import type { Request } from 'express';
+import type { DataSource } from 'typeorm';
+import { API_KEY_HEADER, AUTHENTICATION_REQUIRED, hashApiKey, hashesEqual, isWellFormedApiKey } from './api-key-format';
+
+import type { Principal } from './principal';
+
+/** Recording every use would write on every request; once a minute per key is enough to show activity. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+@Injectable()
+export class ApiKeyAuthenticator {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async authenticate(request: Request): Promise<Principal> {
+    const header = request.headers[API_KEY_HEADER];
+    const key = Array.isArray(header) ? header[0] : header;
+    if (key === undefined) throw unauthorised('No X-API-Key header was sent');
+    if (!isWellFormedApiKey(key.trim())) throw unauthorised('Invalid API key format');
+    const hash = hashApiKey(key.trim());
+    const record = await this.db.getRepository(ApiKey).findOne({ where: { keyHash: hash } });
+    if (!record || !hashesEqual(record.keyHash, hash)) throw unauthorised('Invalid API key');
+    if (!record.isEnabled) throw unauthorised('API key is disabled');
+    if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) throw unauthorised('API key has expired');
+    this.recordUse(record, request.ip ?? null);
+    return {
+      keyId: record.id,
+      keyName: record.name,
+      keyPrefix: record.keyPrefix,
+      roles: withUserRole(record.roles),
+      isInfrastructure: record.isInfrastructure,
+    };
+  }
+
+  private recordUse(record: ApiKey, ip: string | null): void {
+    const now = Date.now();
+    if (record.lastUsedAt && now - record.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+    // Not awaited: bookkeeping must never slow down or fail the request.
+    void this.db
+      .getRepository(ApiKey)
+      .update({ id: record.id }, { lastUsedAt: new Date(now), lastUsedFromIp: ip?.slice(0, 64) ?? null })
+      .catch(() => undefined);
+  }
+}
+
+function unauthorised(details: string): DomainError {
+  return new DomainError('UNAUTHORISED', AUTHENTICATION_REQUIRED, details);
+}
+
+/** Every authenticated key is at least a User, as in the original system. */
+function withUserRole(roles: Role[]): Role[] {
+  return roles.includes('User') ? roles : [...roles, 'User'];
+}

@@ -1,0 +1,3 @@
+export function iso(date: Date | null | undefined): string | null {
+  return date ? date.toISOString() : null;
+}

@@ -1,0 +1,39 @@
+import { DynamicModule, Inject, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig } from '@jim/config';
+import { dataSourceOptions, migrate, SecretCipher } from '@jim/persistence';
+import type { DataSource } from 'typeorm';
+import { ensureInfrastructureKey } from './api-keys/api-keys.service';
+
+/** Brings the schema up to date (under an advisory lock) and the infrastructure key into being, before the API listens. */
+@Injectable()
+class DatabaseBootstrap implements OnModuleInit {
+  private readonly logger = new Logger('Database');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const applied = await migrate(this.db);
+    if (applied.length > 0) this.logger.log(`Applied migrations: ${applied.join(', ')}`);
+    if (this.config.infrastructureApiKey) await ensureInfrastructureKey(this.db, this.config.infrastructureApiKey);
+  }
+}
+
+@Module({})
+export class DatabaseModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions({ url: databaseUrl, applicationName: 'jim-api' }), retryAttempts: 0 })],
+      providers: [
+        DatabaseBootstrap,
+        { provide: SecretCipher, useFactory: () => new SecretCipher(config.encryptionKey) },
+      ],
+      exports: [SecretCipher],
+    };
+  }
+}

@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, loadConfig } from '@jim/config';
+import { ApiModule } from './api.module';
+import { configureApp } from './configure-app';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required for the API process (npm start runs the embedded database)']);
+  const app = await NestFactory.create(ApiModule.forRoot({ config, databaseUrl: config.databaseUrl }), { bodyParser: false });
+  configureApp(app);
+  await app.listen(config.port, config.host);
+  new Logger('Api').log(`Listening on http://${config.host}:${config.port}`);
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,175 @@
+import { mergeValidationErrors, ValidationError, type ValidationErrors } from '@jim/common';
+import type { ExecutionMode, ScheduleStepType } from '@jim/persistence';
+import { isMaskedConnectionString, isPathAllowed, parseSqlConnectionString, splitArguments } from '@jim/steps';
+import { compileTrigger, type CompiledTrigger } from '@jim/trigger';
+import type { ScheduleRequest, ScheduleStepRequest } from './dto/schedule-request.dto';
+
+/** A step as it will be stored: only the fields its type uses, grouping derived from stepIndex. */
+export interface StepDefinition {
+  requestedId: string | null;
+  stepIndex: number;
+  position: number;
+  name: string | null;
+  executionMode: ExecutionMode;
+  stepType: ScheduleStepType;
+  continueOnFailure: boolean;
+  timeoutSeconds: number | null;
+  connectedSystemId: number | null;
+  runProfileId: number | null;
+  scriptPath: string | null;
+  arguments: string | null;
+  executablePath: string | null;
+  workingDirectory: string | null;
+  /** Clear text as sent; `keepStored` when a masked value asks to keep the stored secret. */
+  sqlConnectionString: string | null | { keepStored: true };
+  sqlScriptPath: string | null;
+  /** Where this step sat in the request, for error paths. */
+  requestOrdinal: number;
+}
+
+export interface ScheduleDefinition {
+  name: string;
+  description: string | null;
+  isEnabled: boolean;
+  trigger: CompiledTrigger;
+  steps: StepDefinition[];
+  changeReason: string | null;
+}
+
+export interface DefinitionRules {
+  allowedScriptRoots: string[];
+}
+
+/** Everything that can be checked without the database; throws one ValidationError holding every problem. */
+export function defineSchedule(request: ScheduleRequest, rules: DefinitionRules): ScheduleDefinition {
+  const errors: ValidationErrors[] = [];
+  if (request.name.trim().length === 0) errors.push({ name: ['must not be blank'] });
+
+  const compiled = compileTrigger({
+    triggerType: request.triggerType ?? 'Manual',
+    patternType: request.patternType ?? null,
+    daysOfWeek: request.daysOfWeek ?? null,
+    runTimes: request.runTimes ?? null,
+    intervalValue: request.intervalValue ?? null,
+    intervalUnit: request.intervalUnit ?? null,
+    intervalWindowStart: request.intervalWindowStart ?? null,
+    intervalWindowEnd: request.intervalWindowEnd ?? null,
+    cronExpression: request.cronExpression ?? null,
+    timeZone: request.timeZone ?? null,
+  });
+  if (!compiled.ok) errors.push(compiled.errors);
+
+  const steps = orderSteps(request.steps ?? []).map((step, i, all) => defineStep(step, i, all));
+  for (const step of steps) errors.push(checkStep(step, rules));
+
+  const merged = mergeValidationErrors(...errors);
+  if (Object.keys(merged).length > 0 || !compiled.ok) throw new ValidationError(merged);
+  return {
+    name: request.name.trim(),
+    description: request.description ?? null,
+    isEnabled: request.isEnabled ?? false,
+    trigger: compiled.trigger,
+    steps,
+    changeReason: request.changeReason ?? null,
+  };
+}
+
+interface OrderedStep {
+  request: ScheduleStepRequest;
+  requestOrdinal: number;
+}
+
+/** Stable: steps keep their request order within an index, which is their order within a parallel group. */
+function orderSteps(steps: ScheduleStepRequest[]): OrderedStep[] {
+  return steps
+    .map((request, requestOrdinal) => ({ request, requestOrdinal }))
+    .sort((a, b) => a.request.stepIndex - b.request.stepIndex || a.requestOrdinal - b.requestOrdinal);
+}
+
+function defineStep({ request: s, requestOrdinal }: OrderedStep, i: number, all: OrderedStep[]): StepDefinition {
+  const position = all.slice(0, i).filter((o) => o.request.stepIndex === s.stepIndex).length;
+  const uses = FIELDS_BY_TYPE[s.stepType];
+  const pick = <K extends keyof ScheduleStepRequest>(field: K) =>
+    uses.includes(field) ? (blankToNull(s[field] as string | number | null | undefined) as never) : null;
+  const connectionString = pick('sqlConnectionString') as string | null;
+  return {
+    requestedId: s.id && s.id !== EMPTY_GUID ? s.id.toLowerCase() : null,
+    stepIndex: s.stepIndex,
+    position,
+    name: blankToNull(s.name) as string | null,
+    executionMode: position === 0 ? 'Sequential' : 'ParallelWithPrevious',
+    stepType: s.stepType,
+    continueOnFailure: s.continueOnFailure ?? false,
+    timeoutSeconds: s.timeoutSeconds ?? null,
+    connectedSystemId: pick('connectedSystemId'),
+    runProfileId: pick('runProfileId'),
+    scriptPath: pick('scriptPath'),
+    arguments: pick('arguments'),
+    executablePath: pick('executablePath'),
+    workingDirectory: pick('workingDirectory'),
+    sqlConnectionString: connectionString !== null && isMaskedConnectionString(connectionString) ? { keepStored: true } : connectionString,
+    sqlScriptPath: pick('sqlScriptPath'),
+    requestOrdinal,
+  };
+}
+
+const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+
+const FIELDS_BY_TYPE: Record<ScheduleStepType, (keyof ScheduleStepRequest)[]> = {
+  RunProfile: ['connectedSystemId', 'runProfileId'],
+  PowerShell: ['scriptPath', 'arguments', 'workingDirectory'],
+  Executable: ['executablePath', 'arguments', 'workingDirectory'],
+  SqlScript: ['sqlConnectionString', 'sqlScriptPath'],
+};
+
+function checkStep(step: StepDefinition, rules: DefinitionRules): ValidationErrors {
+  const errors: ValidationErrors = {};
+  const at = (field: string, message: string) => (errors[`steps[${step.requestOrdinal}].${field}`] ??= []).push(message);
+  const requirePath = (field: 'scriptPath' | 'executablePath' | 'sqlScriptPath' | 'workingDirectory', message: string | null) => {
+    const value = step[field];
+    if (value === null) {
+      if (message) at(field, message);
+      return;
+    }
+    if (!isPathAllowed(value, rules.allowedScriptRoots)) at(field, `path '${value}' is outside the allowed script roots`);
+  };
+  switch (step.stepType) {
+    case 'RunProfile':
+      if (step.connectedSystemId === null) at('connectedSystemId', 'Connected System ID is required for RunProfile steps');
+      if (step.runProfileId === null) at('runProfileId', 'Run Profile ID is required for RunProfile steps');
+      break;
+    case 'PowerShell':
+      requirePath('scriptPath', 'Script path is required for PowerShell steps');
+      requirePath('workingDirectory', null);
+      break;
+    case 'Executable':
+      requirePath('executablePath', 'Executable path is required for Executable steps');
+      requirePath('workingDirectory', null);
+      break;
+    case 'SqlScript':
+      if (step.sqlConnectionString === null) at('sqlConnectionString', 'Connection string is required for SqlScript steps');
+      else if (typeof step.sqlConnectionString === 'string') {
+        try {
+          parseSqlConnectionString(step.sqlConnectionString);
+        } catch (error) {
+          at('sqlConnectionString', (error as Error).message);
+        }
+      }
+      requirePath('sqlScriptPath', 'SQL script path is required for SqlScript steps');
+      break;
+  }
+  if (step.arguments !== null) {
+    try {
+      splitArguments(step.arguments);
+    } catch (error) {
+      at('arguments', (error as Error).message);
+    }
+  }
+  return errors;
+}
+
+function blankToNull<T>(value: T | null | undefined): T | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string' && value.trim() === '') return null;
+  return value;
+}

@@ -1,0 +1,304 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ConflictError, ValidationError, type ValidationErrors } from '@jim/common';
+import { APP_CONFIG, type AppConfig } from '@jim/config';
+import { RunProfile, Schedule, ScheduleStep, SecretCipher, uniqueViolation, type ConfigurationOperation, type Initiator } from '@jim/persistence';
+import { compileTrigger } from '@jim/trigger';
+import { randomUUID } from 'node:crypto';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { ScheduleRequest } from './dto/schedule-request.dto';
+import type { NextRunsResponse, ScheduleDetailResponse, ScheduleResponse } from './dto/schedule-response.dto';
+import { recordScheduleChange, scheduleSnapshot } from './schedule-change-recorder';
+import { defineSchedule, type ScheduleDefinition, type StepDefinition } from './schedule-definition';
+import { ScheduleFiring, type FiringState } from './schedule-firing';
+import { ScheduleReader, scheduleNotFound } from './schedule-reader';
+
+@Injectable()
+export class SchedulesService {
+  private readonly logger = new Logger('Schedules');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SecretCipher) private readonly cipher: SecretCipher,
+    private readonly reader: ScheduleReader,
+    private readonly firing: ScheduleFiring,
+  ) {}
+
+  async create(request: ScheduleRequest, initiator: Initiator): Promise<ScheduleDetailResponse> {
+    const definition = this.define(request);
+    const id = randomUUID();
+    const detail = await this.write(definition.name, async (tx) => {
+      await assertReferencesExist(tx, definition.steps);
+      const now = new Date();
+      await tx.getRepository(Schedule).insert({
+        id,
+        ...scheduleFields(definition, now),
+        lastRunTime: null,
+        created: now,
+        createdByType: initiator.type,
+        createdById: initiator.id,
+        createdByName: initiator.name,
+        lastUpdated: null,
+        lastUpdatedByType: null,
+        lastUpdatedById: null,
+        lastUpdatedByName: null,
+        version: 1,
+      });
+      await this.writeSteps(tx, id, definition.steps, new Map(), now);
+      await this.record(tx, id, definition.name, 'Create', definition.changeReason, initiator);
+      return this.reader.detail(id, tx);
+    });
+    await this.syncFiring(detail);
+    return detail;
+  }
+
+  async update(id: string, request: ScheduleRequest, initiator: Initiator): Promise<ScheduleDetailResponse> {
+    const definition = this.define(request);
+    const detail = await this.write(definition.name, async (tx) => {
+      const existing = await lockSchedule(tx, id);
+      await assertReferencesExist(tx, definition.steps);
+      const now = new Date();
+      await tx.getRepository(Schedule).update(
+        { id },
+        {
+          ...scheduleFields(definition, now),
+          lastUpdated: now,
+          lastUpdatedByType: initiator.type,
+          lastUpdatedById: initiator.id,
+          lastUpdatedByName: initiator.name,
+          version: existing.version + 1,
+        },
+      );
+      const current = await tx.getRepository(ScheduleStep).find({ where: { scheduleId: id } });
+      await this.writeSteps(tx, id, definition.steps, new Map(current.map((s) => [s.id, s])), now);
+      await this.record(tx, id, definition.name, 'Update', definition.changeReason, initiator);
+      return this.reader.detail(id, tx);
+    });
+    await this.syncFiring(detail);
+    return detail;
+  }
+
+  async setEnabled(id: string, enabled: boolean, changeReason: string | null, initiator: Initiator): Promise<ScheduleResponse> {
+    const summary = await this.db.transaction(async (tx) => {
+      const schedule = await lockSchedule(tx, id);
+      const now = new Date();
+      await tx.getRepository(Schedule).update(
+        { id },
+        {
+          isEnabled: enabled,
+          nextRunTime: nextRunTime({ ...schedule, isEnabled: enabled }, now),
+          lastUpdated: now,
+          lastUpdatedByType: initiator.type,
+          lastUpdatedById: initiator.id,
+          lastUpdatedByName: initiator.name,
+          version: schedule.version + 1,
+        },
+      );
+      await this.record(tx, id, schedule.name, enabled ? 'Enable' : 'Disable', changeReason, initiator);
+      return this.reader.summary(id, tx);
+    });
+    await this.syncFiring(summary);
+    return summary;
+  }
+
+  async remove(id: string, changeReason: string | null, initiator: Initiator): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const schedule = await lockSchedule(tx, id);
+      await recordScheduleChange(tx, {
+        scheduleId: id,
+        scheduleName: schedule.name,
+        operation: 'Delete',
+        snapshot: null,
+        changeReason,
+        initiator,
+      });
+      await tx.getRepository(Schedule).delete({ id });
+    });
+    await this.firing.remove(id).catch((error: unknown) => this.logFiringError(id, error));
+  }
+
+  async nextRuns(id: string, count: number, after: Date): Promise<NextRunsResponse> {
+    const schedule = await this.db.getRepository(Schedule).findOne({ where: { id } });
+    if (!schedule) throw scheduleNotFound(id);
+    const compiled = compileTrigger(triggerInputOf(schedule));
+    const runs = compiled.ok ? compiled.trigger.nextN(after, count) : [];
+    return {
+      scheduleId: id,
+      timeZone: schedule.timeZone,
+      cronExpression: schedule.cronExpression,
+      nextRuns: runs.map((d) => d.toISOString()),
+    };
+  }
+
+  private define(request: ScheduleRequest): ScheduleDefinition {
+    return defineSchedule(request, { allowedScriptRoots: this.config.steps.allowedScriptRoots });
+  }
+
+  /** One transaction per write; a name taken by another schedule is a conflict, never a 500. */
+  private async write<T>(name: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(work);
+    } catch (error) {
+      if (uniqueViolation(error) === 'ux_schedules_name_ci') {
+        throw new ConflictError(`A schedule named '${name}' already exists`, 'Schedule names are unique, ignoring case');
+      }
+      throw error;
+    }
+  }
+
+  private async writeSteps(
+    tx: EntityManager,
+    scheduleId: string,
+    steps: StepDefinition[],
+    existing: Map<string, ScheduleStep>,
+    now: Date,
+  ): Promise<void> {
+    const repository = tx.getRepository(ScheduleStep);
+    const kept = new Set<string>();
+    const rows: ScheduleStep[] = [];
+    const errors: ValidationErrors = {};
+    for (const step of steps) {
+      const previous = step.requestedId && !kept.has(step.requestedId) ? existing.get(step.requestedId) : undefined;
+      if (previous) kept.add(previous.id);
+      let sealed: string | null;
+      if (step.sqlConnectionString !== null && typeof step.sqlConnectionString === 'object') {
+        if (!previous?.sqlConnectionString) {
+          errors[`steps[${step.requestOrdinal}].sqlConnectionString`] = [
+            'is masked; send the full connection string (a masked value only keeps the stored secret of an existing step)',
+          ];
+          continue;
+        }
+        sealed = previous.sqlConnectionString;
+      } else {
+        sealed = this.cipher.encryptNullable(step.sqlConnectionString);
+      }
+      rows.push({
+        id: previous?.id ?? randomUUID(),
+        scheduleId,
+        stepIndex: step.stepIndex,
+        position: step.position,
+        name: step.name,
+        executionMode: step.executionMode,
+        stepType: step.stepType,
+        continueOnFailure: step.continueOnFailure,
+        timeoutSeconds: step.timeoutSeconds,
+        connectedSystemId: step.connectedSystemId,
+        runProfileId: step.runProfileId,
+        scriptPath: step.scriptPath,
+        arguments: step.arguments,
+        executablePath: step.executablePath,
+        workingDirectory: step.workingDirectory,
+        sqlConnectionString: sealed,
+        sqlScriptPath: step.sqlScriptPath,
+        created: previous?.created ?? now,
+        lastUpdated: previous ? now : null,
+      });
+    }
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    const removed = [...existing.keys()].filter((stepId) => !kept.has(stepId));
+    if (removed.length > 0) await repository.delete({ id: In(removed) });
+    if (rows.length > 0) await repository.save(rows, { chunk: 100 });
+  }
+
+  private async record(
+    tx: EntityManager,
+    scheduleId: string,
+    scheduleName: string,
+    operation: ConfigurationOperation,
+    changeReason: string | null,
+    initiator: Initiator,
+  ): Promise<void> {
+    const snapshot = await scheduleSnapshot(tx, this.cipher, scheduleId);
+    await recordScheduleChange(tx, { scheduleId, scheduleName, operation, snapshot, changeReason, initiator });
+  }
+
+  private async syncFiring(schedule: FiringState): Promise<void> {
+    await this.firing.apply(schedule).catch((error: unknown) => this.logFiringError(schedule.id, error));
+  }
+
+  private logFiringError(scheduleId: string, error: unknown): void {
+    this.logger.warn(
+      { scheduleId, err: error },
+      'Could not update the job scheduler now; the workers will reconcile it from the database',
+    );
+  }
+}
+
+function scheduleFields(definition: ScheduleDefinition, now: Date) {
+  const fields = definition.trigger.fields;
+  return {
+    name: definition.name,
+    description: definition.description,
+    triggerType: fields.triggerType,
+    patternType: fields.patternType,
+    daysOfWeek: fields.daysOfWeek,
+    runTimes: fields.runTimes,
+    intervalValue: fields.intervalValue,
+    intervalUnit: fields.intervalUnit,
+    intervalWindowStart: fields.intervalWindowStart,
+    intervalWindowEnd: fields.intervalWindowEnd,
+    cronExpression: fields.cronExpression,
+    timeZone: fields.timeZone,
+    isEnabled: definition.isEnabled,
+    nextRunTime: definition.isEnabled ? definition.trigger.next(now) : null,
+  };
+}
+
+export function triggerInputOf(schedule: Schedule) {
+  return {
+    triggerType: schedule.triggerType,
+    patternType: schedule.patternType,
+    daysOfWeek: schedule.daysOfWeek,
+    runTimes: schedule.runTimes,
+    intervalValue: schedule.intervalValue,
+    intervalUnit: schedule.intervalUnit,
+    intervalWindowStart: schedule.intervalWindowStart,
+    intervalWindowEnd: schedule.intervalWindowEnd,
+    cronExpression: schedule.cronExpression,
+    timeZone: schedule.timeZone,
+  };
+}
+
+function nextRunTime(schedule: Schedule, now: Date): Date | null {
+  if (!schedule.isEnabled || schedule.triggerType !== 'Cron') return null;
+  const compiled = compileTrigger(triggerInputOf(schedule));
+  return compiled.ok ? compiled.trigger.next(now) : null;
+}
+
+async function lockSchedule(tx: EntityManager, id: string): Promise<Schedule> {
+  const schedule = await tx.getRepository(Schedule).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  if (!schedule) throw scheduleNotFound(id);
+  return schedule;
+}
+
+/** Run-profile steps must name a connected system and one of its own run profiles. */
+async function assertReferencesExist(tx: EntityManager, steps: StepDefinition[]): Promise<void> {
+  const runProfileSteps = steps.filter((s) => s.stepType === 'RunProfile' && s.runProfileId !== null);
+  if (runProfileSteps.length === 0) return;
+  const systemIds = [...new Set(runProfileSteps.map((s) => s.connectedSystemId!))];
+  const profileIds = [...new Set(runProfileSteps.map((s) => s.runProfileId!))];
+  const systems = new Set<number>(
+    (await tx.query(`SELECT id FROM connected_systems WHERE id = ANY($1::int[]) FOR KEY SHARE`, [systemIds])).map((r: { id: number }) => r.id),
+  );
+  const profiles = new Map<number, number>(
+    (await tx.getRepository(RunProfile).find({ where: { id: In(profileIds) }, lock: { mode: 'pessimistic_read' } })).map((p) => [
+      p.id,
+      p.connectedSystemId,
+    ]),
+  );
+  const errors: ValidationErrors = {};
+  for (const step of runProfileSteps) {
+    const at = (field: string, message: string) => (errors[`steps[${step.requestOrdinal}].${field}`] ??= []).push(message);
+    if (!systems.has(step.connectedSystemId!)) {
+      at('connectedSystemId', `Connected System ${step.connectedSystemId} does not exist`);
+      continue;
+    }
+    const owner = profiles.get(step.runProfileId!);
+    if (owner === undefined) at('runProfileId', `Run Profile ${step.runProfileId} does not exist`);
+    else if (owner !== step.connectedSystemId) {
+      at('runProfileId', `Run Profile ${step.runProfileId} does not belong to Connected System ${step.connectedSystemId}`);
+    }
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+}

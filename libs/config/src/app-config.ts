@@ -1,0 +1,42 @@
+export type QueueBackend = 'redis' | 'postgres';
+export type RuntimeEnvironment = 'production' | 'development' | 'test';
+
+export interface AppConfig {
+  environment: RuntimeEnvironment;
+  /** Unset means the embedded PostgreSQL under `dataDir`. */
+  databaseUrl: string | null;
+  queueBackend: QueueBackend;
+  redisUrl: string | null;
+  /** Hash-tagged so every key of one queue lands in one Redis Cluster slot. */
+  queuePrefix: string;
+  port: number;
+  host: string;
+  dataDir: string;
+  infrastructureApiKey: string | null;
+  /** 32 bytes; null only in development and tests, where a fixed development key is used. */
+  encryptionKey: Buffer | null;
+  logLevel: string;
+  steps: {
+    defaultTimeoutSeconds: number;
+    killGraceSeconds: number;
+    powerShellPath: string;
+    allowedScriptRoots: string[];
+  };
+  worker: {
+    concurrency: number;
+    shutdownGraceSeconds: number;
+    reconcileIntervalSeconds: number;
+    sweepIntervalSeconds: number;
+    workerLostAfterSeconds: number;
+    healthPort: number | null;
+  };
+  runProfileQueueName: string;
+  rateLimit: {
+    enabled: boolean;
+    authenticatedPerMinute: number;
+    unauthenticatedPerMinute: number;
+  };
+}
+
+/** Injection token for the validated configuration. */
+export const APP_CONFIG = 'JIM_APP_CONFIG';

@@ -1,0 +1,61 @@
+import { ConfigError, loadConfig } from './load-config';
+
+const key = 'jim_ak_' + 'a'.repeat(64);
+
+describe('loadConfig', () => {
+  it('applies defaults: embedded database, postgres queue, port 3000', () => {
+    const config = loadConfig({ NODE_ENV: 'development' });
+    expect(config.databaseUrl).toBeNull();
+    expect(config.queueBackend).toBe('postgres');
+    expect(config.port).toBe(3000);
+    expect(config.steps.defaultTimeoutSeconds).toBe(3600);
+    expect(config.worker.shutdownGraceSeconds).toBe(30);
+    expect(config.queuePrefix).toBe('{jim}');
+  });
+
+  it('defaults the queue backend to redis when REDIS_URL is set', () => {
+    const config = loadConfig({ NODE_ENV: 'test', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(config.queueBackend).toBe('redis');
+  });
+
+  it('accepts a hex or base64 encryption key of 32 bytes', () => {
+    const hex = 'ab'.repeat(32);
+    expect(loadConfig({ JIM_ENCRYPTION_KEY: hex }).encryptionKey?.toString('hex')).toBe(hex);
+    const b64 = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ JIM_ENCRYPTION_KEY: b64 }).encryptionKey?.length).toBe(32);
+  });
+
+  it('reports one line per problem, naming the variable and never echoing secrets', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        NODE_ENV: 'production',
+        PORT: 'eighty',
+        QUEUE_BACKEND: 'kafka',
+        DATABASE_URL: 'mysql://u:hunter2@h/db',
+        JIM_INFRASTRUCTURE_API_KEY: 'jim_ak_short-secret-value',
+        JIM_ALLOWED_SCRIPT_ROOTS: 'relative/path',
+      });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const lines = error!.problems;
+    expect(lines).toEqual([
+      'DATABASE_URL must be a URL starting with postgres:// or postgresql://',
+      'QUEUE_BACKEND must be one of redis, postgres (got "kafka")',
+      'JIM_INFRASTRUCTURE_API_KEY must be "jim_ak_" followed by 64 lowercase hexadecimal characters',
+      'JIM_ENCRYPTION_KEY is required in production (32 bytes as 64 hex characters or base64)',
+      'PORT must be an integer from 0 to 65535 (got "eighty")',
+      'JIM_ALLOWED_SCRIPT_ROOTS must hold absolute paths separated by ":" (got "relative/path")',
+    ]);
+    expect(error!.message).not.toContain('hunter2');
+    expect(error!.message).not.toContain('short-secret-value');
+  });
+
+  it('rejects a redis backend without a REDIS_URL and a wrongly sized encryption key', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', QUEUE_BACKEND: 'redis', JIM_ENCRYPTION_KEY: 'abcd' })).toThrow(
+      /REDIS_URL is required when QUEUE_BACKEND is redis[\s\S]*JIM_ENCRYPTION_KEY must be 32 bytes/,
+    );
+  });
+});

@@ -1,0 +1,176 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { AppConfig, QueueBackend, RuntimeEnvironment } from './app-config';
+
+export const API_KEY_PATTERN = /^jim_ak_[0-9a-f]{64}$/;
+
+/** Raised when the environment is unusable; one line per problem, secrets never echoed. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const read = new Reader(env, problems);
+
+  const environment = read.oneOf('NODE_ENV', ['production', 'development', 'test'], 'production') as RuntimeEnvironment;
+  const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
+  const queueBackend = read.oneOf('QUEUE_BACKEND', ['redis', 'postgres'], redisUrl ? 'redis' : 'postgres') as QueueBackend;
+  if (queueBackend === 'redis' && !redisUrl && env.REDIS_URL === undefined) {
+    problems.push('REDIS_URL is required when QUEUE_BACKEND is redis');
+  }
+  const infrastructureApiKey = read.secret('JIM_INFRASTRUCTURE_API_KEY', (v) =>
+    API_KEY_PATTERN.test(v) ? null : 'must be "jim_ak_" followed by 64 lowercase hexadecimal characters',
+  );
+  const encryptionKey = readEncryptionKey(env, environment, problems);
+  const dataDir = read.string('JIM_DATA_DIR', './data');
+
+  const config: AppConfig = {
+    environment,
+    databaseUrl,
+    queueBackend,
+    redisUrl,
+    queuePrefix: read.string('JIM_QUEUE_PREFIX', '{jim}'),
+    port: read.int('PORT', 3000, 0, 65535),
+    host: read.string('HOST', '0.0.0.0'),
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
+    infrastructureApiKey,
+    encryptionKey,
+    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    steps: {
+      defaultTimeoutSeconds: read.int('JIM_DEFAULT_STEP_TIMEOUT_SECONDS', 3600, 1, 86400),
+      killGraceSeconds: read.int('JIM_KILL_GRACE_SECONDS', 5, 0, 300),
+      powerShellPath: read.string('JIM_POWERSHELL_PATH', 'pwsh'),
+      allowedScriptRoots: read.pathList('JIM_ALLOWED_SCRIPT_ROOTS'),
+    },
+    worker: {
+      concurrency: read.int('JIM_WORKER_CONCURRENCY', 20, 1, 1000),
+      shutdownGraceSeconds: read.int('JIM_SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
+      reconcileIntervalSeconds: read.int('JIM_RECONCILE_INTERVAL_SECONDS', 60, 1, 86400),
+      sweepIntervalSeconds: read.int('JIM_SWEEP_INTERVAL_SECONDS', 10, 1, 3600),
+      workerLostAfterSeconds: read.int('JIM_WORKER_LOST_AFTER_SECONDS', 30, 5, 3600),
+      healthPort: read.optionalInt('WORKER_HEALTH_PORT', 0, 65535),
+    },
+    runProfileQueueName: read.string('JIM_RUN_PROFILE_QUEUE', 'run-profiles'),
+    rateLimit: {
+      enabled: read.bool('JIM_RATE_LIMIT_ENABLED', true),
+      authenticatedPerMinute: read.int('JIM_RATE_LIMIT_AUTHENTICATED_PER_MINUTE', 300, 1, 1_000_000),
+      unauthenticatedPerMinute: read.int('JIM_RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE', 30, 1, 1_000_000),
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function readEncryptionKey(env: Env, environment: RuntimeEnvironment, problems: string[]): Buffer | null {
+  const raw = env.JIM_ENCRYPTION_KEY?.trim();
+  if (!raw) {
+    if (environment === 'production') {
+      problems.push('JIM_ENCRYPTION_KEY is required in production (32 bytes as 64 hex characters or base64)');
+    }
+    return null;
+  }
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : decodeBase64(raw);
+  if (!key || key.length !== 32) {
+    problems.push('JIM_ENCRYPTION_KEY must be 32 bytes given as 64 hex characters or as base64');
+    return null;
+  }
+  return key;
+}
+
+function decodeBase64(raw: string): Buffer | null {
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(raw)) return null;
+  return Buffer.from(raw, 'base64');
+}
+
+class Reader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  oneOf(name: string, allowed: string[], fallback: string): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    return this.optionalInt(name, min, max) ?? fallback;
+  }
+
+  optionalInt(name: string, min: number, max: number): number | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || n < min || n > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
+      return null;
+    }
+    return n;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(value)) return true;
+    if (['false', '0', 'no'].includes(value)) return false;
+    this.problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  /** Connection URLs may hold passwords: a bad one is named, never echoed. */
+  url(name: string, protocols: string[]): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        this.problems.push(`${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+        return null;
+      }
+      return value;
+    } catch {
+      this.problems.push(`${name} is not a valid URL`);
+      return null;
+    }
+  }
+
+  secret(name: string, check: (value: string) => string | null): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    const problem = check(value);
+    if (problem) {
+      this.problems.push(`${name} ${problem}`);
+      return null;
+    }
+    return value;
+  }
+
+  pathList(name: string): string[] {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const roots = value.split(':').filter((p) => p.length > 0);
+    const relative = roots.filter((p) => !isAbsolute(p));
+    if (relative.length > 0) this.problems.push(`${name} must hold absolute paths separated by ":" (got "${relative[0]}")`);
+    return roots.map((p) => resolve(p));
+  }
+}

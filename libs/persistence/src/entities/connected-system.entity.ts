@@ -1,0 +1,10 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Timestamp } from './timestamp';
+
+@Entity({ name: 'connected_systems' })
+export class ConnectedSystem {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'varchar', length: 200 }) name: string;
+  @Column({ type: 'varchar', length: 1000, nullable: true }) description: string | null;
+  @Timestamp('created') created: Date;
+}

@@ -1,0 +1,41 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { ExecutionMode, ScheduleStepType, StepStatus } from './enums';
+import { Timestamp } from './timestamp';
+
+/** A step as it was when its execution started, plus what happened when it ran. */
+@Entity({ name: 'schedule_execution_steps' })
+export class ScheduleExecutionStep {
+  @PrimaryColumn('uuid') id: string;
+  @Column({ name: 'execution_id', type: 'uuid' }) executionId: string;
+  @Column({ name: 'step_id', type: 'uuid' }) stepId: string;
+  @Column({ name: 'step_index', type: 'int' }) stepIndex: number;
+  @Column({ name: 'group_ordinal', type: 'int' }) groupOrdinal: number;
+  @Column({ name: 'position', type: 'int' }) position: number;
+  @Column({ type: 'varchar', length: 200 }) name: string;
+  @Column({ name: 'step_type', type: 'varchar', length: 20 }) stepType: ScheduleStepType;
+  @Column({ name: 'execution_mode', type: 'varchar', length: 30 }) executionMode: ExecutionMode;
+  @Column({ name: 'continue_on_failure', type: 'boolean' }) continueOnFailure: boolean;
+  @Column({ name: 'timeout_seconds', type: 'int', nullable: true }) timeoutSeconds: number | null;
+  @Column({ name: 'connected_system_id', type: 'int', nullable: true }) connectedSystemId: number | null;
+  @Column({ name: 'connected_system_name', type: 'varchar', length: 200, nullable: true }) connectedSystemName: string | null;
+  @Column({ name: 'run_profile_id', type: 'int', nullable: true }) runProfileId: number | null;
+  @Column({ name: 'run_profile_name', type: 'varchar', length: 200, nullable: true }) runProfileName: string | null;
+  @Column({ name: 'run_type', type: 'varchar', length: 30, nullable: true }) runType: string | null;
+  @Column({ name: 'script_path', type: 'varchar', length: 500, nullable: true }) scriptPath: string | null;
+  @Column({ type: 'varchar', length: 2000, nullable: true }) arguments: string | null;
+  @Column({ name: 'executable_path', type: 'varchar', length: 500, nullable: true }) executablePath: string | null;
+  @Column({ name: 'working_directory', type: 'varchar', length: 500, nullable: true }) workingDirectory: string | null;
+  /** AES-256-GCM ciphertext, as in schedule_steps. */
+  @Column({ name: 'sql_connection_string', type: 'text', nullable: true }) sqlConnectionString: string | null;
+  @Column({ name: 'sql_script_path', type: 'varchar', length: 500, nullable: true }) sqlScriptPath: string | null;
+  @Column({ type: 'varchar', length: 30 }) status: StepStatus;
+  @Timestamp('started_at', { nullable: true }) startedAt: Date | null;
+  @Timestamp('completed_at', { nullable: true }) completedAt: Date | null;
+  /** Last proof of life from the worker running the step; a stale one means the worker was lost. */
+  @Timestamp('heartbeat_at', { nullable: true }) heartbeatAt: Date | null;
+  @Column({ name: 'worker_id', type: 'varchar', length: 200, nullable: true }) workerId: string | null;
+  @Column({ name: 'exit_code', type: 'int', nullable: true }) exitCode: number | null;
+  @Column({ name: 'stdout_tail', type: 'text', nullable: true }) stdoutTail: string | null;
+  @Column({ name: 'stderr_tail', type: 'text', nullable: true }) stderrTail: string | null;
+  @Column({ name: 'error_message', type: 'text', nullable: true }) errorMessage: string | null;
+}

@@ -1,0 +1,5 @@
+export * from './data-source';
+export * from './entities';
+export * from './migrate';
+export * from './secret-cipher';
+export * from './database-errors';

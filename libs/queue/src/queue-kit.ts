@@ -1,0 +1,83 @@
+import { createPostgresBackend, Queue, QueueEvents, withBackend, Worker, type ConnectionOptions, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
+import { triggerRepeatStrategy } from '@jim/trigger';
+
+export type QueueBackendKind = 'redis' | 'postgres';
+
+export interface QueueKitOptions {
+  backend: QueueBackendKind;
+  redisUrl?: string | null;
+  databaseUrl?: string | null;
+  prefix: string;
+}
+
+type AnyQueue = Queue;
+type AnyWorker = Worker;
+
+/** One place that knows which backend the queues live on; everything else asks it for queues and workers. */
+export class QueueKit {
+  readonly backend: QueueBackendKind;
+  readonly prefix: string;
+  private readonly connection: unknown;
+  private readonly classes: { Queue: typeof Queue; Worker: typeof Worker; QueueEvents: typeof QueueEvents };
+
+  constructor(options: QueueKitOptions) {
+    this.backend = options.backend;
+    this.prefix = options.prefix;
+    if (options.backend === 'redis') {
+      if (!options.redisUrl) throw new Error('A Redis URL is required for the redis queue backend');
+      this.connection = redisOptionsFromUrl(options.redisUrl);
+      this.classes = { Queue, Worker, QueueEvents };
+    } else {
+      if (!options.databaseUrl) throw new Error('A database URL is required for the postgres queue backend');
+      this.connection = { connectionString: options.databaseUrl, max: 10, application_name: 'jim-queue' };
+      this.classes = withBackend(createPostgresBackend) as unknown as typeof this.classes;
+    }
+  }
+
+  /** Connection settings as BullMQ takes them (for code that builds its own BullMQ objects). */
+  get connectionOptions(): ConnectionOptions {
+    return this.connection as ConnectionOptions;
+  }
+
+  queue(name: string, options: Partial<QueueOptions> = {}): AnyQueue {
+    return new this.classes.Queue(name, { ...options, connection: this.connectionOptions, prefix: this.prefix });
+  }
+
+  /** The tick queue: its job schedulers take their fire times from the trigger library. */
+  tickQueue(name: string): AnyQueue {
+    return this.queue(name, { settings: { repeatStrategy: triggerRepeatStrategy } });
+  }
+
+  worker<D, R>(name: string, processor: Processor<D, R>, options: Partial<WorkerOptions> = {}): AnyWorker {
+    return new this.classes.Worker(name, processor as Processor, {
+      ...options,
+      connection: this.connectionOptions,
+      prefix: this.prefix,
+    });
+  }
+
+  tickWorker<D, R>(name: string, processor: Processor<D, R>, options: Partial<WorkerOptions> = {}): AnyWorker {
+    return this.worker(name, processor, { ...options, settings: { ...options.settings, repeatStrategy: triggerRepeatStrategy } });
+  }
+
+  queueEvents(name: string): QueueEvents {
+    return new this.classes.QueueEvents(name, { connection: this.connectionOptions, prefix: this.prefix });
+  }
+}
+
+export function redisOptionsFromUrl(url: string): RedisOptions {
+  const parsed = new URL(url);
+  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined;
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 6379,
+    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    db: Number.isInteger(db) ? db : undefined,
+    tls: parsed.protocol === 'rediss:' ? {} : undefined,
+    // Workers block on Redis; BullMQ requires unlimited retries per request for them.
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+  };
+}
