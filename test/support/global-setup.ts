@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createDataSource, migrate } from '@jim/persistence';
+import { createDataSource, migrate } from '../../libs/persistence/src';
 import { RUN_PREFIX_ENV, TEMPLATE_DB_ENV, databaseUrl, withAdmin } from './database';
 
 /** Creates this run's template database once, migrated, so each test file can clone it in milliseconds. */

@@ -1,5 +1,5 @@
 // Nest 12 ships ESM only; Jest on Node 20 needs CommonJS. ts-jest down-levels those files,
-// and `import.meta.url` (not valid in CommonJS) is rewritten to the file's URL first.
+// and `import.meta` (not valid in CommonJS) is rewritten to the file's own location first.
 const { TsJestTransformer } = require('ts-jest');
 const { pathToFileURL } = require('node:url');
 
@@ -19,6 +19,8 @@ function rewrite(source, filePath) {
   if (!filePath.includes('node_modules') || !source.includes('import.meta')) return source;
   const url = JSON.stringify(pathToFileURL(filePath).href);
   return source
+    // CommonJS already has `require`; redeclaring it is a syntax error there.
+    .replace(/^\s*const require = createRequire\(import\.meta\.url\);?\s*$/m, '')
     .replace(/import\.meta\.url/g, url)
     .replace(/import\.meta\.dirname/g, JSON.stringify(require('node:path').dirname(filePath)))
     .replace(/import\.meta\.filename/g, JSON.stringify(filePath));

@@ -51,6 +51,8 @@ export class ErrorFilter implements ExceptionFilter {
       const body = errorBody(exception.code, exception.message, exception.details, exception.validationErrors);
       return { status: STATUS_BY_CODE[exception.code], body };
     }
+    // Express body-parser failures arrive wrapped in an HttpException, with the parser's error as the cause.
+    if (exception instanceof HttpException && isBodyParserError(exception.cause)) return this.fromBodyParser(exception.cause);
     if (exception instanceof HttpException) return this.fromHttpException(exception);
     if (isBodyParserError(exception)) return this.fromBodyParser(exception);
     if (isDatabaseUnavailable(exception)) {

@@ -16,7 +16,8 @@ export class PageQuery {
   @IsOptional() @ToInt() @IsInt({ message: 'must be an integer' }) @Min(1, { message: 'must be at least 1' })
   page?: number;
 
-  @IsOptional() @ToInt() @IsInt({ message: 'must be an integer' }) @Min(1, { message: 'must be at least 1' }) @Max(MAX_PAGE_SIZE, { message: `must be at most ${MAX_PAGE_SIZE}` })
+  /** Above the maximum is clamped (the envelope reports the size used), as in the original API. */
+  @IsOptional() @ToInt() @IsInt({ message: 'must be an integer' }) @Min(1, { message: 'must be at least 1' }) @Max(1_000_000, { message: 'is too large' })
   pageSize?: number;
 }
 
@@ -33,7 +34,7 @@ export interface Paging {
 
 export function paging(query: PageQuery, defaultPageSize = 20): Paging {
   const page = query.page ?? 1;
-  const pageSize = query.pageSize ?? defaultPageSize;
+  const pageSize = Math.min(query.pageSize ?? defaultPageSize, MAX_PAGE_SIZE);
   const skip = (page - 1) * pageSize;
   if (skip > MAX_SKIP) {
     const deepest = Math.floor(MAX_SKIP / pageSize) + 1;

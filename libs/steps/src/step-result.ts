@@ -1,0 +1,52 @@
+import type { StepAbortReason, StepContext, StepResult } from './step';
+
+export function failedResult(errorMessage: string, extra: Partial<StepResult> = {}): StepResult {
+  return { outcome: 'Failed', exitCode: null, stdoutTail: null, stderrTail: null, ...extra, errorMessage };
+}
+
+export function isStepAbortReason(value: unknown): value is StepAbortReason {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<StepAbortReason>;
+  return typeof candidate.kind === 'string' && typeof candidate.message === 'string';
+}
+
+/** The message a step fails with once its signal is aborted. */
+export function abortMessage(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (isStepAbortReason(reason)) return reason.message;
+  if (reason instanceof Error && reason.message) return reason.message;
+  if (typeof reason === 'string' && reason) return reason;
+  return 'Step was aborted';
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** A log sink that never lets a failing logger break a step. */
+export function safeLogger(ctx: StepContext): (line: string) => void {
+  return (line) => {
+    try {
+      ctx.log(line);
+    } catch {
+      // The job log is best-effort; the step's own result must still be produced.
+    }
+  };
+}
+
+/** Resolves when the signal aborts; never rejects. */
+export function whenAborted(signal: AbortSignal): { promise: Promise<void>; dispose(): void } {
+  let onAbort: (() => void) | undefined;
+  const promise = new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return {
+    promise,
+    dispose: () => {
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+export type StepType = 'RunProfile' | 'PowerShell' | 'Executable' | 'SqlScript';
+
+export const STEP_TYPES: readonly StepType[] = Object.freeze(['RunProfile', 'PowerShell', 'Executable', 'SqlScript'] as const);
+
+export function isStepType(value: unknown): value is StepType {
+  return typeof value === 'string' && (STEP_TYPES as readonly string[]).includes(value);
+}
+
+/** A snapshot of one step of a schedule, secrets already decrypted. */
+export interface StepSpec {
+  stepId: string;
+  stepIndex: number;
+  name: string;
+  stepType: StepType;
+  connectedSystemId?: number | null;
+  connectedSystemName?: string | null;
+  runProfileId?: number | null;
+  runProfileName?: string | null;
+  runType?: string | null;
+  scriptPath?: string | null;
+  arguments?: string | null;
+  executablePath?: string | null;
+  workingDirectory?: string | null;
+  sqlConnectionString?: string | null;
+  sqlScriptPath?: string | null;
+}
+
+/** Passed as `AbortController.abort(reason)`; `message` becomes the step's error message. */
+export interface StepAbortReason {
+  kind: 'timeout' | 'cancelled' | 'shutdown' | 'worker-lost';
+  message: string;
+}
+
+export interface StepContext {
+  scheduleId: string;
+  executionId: string;
+  /** Aborted on timeout / cancel / shutdown; `signal.reason` is a {@link StepAbortReason}. */
+  signal: AbortSignal;
+  /** The step's timeout; SQL steps also enforce it on the database server. */
+  timeoutMs: number;
+  /** One line of output, already redacted, for the job log. */
+  log(line: string): void;
+}
+
+export type StepOutcome = 'Completed' | 'CompletedWithWarning' | 'CompletedWithError' | 'Failed';
+
+export interface StepResult {
+  outcome: StepOutcome;
+  exitCode: number | null;
+  stdoutTail: string | null;
+  stderrTail: string | null;
+  errorMessage: string | null;
+}
+
+/** Runs one kind of step. `execute` never rejects: every failure is a {@link StepResult}. */
+export interface StepExecutor {
+  readonly stepType: StepType;
+  execute(step: StepSpec, ctx: StepContext): Promise<StepResult>;
+}

@@ -1,0 +1,148 @@
+import { CronRule } from './cron-rule';
+
+/**
+ * The guided patterns (SpecificTimes, Interval) as the set of week minutes they fire at, and that set as
+ * the canonical union of 5-field cron expressions.
+ */
+
+const MINUTES_PER_DAY = 1440;
+const DAYS_PER_WEEK = 7;
+const ALL_MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+
+/** slot[weekday * 1440 + minuteOfDay] = 1 when the pattern fires then (weekday 0 = Sunday). */
+export type WeekSlots = Uint8Array;
+
+export interface IntervalPattern {
+  daysOfWeek: readonly number[];
+  everyMinutes: number;
+  /** Minutes after midnight; the window's end is inclusive. */
+  windowStart: number;
+  windowEnd: number;
+}
+
+/** One cron expression of the union: `minutes hours * * weekdays`. */
+export interface CronPart {
+  minutes: number[];
+  hours: number[];
+  weekdays: number[];
+}
+
+export function specificTimesSlots(daysOfWeek: readonly number[], runTimes: readonly number[]): WeekSlots {
+  const slots = new Uint8Array(DAYS_PER_WEEK * MINUTES_PER_DAY);
+  for (const day of daysOfWeek) for (const time of runTimes) slots[day * MINUTES_PER_DAY + time] = 1;
+  return slots;
+}
+
+/**
+ * Fires at the window start, then every `everyMinutes` while not past the end, restarting from the start on
+ * each selected day. A window ending before it starts runs through midnight and belongs to the day it opens.
+ */
+export function intervalSlots({ daysOfWeek, everyMinutes, windowStart, windowEnd }: IntervalPattern): WeekSlots {
+  const slots = new Uint8Array(DAYS_PER_WEEK * MINUTES_PER_DAY);
+  const lastMinute = windowEnd >= windowStart ? windowEnd : windowEnd + MINUTES_PER_DAY;
+  for (const day of daysOfWeek) {
+    for (let minute = windowStart; minute <= lastMinute; minute += everyMinutes) {
+      const weekMinute = (day * MINUTES_PER_DAY + minute) % (DAYS_PER_WEEK * MINUTES_PER_DAY);
+      slots[weekMinute] = 1;
+    }
+  }
+  return slots;
+}
+
+/**
+ * The fewest parts found by grouping cells (weekday, hour → minutes) two ways: hours first, then weekdays first.
+ * Each (weekday, hour) belongs to exactly one part, so the union is exact and its parts are distinct.
+ */
+export function cronPartsOf(slots: WeekSlots): CronPart[] {
+  const cells = hourCells(slots);
+  const hoursFirst = groupCells(cells, 'hoursFirst');
+  const weekdaysFirst = groupCells(cells, 'weekdaysFirst');
+  const parts = weekdaysFirst.length < hoursFirst.length ? weekdaysFirst : hoursFirst;
+  return parts.sort(comparePartsByFirstFire);
+}
+
+export function renderCronPart({ minutes, hours, weekdays }: CronPart): string {
+  return `${listOrAll(minutes, 60)} ${listOrAll(hours, 24)} * * ${listOrAll(weekdays, DAYS_PER_WEEK)}`;
+}
+
+export function renderCronParts(parts: readonly CronPart[]): string {
+  return parts.map(renderCronPart).join('; ');
+}
+
+/** The same rule cron-parser's reading of renderCronPart(part) gives; the parts are plain value lists. */
+export function cronPartRule({ minutes, hours, weekdays }: CronPart): CronRule {
+  return new CronRule({
+    seconds: [0],
+    minutes,
+    hours,
+    daysOfMonth: null,
+    lastDayOfMonth: false,
+    months: ALL_MONTHS,
+    daysOfWeek: weekdays.length === DAYS_PER_WEEK ? null : weekdays,
+    nthWeekday: 0,
+    lastWeekdays: [],
+  });
+}
+
+interface HourCell {
+  weekday: number;
+  hour: number;
+  minutes: number[];
+  minutesKey: string;
+}
+
+function hourCells(slots: WeekSlots): HourCell[] {
+  const cells: HourCell[] = [];
+  for (let weekday = 0; weekday < DAYS_PER_WEEK; weekday++) {
+    for (let hour = 0; hour < 24; hour++) {
+      const minutes: number[] = [];
+      const base = weekday * MINUTES_PER_DAY + hour * 60;
+      for (let minute = 0; minute < 60; minute++) if (slots[base + minute]) minutes.push(minute);
+      if (minutes.length > 0) cells.push({ weekday, hour, minutes, minutesKey: minutes.join(',') });
+    }
+  }
+  return cells;
+}
+
+function groupCells(cells: readonly HourCell[], order: 'hoursFirst' | 'weekdaysFirst'): CronPart[] {
+  // First pass: cells sharing one axis value and one minute set; second pass: merge those sharing the other axis set.
+  const firstPass = new Map<string, { minutes: number[]; minutesKey: string; axis: number; others: number[] }>();
+  for (const cell of cells) {
+    const axis = order === 'hoursFirst' ? cell.hour : cell.weekday;
+    const other = order === 'hoursFirst' ? cell.weekday : cell.hour;
+    const key = `${axis}|${cell.minutesKey}`;
+    const group = firstPass.get(key);
+    if (group) group.others.push(other);
+    else firstPass.set(key, { minutes: cell.minutes, minutesKey: cell.minutesKey, axis, others: [other] });
+  }
+  const secondPass = new Map<string, { minutes: number[]; axes: number[]; others: number[] }>();
+  for (const group of firstPass.values()) {
+    const key = `${group.others.join(',')}|${group.minutesKey}`;
+    const merged = secondPass.get(key);
+    if (merged) merged.axes.push(group.axis);
+    else secondPass.set(key, { minutes: group.minutes, axes: [group.axis], others: group.others });
+  }
+  return [...secondPass.values()].map(({ minutes, axes, others }) => {
+    const sortedAxes = [...axes].sort((a, b) => a - b);
+    return order === 'hoursFirst'
+      ? { minutes, hours: sortedAxes, weekdays: others }
+      : { minutes, hours: others, weekdays: sortedAxes };
+  });
+}
+
+function comparePartsByFirstFire(a: CronPart, b: CronPart): number {
+  return (
+    a.hours[0] - b.hours[0] ||
+    a.minutes[0] - b.minutes[0] ||
+    a.weekdays[0] - b.weekdays[0] ||
+    compareText(renderCronPart(a), renderCronPart(b))
+  );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function listOrAll(values: readonly number[], size: number): string {
+  return values.length === size ? '*' : values.join(',');
+}

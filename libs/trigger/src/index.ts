@@ -1,0 +1,13 @@
+export type {
+  CompiledTrigger,
+  CompileResult,
+  IntervalUnit,
+  NormalisedTrigger,
+  PatternType,
+  TriggerErrors,
+  TriggerInput,
+  TriggerType,
+} from './types';
+export { TriggerValidationError } from './errors';
+export { compileCron, compileTrigger, compileTriggerOrThrow, triggerRepeatStrategy } from './compile-trigger';
+export { isValidTimeZone } from './time-zone';
