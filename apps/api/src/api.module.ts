@@ -7,6 +7,7 @@ import { ErrorFilter } from './common/error.filter';
 import { createValidationPipe } from './common/validation.pipe';
 import { ConnectedSystemsModule } from './connected-systems/connected-systems.module';
 import { DatabaseModule } from './database.module';
+import { ExecutionsModule } from './executions/executions.module';
 import { FiringModule } from './firing/firing.module';
 import { SchedulesModule } from './schedules/schedules.module';
 
@@ -21,7 +22,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       global: true,
-      imports: [DatabaseModule.forRoot(config, databaseUrl), FiringModule, AuthModule, ApiKeysModule, ConnectedSystemsModule, SchedulesModule],
+      imports: [DatabaseModule.forRoot(config, databaseUrl), FiringModule, AuthModule, ApiKeysModule, ConnectedSystemsModule, SchedulesModule, ExecutionsModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: 'JIM_DATABASE_URL', useValue: databaseUrl },

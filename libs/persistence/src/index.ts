@@ -3,3 +3,4 @@ export * from './entities';
 export * from './migrate';
 export * from './secret-cipher';
 export * from './database-errors';
+export * from './executions';

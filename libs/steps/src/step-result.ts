@@ -34,19 +34,3 @@ export function safeLogger(ctx: StepContext): (line: string) => void {
     }
   };
 }
-
-/** Resolves when the signal aborts; never rejects. */
-export function whenAborted(signal: AbortSignal): { promise: Promise<void>; dispose(): void } {
-  let onAbort: (() => void) | undefined;
-  const promise = new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    onAbort = () => resolve();
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  return {
-    promise,
-    dispose: () => {
-      if (onAbort) signal.removeEventListener('abort', onAbort);
-    },
-  };
-}

@@ -72,5 +72,8 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000, interv
 }
 
 export function readPid(file: string): number {
-  return Number(readFileSync(file, 'utf8').trim());
+  const text = readFileSync(file, 'utf8').trim();
+  const pid = Number(text);
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`${file} holds no pid: ${JSON.stringify(text)}`);
+  return pid;
 }

@@ -253,6 +253,18 @@ describe('daylight saving time', () => {
       expect(nextN(compileCron('*/30 * * * *', 'Europe/London'), '2026-10-25T01:10:00Z', 1)).toEqual(['2026-10-25T02:00:00.000Z']);
     });
 
+    it('resumes after the repeated hour when asked from inside it, however dense the pattern', () => {
+      expect(nextN(compileCron('* * * * *', 'Europe/London'), '2026-10-25T01:00:00Z', 2)).toEqual([
+        '2026-10-25T02:00:00.000Z',
+        '2026-10-25T02:01:00.000Z',
+      ]);
+      expect(nextN(compileCron('* * * * * *', 'Europe/London'), '2026-10-25T01:59:59.500Z', 1)).toEqual(['2026-10-25T02:00:00.000Z']);
+      expect(nextN(compileCron('* * * * * *', 'Europe/London'), '2026-10-25T00:59:59Z', 2)).toEqual([
+        '2026-10-25T02:00:00.000Z',
+        '2026-10-25T02:00:01.000Z',
+      ]);
+    });
+
     it('fires the interval times inside the gap once', () => {
       const trigger = interval({ daysOfWeek: '0', intervalValue: 20, intervalUnit: 'Minutes', intervalWindowStart: '00:40', intervalWindowEnd: '02:20', timeZone: 'Europe/London' });
       expect(nextN(trigger, '2026-03-29T00:00:00Z', 4)).toEqual([

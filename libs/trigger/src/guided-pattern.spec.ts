@@ -1,16 +1,18 @@
-import { cronPartsOf, intervalSlots, renderCronParts, specificTimesSlots, type WeekSlots } from './guided-pattern';
+import { cronPartsOf, intervalSlots, renderCronParts, specificTimesSlots, WeekSlots } from './guided-pattern';
 
 function slotsAt(...weekMinutes: Array<[weekday: number, hour: number, minute: number]>): WeekSlots {
-  const slots = new Uint8Array(7 * 1440);
-  for (const [weekday, hour, minute] of weekMinutes) slots[weekday * 1440 + hour * 60 + minute] = 1;
+  const slots = new WeekSlots();
+  for (const [weekday, hour, minute] of weekMinutes) slots.add(weekday, hour * 60 + minute);
   return slots;
 }
 
 function firedAt(slots: WeekSlots): string[] {
   const times: string[] = [];
-  slots.forEach((fires, index) => {
-    if (fires) times.push(`${Math.floor(index / 1440)} ${String(Math.floor((index % 1440) / 60)).padStart(2, '0')}:${String(index % 60).padStart(2, '0')}`);
-  });
+  for (let weekday = 0; weekday < 7; weekday++) {
+    for (let minute = 0; minute < 1440; minute++) {
+      if (slots.has(weekday, minute)) times.push(`${weekday} ${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`);
+    }
+  }
   return times;
 }
 

@@ -9,8 +9,38 @@ const MINUTES_PER_DAY = 1440;
 const DAYS_PER_WEEK = 7;
 const ALL_MONTHS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
-/** slot[weekday * 1440 + minuteOfDay] = 1 when the pattern fires then (weekday 0 = Sunday). */
-export type WeekSlots = Uint8Array;
+/** The minutes of the week a pattern fires at (weekday 0 = Sunday), as one 60-bit set per weekday and hour. */
+export class WeekSlots {
+  // Two halves per (weekday, hour), minutes 0-29 and 30-59, so each fits a 32-bit integer.
+  private readonly halves = new Int32Array(DAYS_PER_WEEK * 24 * 2);
+
+  add(weekday: number, minuteOfDay: number): void {
+    this.halves[halfIndex(weekday, minuteOfDay)] |= 1 << minuteOfDay % 30;
+  }
+
+  has(weekday: number, minuteOfDay: number): boolean {
+    return ((this.halves[halfIndex(weekday, minuteOfDay)] >> minuteOfDay % 30) & 1) === 1;
+  }
+
+  /** A key equal for equal minute sets, or null when the hour has none. */
+  minutesKey(weekday: number, hour: number): string | null {
+    const index = (weekday * 24 + hour) * 2;
+    const low = this.halves[index];
+    const high = this.halves[index + 1];
+    return low === 0 && high === 0 ? null : `${low}:${high}`;
+  }
+
+  minutes(weekday: number, hour: number): number[] {
+    const minutes: number[] = [];
+    for (let minute = 0; minute < 60; minute++) if (this.has(weekday, hour * 60 + minute)) minutes.push(minute);
+    return minutes;
+  }
+}
+
+/** An hour is 60 minutes, so minuteOfDay % 30 is the minute's bit within its half hour. */
+function halfIndex(weekday: number, minuteOfDay: number): number {
+  return (weekday * 24 + Math.floor(minuteOfDay / 60)) * 2 + (minuteOfDay % 60 < 30 ? 0 : 1);
+}
 
 export interface IntervalPattern {
   daysOfWeek: readonly number[];
@@ -28,8 +58,8 @@ export interface CronPart {
 }
 
 export function specificTimesSlots(daysOfWeek: readonly number[], runTimes: readonly number[]): WeekSlots {
-  const slots = new Uint8Array(DAYS_PER_WEEK * MINUTES_PER_DAY);
-  for (const day of daysOfWeek) for (const time of runTimes) slots[day * MINUTES_PER_DAY + time] = 1;
+  const slots = new WeekSlots();
+  for (const day of daysOfWeek) for (const time of runTimes) slots.add(day, time);
   return slots;
 }
 
@@ -38,12 +68,12 @@ export function specificTimesSlots(daysOfWeek: readonly number[], runTimes: read
  * each selected day. A window ending before it starts runs through midnight and belongs to the day it opens.
  */
 export function intervalSlots({ daysOfWeek, everyMinutes, windowStart, windowEnd }: IntervalPattern): WeekSlots {
-  const slots = new Uint8Array(DAYS_PER_WEEK * MINUTES_PER_DAY);
+  const slots = new WeekSlots();
   const lastMinute = windowEnd >= windowStart ? windowEnd : windowEnd + MINUTES_PER_DAY;
   for (const day of daysOfWeek) {
     for (let minute = windowStart; minute <= lastMinute; minute += everyMinutes) {
-      const weekMinute = (day * MINUTES_PER_DAY + minute) % (DAYS_PER_WEEK * MINUTES_PER_DAY);
-      slots[weekMinute] = 1;
+      const nextDay = minute >= MINUTES_PER_DAY;
+      slots.add(nextDay ? (day + 1) % DAYS_PER_WEEK : day, nextDay ? minute - MINUTES_PER_DAY : minute);
     }
   }
   return slots;
@@ -55,8 +85,8 @@ export function intervalSlots({ daysOfWeek, everyMinutes, windowStart, windowEnd
  */
 export function cronPartsOf(slots: WeekSlots): CronPart[] {
   const cells = hourCells(slots);
-  const hoursFirst = groupCells(cells, 'hoursFirst');
-  const weekdaysFirst = groupCells(cells, 'weekdaysFirst');
+  const hoursFirst = groupCells(slots, cells, 'hoursFirst');
+  const weekdaysFirst = groupCells(slots, cells, 'weekdaysFirst');
   const parts = weekdaysFirst.length < hoursFirst.length ? weekdaysFirst : hoursFirst;
   return parts.sort(comparePartsByFirstFire);
 }
@@ -87,7 +117,6 @@ export function cronPartRule({ minutes, hours, weekdays }: CronPart): CronRule {
 interface HourCell {
   weekday: number;
   hour: number;
-  minutes: number[];
   minutesKey: string;
 }
 
@@ -95,34 +124,33 @@ function hourCells(slots: WeekSlots): HourCell[] {
   const cells: HourCell[] = [];
   for (let weekday = 0; weekday < DAYS_PER_WEEK; weekday++) {
     for (let hour = 0; hour < 24; hour++) {
-      const minutes: number[] = [];
-      const base = weekday * MINUTES_PER_DAY + hour * 60;
-      for (let minute = 0; minute < 60; minute++) if (slots[base + minute]) minutes.push(minute);
-      if (minutes.length > 0) cells.push({ weekday, hour, minutes, minutesKey: minutes.join(',') });
+      const minutesKey = slots.minutesKey(weekday, hour);
+      if (minutesKey !== null) cells.push({ weekday, hour, minutesKey });
     }
   }
   return cells;
 }
 
-function groupCells(cells: readonly HourCell[], order: 'hoursFirst' | 'weekdaysFirst'): CronPart[] {
+function groupCells(slots: WeekSlots, cells: readonly HourCell[], order: 'hoursFirst' | 'weekdaysFirst'): CronPart[] {
   // First pass: cells sharing one axis value and one minute set; second pass: merge those sharing the other axis set.
-  const firstPass = new Map<string, { minutes: number[]; minutesKey: string; axis: number; others: number[] }>();
+  const firstPass = new Map<string, { cell: HourCell; axis: number; others: number[] }>();
   for (const cell of cells) {
     const axis = order === 'hoursFirst' ? cell.hour : cell.weekday;
     const other = order === 'hoursFirst' ? cell.weekday : cell.hour;
     const key = `${axis}|${cell.minutesKey}`;
     const group = firstPass.get(key);
     if (group) group.others.push(other);
-    else firstPass.set(key, { minutes: cell.minutes, minutesKey: cell.minutesKey, axis, others: [other] });
+    else firstPass.set(key, { cell, axis, others: [other] });
   }
-  const secondPass = new Map<string, { minutes: number[]; axes: number[]; others: number[] }>();
+  const secondPass = new Map<string, { cell: HourCell; axes: number[]; others: number[] }>();
   for (const group of firstPass.values()) {
-    const key = `${group.others.join(',')}|${group.minutesKey}`;
+    const key = `${group.others.join(',')}|${group.cell.minutesKey}`;
     const merged = secondPass.get(key);
     if (merged) merged.axes.push(group.axis);
-    else secondPass.set(key, { minutes: group.minutes, axes: [group.axis], others: group.others });
+    else secondPass.set(key, { cell: group.cell, axes: [group.axis], others: group.others });
   }
-  return [...secondPass.values()].map(({ minutes, axes, others }) => {
+  return [...secondPass.values()].map(({ cell, axes, others }) => {
+    const minutes = slots.minutes(cell.weekday, cell.hour);
     const sortedAxes = [...axes].sort((a, b) => a - b);
     return order === 'hoursFirst'
       ? { minutes, hours: sortedAxes, weekdays: others }

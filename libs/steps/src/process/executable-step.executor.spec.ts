@@ -243,7 +243,7 @@ describe('ExecutableStepExecutor', () => {
     const executor = new ExecutableStepExecutor({ environment: PATH_ONLY });
     const startedAt = Date.now();
     const result = await executor.execute(
-      stepSpec('Executable', { executablePath: '/bin/sh', arguments: `-c "sleep 100 & echo \\$! > ${pidFile}; echo done"` }),
+      stepSpec('Executable', { executablePath: '/bin/sh', arguments: `-c "sleep 100 & echo $! > ${pidFile}; echo done"` }),
       testContext(),
     );
     const leftover = readPid(pidFile);
@@ -252,5 +252,19 @@ describe('ExecutableStepExecutor', () => {
     expect(result).toMatchObject({ outcome: 'Completed', stdoutTail: 'done\n' });
     expect(Date.now() - startedAt).toBeLessThan(2000);
     expect(isProcessRunning(leftover)).toBe(false);
+  });
+
+  it('does not wait for ever on a process that left the group but holds the output', async () => {
+    const pidFile = join(dir, 'escaped.pid');
+    const executor = new ExecutableStepExecutor({ environment: PATH_ONLY, killGraceMs: 100 });
+    const startedAt = Date.now();
+    const result = await executor.execute(
+      stepSpec('Executable', { executablePath: '/bin/sh', arguments: `-c "setsid sleep 30 & echo $! > ${pidFile}; sleep 0.2; echo left"` }),
+      testContext(),
+    );
+    started.push(readPid(pidFile));
+
+    expect(result).toMatchObject({ outcome: 'Completed', stdoutTail: 'left\n' });
+    expect(Date.now() - startedAt).toBeLessThan(4000);
   });
 });

@@ -27,10 +27,6 @@ export class OutputTail {
     if (this.size > this.keepBytes * 2) this.compact();
   }
 
-  get isEmpty(): boolean {
-    return this.size === 0;
-  }
-
   /** The redacted tail, or null when nothing was written. */
   text(): string | null {
     if (this.size === 0) return null;

@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { NotFoundError, ValidationError } from '@jim/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import { iso } from '../common/iso';
+import { pagedResponse, paging, type PagedResponse } from '../common/paging';
+import { scheduleNotFound } from '../schedules/schedule-reader';
+import { EXECUTION_SORT_KEYS, type ExecutionListQuery, type SkippedRunListQuery } from './dto/execution-query.dto';
+import type {
+  ScheduleExecutionDetailResponse,
+  ScheduleExecutionResponse,
+  ScheduleExecutionStepResponse,
+  SkippedRunResponse,
+} from './dto/execution-response.dto';
+import { executionProgress } from './execution-progress';
+
+/** The status column sorts in lifecycle order, not alphabetically. */
+const STATUS_ORDER = `CASE e.status WHEN 'Queued' THEN 0 WHEN 'InProgress' THEN 1 WHEN 'Complete' THEN 2 WHEN 'Failed' THEN 3 WHEN 'Cancelled' THEN 4 ELSE 5 END`;
+
+const SORT_COLUMNS: Record<string, string> = {
+  status: STATUS_ORDER,
+  startedat: 'e.started_at',
+  started: 'e.started_at',
+  completedat: 'e.completed_at',
+  completed: 'e.completed_at',
+  queuedat: 'e.queued_at',
+  queued: 'e.queued_at',
+};
+
+const EXECUTION_COLUMNS = `
+  e.id, e.schedule_id, e.schedule_name, e.status, e.trigger_kind, e.scheduled_for, e.current_step_index, e.total_steps,
+  e.queued_at, e.started_at, e.completed_at, e.initiated_by_type, e.initiated_by_id, e.initiated_by_name, e.error_message`;
+
+/** Deliberately no sql_connection_string: a step's secret never leaves the database through this API. */
+const STEP_COLUMNS = `
+  s.id, s.step_id, s.step_index, s.group_ordinal, s.name, s.step_type, s.execution_mode, s.continue_on_failure,
+  s.timeout_seconds, s.connected_system_id, s.connected_system_name, s.run_profile_id, s.run_profile_name,
+  s.script_path, s.executable_path, s.arguments, s.sql_script_path, s.status, s.started_at, s.completed_at,
+  s.exit_code, s.stdout_tail, s.stderr_tail, s.error_message`;
+
+/** Read side of schedule executions and skipped runs: raw SQL, one query per shape. */
+@Injectable()
+export class ExecutionReader {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async list(query: ExecutionListQuery): Promise<PagedResponse<ScheduleExecutionResponse>> {
+    const page = paging(query);
+    const sortColumn = SORT_COLUMNS[query.sortBy?.toLowerCase() ?? 'queuedat'];
+    if (!sortColumn) {
+      throw ValidationError.field('sortBy', `must be one of ${EXECUTION_SORT_KEYS.join(', ')} (got "${query.sortBy}")`);
+    }
+    const direction = (query.sortDescending ?? true) ? 'DESC' : 'ASC';
+    const params: unknown[] = [];
+    const conditions: string[] = [];
+    if (query.scheduleId) {
+      params.push(query.scheduleId.toLowerCase());
+      conditions.push(`e.schedule_id = $${params.length}`);
+    }
+    if (query.status) {
+      params.push(query.status);
+      conditions.push(`e.status = $${params.length}`);
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM schedule_executions e ${where}`, params);
+    const rows: Row[] = await this.db.query(
+      `SELECT ${EXECUTION_COLUMNS} FROM schedule_executions e ${where}
+       ORDER BY ${sortColumn} ${direction} NULLS LAST, e.id ASC
+       LIMIT ${page.pageSize} OFFSET ${page.skip}`,
+      params,
+    );
+    return pagedResponse(rows.map(toExecution), total, page);
+  }
+
+  async active(): Promise<ScheduleExecutionResponse[]> {
+    const rows: Row[] = await this.db.query(
+      `SELECT ${EXECUTION_COLUMNS} FROM schedule_executions e
+       WHERE e.status IN ('Queued', 'InProgress') ORDER BY e.queued_at ASC, e.id ASC`,
+    );
+    return rows.map(toExecution);
+  }
+
+  async summary(id: string, manager: EntityManager = this.db.manager): Promise<ScheduleExecutionResponse> {
+    const rows: Row[] = await manager.query(`SELECT ${EXECUTION_COLUMNS} FROM schedule_executions e WHERE e.id = $1`, [id]);
+    if (rows.length === 0) throw executionNotFound(id);
+    return toExecution(rows[0]);
+  }
+
+  async detail(id: string): Promise<ScheduleExecutionDetailResponse> {
+    // One snapshot for the execution and its steps, so the progress never mixes two moments.
+    return this.db.transaction('REPEATABLE READ', async (tx) => {
+      const execution = await this.summary(id, tx);
+      const rows: Row[] = await tx.query(
+        `SELECT ${STEP_COLUMNS} FROM schedule_execution_steps s WHERE s.execution_id = $1 ORDER BY s.group_ordinal, s.position`,
+        [id],
+      );
+      const steps = rows.map(toStep);
+      return { ...execution, steps, progress: executionProgress(execution, steps) };
+    });
+  }
+
+  async skippedRuns(scheduleId: string, query: SkippedRunListQuery): Promise<PagedResponse<SkippedRunResponse>> {
+    const page = paging(query);
+    const [schedule] = await this.db.query(`SELECT id FROM schedules WHERE id = $1`, [scheduleId]);
+    if (!schedule) throw scheduleNotFound(scheduleId);
+    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM skipped_runs WHERE schedule_id = $1`, [scheduleId]);
+    const rows: Row[] = await this.db.query(
+      `SELECT id, schedule_id, scheduled_for, reason, active_execution_id, recorded_at FROM skipped_runs
+       WHERE schedule_id = $1 ORDER BY scheduled_for DESC, id ASC LIMIT ${page.pageSize} OFFSET ${page.skip}`,
+      [scheduleId],
+    );
+    return pagedResponse(rows.map(toSkippedRun), total, page);
+  }
+}
+
+export function executionNotFound(id: string): NotFoundError {
+  return new NotFoundError(`Schedule execution not found: ${id}`);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Row = Record<string, any>;
+
+function toExecution(row: Row): ScheduleExecutionResponse {
+  return {
+    id: row.id,
+    scheduleId: row.schedule_id,
+    scheduleName: row.schedule_name,
+    status: row.status,
+    triggerKind: row.trigger_kind,
+    scheduledFor: iso(row.scheduled_for),
+    currentStepIndex: row.current_step_index,
+    totalSteps: row.total_steps,
+    queuedAt: iso(row.queued_at)!,
+    startedAt: iso(row.started_at),
+    completedAt: iso(row.completed_at),
+    initiatedByType: row.initiated_by_type,
+    initiatedById: row.initiated_by_id,
+    initiatedByName: row.initiated_by_name,
+    errorMessage: row.error_message,
+  };
+}
+
+function toStep(row: Row): ScheduleExecutionStepResponse {
+  return {
+    id: row.id,
+    stepId: row.step_id,
+    stepIndex: row.step_index,
+    groupOrdinal: row.group_ordinal,
+    name: row.name,
+    stepType: row.step_type,
+    executionMode: row.execution_mode,
+    continueOnFailure: row.continue_on_failure,
+    timeoutSeconds: row.timeout_seconds,
+    connectedSystemId: row.connected_system_id,
+    connectedSystemName: row.connected_system_name,
+    runProfileId: row.run_profile_id,
+    runProfileName: row.run_profile_name,
+    scriptPath: row.script_path,
+    executablePath: row.executable_path,
+    arguments: row.arguments,
+    sqlScriptPath: row.sql_script_path,
+    status: row.status,
+    startedAt: iso(row.started_at),
+    completedAt: iso(row.completed_at),
+    exitCode: row.exit_code,
+    stdoutTail: row.stdout_tail,
+    stderrTail: row.stderr_tail,
+    errorMessage: row.error_message,
+  };
+}
+
+function toSkippedRun(row: Row): SkippedRunResponse {
+  return {
+    id: row.id,
+    scheduleId: row.schedule_id,
+    scheduledFor: iso(row.scheduled_for)!,
+    reason: row.reason,
+    activeExecutionId: row.active_execution_id,
+    recordedAt: iso(row.recorded_at)!,
+  };
+}

@@ -1,0 +1,103 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { BadRequestError } from '@jim/common';
+import { cancelExecution, startExecution, type Initiator } from '@jim/persistence';
+import { STEP_JOB, stepJobId, type StepJobData } from '@jim/queue';
+import type { Queue } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { STEP_QUEUE_TOKEN } from '../firing/firing.module';
+import { scheduleNotFound } from '../schedules/schedule-reader';
+import type { ScheduleExecutionResponse, ScheduleRunResponse } from './dto/execution-response.dto';
+import { ExecutionReader, executionNotFound } from './execution-reader';
+
+/** How long a request waits for the queue before leaving the dispatch to the worker's sweeper. */
+const QUEUE_WAIT_MS = 5000;
+
+@Injectable()
+export class ExecutionsService {
+  private readonly logger = new Logger('Executions');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(STEP_QUEUE_TOKEN) private readonly stepQueue: Queue,
+    private readonly reader: ExecutionReader,
+  ) {}
+
+  /** Starts a run now: always, whether the schedule is enabled or another execution is still active. */
+  async run(scheduleId: string, initiator: Initiator): Promise<ScheduleRunResponse> {
+    const result = await this.db.transaction((tx) =>
+      startExecution(tx, { scheduleId, trigger: 'Manual', scheduledFor: null, initiator }),
+    );
+    switch (result.kind) {
+      case 'not-found':
+        throw scheduleNotFound(scheduleId);
+      case 'no-steps':
+        throw new BadRequestError('Cannot run a schedule with no steps');
+      case 'started':
+        await this.dispatch(result.executionId, result.firstGroupStepIds);
+        return { executionId: result.executionId, message: `Schedule '${result.scheduleName}' started successfully` };
+      default:
+        // Only cron ticks are deduplicated or skipped; a manual run never is.
+        throw new Error(`Unexpected outcome of a manual run: ${result.kind}`);
+    }
+  }
+
+  async cancel(executionId: string): Promise<ScheduleExecutionResponse> {
+    const queuedStepIds = await this.db.transaction(async (tx) => {
+      // Lock the execution before reading its steps, in the same order as the cancellation itself.
+      const [execution] = await tx.query(`SELECT id FROM schedule_executions WHERE id = $1 FOR UPDATE`, [executionId]);
+      if (!execution) throw executionNotFound(executionId);
+      const queued: { id: string }[] = await tx.query(
+        `SELECT id FROM schedule_execution_steps WHERE execution_id = $1 AND status = 'Queued'`,
+        [executionId],
+      );
+      const outcome = await cancelExecution(tx, executionId);
+      if (!outcome.ok) {
+        if (outcome.status === null) throw executionNotFound(executionId);
+        throw new BadRequestError(`Cannot cancel execution with status: ${outcome.status}`);
+      }
+      return queued.map((row) => row.id);
+    });
+    await this.removeJobs(executionId, queuedStepIds);
+    return this.reader.summary(executionId);
+  }
+
+  /** After commit: hand the first group to the queue. A failure here is repaired by the worker's sweeper. */
+  private async dispatch(executionId: string, stepIds: string[]): Promise<void> {
+    if (stepIds.length === 0) return;
+    const jobs = stepIds.map((id) => ({
+      name: STEP_JOB,
+      data: { executionId, executionStepId: id } satisfies StepJobData,
+      opts: { jobId: stepJobId(id), removeOnComplete: 1000, removeOnFail: 5000 },
+    }));
+    try {
+      await withinTime(this.stepQueue.addBulk(jobs), QUEUE_WAIT_MS);
+    } catch (error) {
+      this.logger.warn(
+        { executionId, stepIds, err: error },
+        'Could not enqueue the first steps now; the worker will dispatch the queued steps',
+      );
+    }
+  }
+
+  /** Tidiness only: the worker refuses to start a step of a cancelled execution anyway. */
+  private async removeJobs(executionId: string, stepIds: string[]): Promise<void> {
+    if (stepIds.length === 0) return;
+    const removals = stepIds.map((id) => this.stepQueue.remove(stepJobId(id)));
+    try {
+      await withinTime(Promise.all(removals), QUEUE_WAIT_MS);
+    } catch (error) {
+      this.logger.warn({ executionId, stepIds, err: error }, 'Could not remove the queued jobs of a cancelled execution');
+    }
+  }
+}
+
+/** Rejects when the work takes longer than `ms`; the work itself carries on, and its late failure is ignored. */
+function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
+  work.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`The queue did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,206 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { NOT_RUN_MESSAGE, queryReturning, SecretCipher, type StepStatus } from '@jim/persistence';
+import type { StepResult, StepSpec, StepType } from '@jim/steps';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export interface ClaimedStep {
+  spec: StepSpec;
+  scheduleId: string | null;
+  executionId: string;
+  timeoutSeconds: number | null;
+  /** Values to redact from anything the step prints. */
+  secrets: string[];
+}
+
+export type ClaimOutcome = { kind: 'claimed'; step: ClaimedStep } | { kind: 'skip'; reason: string };
+
+/** What to enqueue after a transaction commits. */
+export interface Dispatch {
+  executionId: string;
+  stepIds: string[];
+}
+
+export const WORKER_LOST_MESSAGE = 'Worker lost: the worker running this step stopped responding';
+
+const FAILURE_STATUSES: StepStatus[] = ['CompletedWithError', 'Failed', 'Cancelled'];
+const SETTLED_STATUSES: StepStatus[] = ['Completed', 'CompletedWithWarning', 'CompletedWithError', 'Failed', 'Cancelled'];
+
+/**
+ * The execution state machine, in the database. Every decision is taken in a transaction holding the
+ * execution's row lock, so two workers finishing sibling steps at once advance the execution exactly once.
+ */
+@Injectable()
+export class ExecutionStore {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(SecretCipher) private readonly cipher: SecretCipher,
+  ) {}
+
+  /** Queued → Processing, once. A step that is not Queued (already run, cancelled, lost) is never started again. */
+  async claim(executionStepId: string, workerId: string): Promise<ClaimOutcome> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query(
+        `SELECT s.*, e.status AS execution_status, e.schedule_id
+         FROM schedule_execution_steps s JOIN schedule_executions e ON e.id = s.execution_id
+         WHERE s.id = $1 FOR UPDATE OF s`,
+        [executionStepId],
+      );
+      if (!row) return { kind: 'skip', reason: 'step no longer exists' };
+      if (row.execution_status !== 'InProgress') return { kind: 'skip', reason: `execution is ${row.execution_status}` };
+      if (row.status !== 'Queued') return { kind: 'skip', reason: `step is ${row.status}` };
+      await tx.query(
+        `UPDATE schedule_execution_steps SET status = 'Processing', started_at = now(), heartbeat_at = now(), worker_id = $2 WHERE id = $1`,
+        [executionStepId, workerId],
+      );
+      const connectionString = row.sql_connection_string ? this.cipher.decrypt(row.sql_connection_string) : null;
+      return {
+        kind: 'claimed',
+        step: {
+          executionId: row.execution_id,
+          scheduleId: row.schedule_id,
+          timeoutSeconds: row.timeout_seconds,
+          secrets: connectionString ? [connectionString] : [],
+          spec: {
+            stepId: row.step_id,
+            stepIndex: row.step_index,
+            name: row.name,
+            stepType: row.step_type as StepType,
+            connectedSystemId: row.connected_system_id,
+            connectedSystemName: row.connected_system_name,
+            runProfileId: row.run_profile_id,
+            runProfileName: row.run_profile_name,
+            runType: row.run_type,
+            scriptPath: row.script_path,
+            arguments: row.arguments,
+            executablePath: row.executable_path,
+            workingDirectory: row.working_directory,
+            sqlConnectionString: connectionString,
+            sqlScriptPath: row.sql_script_path,
+          },
+        },
+      };
+    });
+  }
+
+  /** Stores a step's result and advances its execution; returns the next group to enqueue, if any. */
+  async complete(executionStepId: string, executionId: string, result: StepResult): Promise<Dispatch | null> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SELECT id FROM schedule_executions WHERE id = $1 FOR UPDATE`, [executionId]);
+      await tx.query(
+        `UPDATE schedule_execution_steps
+         SET status = $2, completed_at = now(), exit_code = $3, stdout_tail = $4, stderr_tail = $5, error_message = $6
+         WHERE id = $1 AND status = 'Processing'`,
+        [executionStepId, result.outcome, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage],
+      );
+      return this.settle(tx, executionId);
+    });
+  }
+
+  /** Marks steps whose worker stopped proving it is alive as failed, and advances their executions. */
+  async failLostSteps(lostAfterSeconds: number): Promise<Dispatch[]> {
+    const lost: { id: string; execution_id: string }[] = await this.db.query(
+      `SELECT id, execution_id FROM schedule_execution_steps
+       WHERE status = 'Processing' AND heartbeat_at < now() - make_interval(secs => $1) LIMIT 500`,
+      [lostAfterSeconds],
+    );
+    const dispatches: Dispatch[] = [];
+    for (const step of lost) {
+      const dispatch = await this.db.transaction(async (tx) => {
+        await tx.query(`SELECT id FROM schedule_executions WHERE id = $1 FOR UPDATE`, [step.execution_id]);
+        const updated = await queryReturning(
+          tx,
+          `UPDATE schedule_execution_steps SET status = 'Failed', completed_at = now(), error_message = $3
+           WHERE id = $1 AND status = 'Processing' AND heartbeat_at < now() - make_interval(secs => $2) RETURNING id`,
+          [step.id, lostAfterSeconds, WORKER_LOST_MESSAGE],
+        );
+        return updated.length === 0 ? null : this.settle(tx, step.execution_id);
+      });
+      if (dispatch) dispatches.push(dispatch);
+    }
+    return dispatches;
+  }
+
+  /** Queued steps of live executions with no progress for a while: their job may never have been enqueued. */
+  async queuedStepsOlderThan(seconds: number): Promise<Dispatch[]> {
+    const rows: { execution_id: string; ids: string[] }[] = await this.db.query(
+      `SELECT s.execution_id, array_agg(s.id) AS ids
+       FROM schedule_execution_steps s JOIN schedule_executions e ON e.id = s.execution_id
+       WHERE s.status = 'Queued' AND e.status = 'InProgress'
+         AND COALESCE(s.heartbeat_at, e.started_at, e.queued_at) < now() - make_interval(secs => $1)
+       GROUP BY s.execution_id LIMIT 1000`,
+      [seconds],
+    );
+    return rows.map((r) => ({ executionId: r.execution_id, stepIds: r.ids }));
+  }
+
+  async heartbeat(executionStepIds: string[]): Promise<void> {
+    if (executionStepIds.length === 0) return;
+    await this.db.query(`UPDATE schedule_execution_steps SET heartbeat_at = now() WHERE id = ANY($1::uuid[]) AND status = 'Processing'`, [
+      executionStepIds,
+    ]);
+  }
+
+  /** Which of these running steps belong to executions that were cancelled. */
+  async cancelledAmong(executionStepIds: string[]): Promise<string[]> {
+    if (executionStepIds.length === 0) return [];
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT s.id FROM schedule_execution_steps s JOIN schedule_executions e ON e.id = s.execution_id
+       WHERE s.id = ANY($1::uuid[]) AND e.status = 'Cancelled'`,
+      [executionStepIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Records a stopped step of a cancelled execution (the execution itself is already Cancelled). */
+  async markCancelled(executionStepId: string, result: StepResult): Promise<void> {
+    await this.db.query(
+      `UPDATE schedule_execution_steps
+       SET status = 'Cancelled', completed_at = now(), exit_code = $2, stdout_tail = $3, stderr_tail = $4, error_message = $5
+       WHERE id = $1 AND status = 'Processing'`,
+      [executionStepId, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage ?? 'Cancelled by user'],
+    );
+  }
+
+  /**
+   * The decision after a step settles, under the execution's row lock: wait for siblings, fail, complete,
+   * or queue the next group.
+   */
+  private async settle(tx: EntityManager, executionId: string): Promise<Dispatch | null> {
+    const [execution] = await tx.query(`SELECT status, current_step_index, total_steps FROM schedule_executions WHERE id = $1`, [executionId]);
+    if (!execution || execution.status !== 'InProgress') return null;
+    const group: { id: string; name: string; status: StepStatus; continue_on_failure: boolean }[] = await tx.query(
+      `SELECT id, name, status, continue_on_failure FROM schedule_execution_steps
+       WHERE execution_id = $1 AND group_ordinal = $2 ORDER BY position`,
+      [executionId, execution.current_step_index],
+    );
+    if (group.some((s) => !SETTLED_STATUSES.includes(s.status))) return null;
+
+    const blocking = group.filter((s) => FAILURE_STATUSES.includes(s.status) && !s.continue_on_failure);
+    if (blocking.length > 0) {
+      const names = blocking.map((s) => s.name).join("', '");
+      await tx.query(
+        `UPDATE schedule_executions SET status = 'Failed', completed_at = now(), error_message = $2 WHERE id = $1`,
+        [executionId, `Step '${names}' failed and ContinueOnFailure is false.`],
+      );
+      await tx.query(
+        `UPDATE schedule_execution_steps SET status = 'Cancelled', error_message = $2
+         WHERE execution_id = $1 AND status IN ('Pending', 'Queued')`,
+        [executionId, NOT_RUN_MESSAGE],
+      );
+      return null;
+    }
+    const next = execution.current_step_index + 1;
+    if (next >= execution.total_steps) {
+      await tx.query(`UPDATE schedule_executions SET status = 'Complete', completed_at = now() WHERE id = $1`, [executionId]);
+      return null;
+    }
+    const queued = await queryReturning<{ id: string }>(
+      tx,
+      `UPDATE schedule_execution_steps SET status = 'Queued' WHERE execution_id = $1 AND group_ordinal = $2 AND status = 'Pending' RETURNING id`,
+      [executionId, next],
+    );
+    await tx.query(`UPDATE schedule_executions SET current_step_index = $2, dispatched_group = $2 WHERE id = $1`, [executionId, next]);
+    return { executionId, stepIds: queued.map((r) => r.id) };
+  }
+}

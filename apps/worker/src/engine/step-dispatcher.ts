@@ -1,0 +1,22 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { STEP_JOB, stepJobId, type StepJobData } from '@jim/queue';
+import type { Queue } from 'bullmq';
+import { STEP_QUEUE_TOKEN } from '../queues.module';
+import type { Dispatch } from './execution-store';
+
+/** Hands queued steps to the step queue. Job ids are derived from step ids, so a repeat enqueues nothing new. */
+@Injectable()
+export class StepDispatcher {
+  constructor(@Inject(STEP_QUEUE_TOKEN) private readonly steps: Queue) {}
+
+  async enqueue(dispatch: Dispatch | null): Promise<void> {
+    if (!dispatch || dispatch.stepIds.length === 0) return;
+    await this.steps.addBulk(
+      dispatch.stepIds.map((id) => ({
+        name: STEP_JOB,
+        data: { executionId: dispatch.executionId, executionStepId: id } satisfies StepJobData,
+        opts: { jobId: stepJobId(id), removeOnComplete: 1000, removeOnFail: 5000 },
+      })),
+    );
+  }
+}

@@ -1,0 +1,121 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@jim/config';
+import { isStepAbortReason, redactSecrets, type StepAbortReason, type StepExecutorRegistry, type StepResult } from '@jim/steps';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { ExecutionStore } from './execution-store';
+import { RunningSteps } from './running-steps';
+import { StepDispatcher } from './step-dispatcher';
+import { STEP_EXECUTORS } from './step-executors.provider';
+
+export const WORKER_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+const CANCEL_POLL_MS = 1000;
+const HEARTBEAT_MS = 5000;
+
+export interface StepJobLog {
+  log(line: string): Promise<unknown>;
+}
+
+/** Runs one step: claims it, runs its executor under a timeout and cancel watch, stores the result, advances. */
+@Injectable()
+export class StepRunner implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('StepRunner');
+  readonly running = new RunningSteps();
+  private watch?: NodeJS.Timeout;
+  private lastHeartbeat = 0;
+
+  constructor(
+    private readonly store: ExecutionStore,
+    private readonly dispatcher: StepDispatcher,
+    @Inject(STEP_EXECUTORS) private readonly executors: StepExecutorRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.watch = setInterval(() => void this.watchRunning(), CANCEL_POLL_MS);
+    this.watch.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.watch) clearInterval(this.watch);
+  }
+
+  async run(executionStepId: string, job: StepJobLog): Promise<string> {
+    const claim = await this.store.claim(executionStepId, WORKER_ID);
+    if (claim.kind === 'skip') return `skipped: ${claim.reason}`;
+    const { step } = claim;
+    const timeoutSeconds = step.timeoutSeconds ?? this.config.steps.defaultTimeoutSeconds;
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort({ kind: 'timeout', message: `Timed out after ${timeoutSeconds} s` } satisfies StepAbortReason),
+      timeoutSeconds * 1000,
+    );
+    const log = new BufferedJobLog(job, step.secrets);
+    this.running.add(executionStepId, controller);
+    let result: StepResult;
+    try {
+      result = await this.executors.get(step.spec.stepType).execute(step.spec, {
+        scheduleId: step.scheduleId ?? '',
+        executionId: step.executionId,
+        signal: controller.signal,
+        timeoutMs: timeoutSeconds * 1000,
+        log: (line) => log.add(line),
+      });
+    } catch (error) {
+      result = { outcome: 'Failed', exitCode: null, stdoutTail: null, stderrTail: null, errorMessage: `Step executor failed: ${(error as Error).message}` };
+    } finally {
+      clearTimeout(timer);
+      this.running.delete(executionStepId);
+      await log.flush();
+    }
+    const reason: unknown = controller.signal.reason;
+    if (controller.signal.aborted && isStepAbortReason(reason) && reason.kind === 'cancelled') {
+      await this.store.markCancelled(executionStepId, { ...result, errorMessage: reason.message });
+      return 'cancelled';
+    }
+    await this.dispatcher.enqueue(await this.store.complete(executionStepId, step.executionId, result));
+    return result.outcome;
+  }
+
+  /** Stops steps whose execution was cancelled (within about a second), and proves this worker is alive. */
+  private async watchRunning(): Promise<void> {
+    const ids = this.running.ids();
+    if (ids.length === 0) return;
+    try {
+      for (const id of await this.store.cancelledAmong(ids)) {
+        this.running.abort(id, { kind: 'cancelled', message: 'Cancelled by user' });
+      }
+      if (Date.now() - this.lastHeartbeat >= HEARTBEAT_MS) {
+        this.lastHeartbeat = Date.now();
+        await this.store.heartbeat(ids);
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Could not check running steps');
+    }
+  }
+}
+
+/** Step output goes to the job log (dashboards show it) in batches, not one round trip per line. */
+class BufferedJobLog {
+  private lines: string[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly job: StepJobLog,
+    private readonly secrets: string[],
+  ) {}
+
+  add(line: string): void {
+    this.lines.push(this.secrets.length ? redactSecrets(line, this.secrets) : line);
+    this.timer ??= setTimeout(() => void this.flush(), 500);
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.lines.length === 0) return;
+    const text = this.lines.join('\n');
+    this.lines = [];
+    await this.job.log(text).catch(() => undefined);
+  }
+}

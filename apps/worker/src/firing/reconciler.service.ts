@@ -1,0 +1,63 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig } from '@jim/config';
+import { JobSchedulerSync, type FiringSpec, type ReconcileReport } from '@jim/queue';
+import type { DataSource } from 'typeorm';
+import { withAdvisoryLock } from '../engine/advisory-lock';
+
+const RECONCILE_LOCK_KEY = 7_345_002;
+const BATCH = 5000;
+
+/**
+ * PostgreSQL is the source of truth for what fires. At start and then periodically, one worker at a time
+ * makes the job schedulers match it, so a wiped queue or a write made while the queue was down heals itself.
+ */
+@Injectable()
+export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Reconciler');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly schedulers: JobSchedulerSync,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), this.config.worker.reconcileIntervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Returns null when another worker holds the turn. */
+  async reconcile(): Promise<ReconcileReport | null> {
+    return withAdvisoryLock(this.db, RECONCILE_LOCK_KEY, () => this.schedulers.reconcile(this.firingSpecs()));
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const report = await this.reconcile();
+      if (report && (report.upserted > 0 || report.removed > 0)) this.logger.log(report, 'Reconciled job schedulers');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Reconciling job schedulers failed; will retry');
+    }
+  }
+
+  private async *firingSpecs(): AsyncIterable<FiringSpec[]> {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const rows: FiringSpec[] = await this.db.query(
+        `SELECT id, is_enabled AS "isEnabled", trigger_type AS "triggerType", cron_expression AS "cronExpression", time_zone AS "timeZone"
+         FROM schedules WHERE is_enabled AND trigger_type = 'Cron' AND id > $1 ORDER BY id LIMIT ${BATCH}`,
+        [after],
+      );
+      if (rows.length === 0) return;
+      yield rows;
+      after = rows[rows.length - 1].id;
+    }
+  }
+}

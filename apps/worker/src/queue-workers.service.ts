@@ -1,0 +1,57 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@jim/config';
+import { nominalFireTime, QueueKit, STEP_QUEUE, TICK_QUEUE, type StepJobData, type TickJobData } from '@jim/queue';
+import type { Job, Worker } from 'bullmq';
+import { StepRunner } from './engine/step-runner.service';
+import { TickService } from './firing/tick.service';
+
+/** The BullMQ consumers of this process: ticks (cron firing) and steps (the engine). */
+@Injectable()
+export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('QueueWorkers');
+  private workers: Worker[] = [];
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly kit: QueueKit,
+    private readonly ticks: TickService,
+    private readonly steps: StepRunner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const tickWorker = this.kit.tickWorker<TickJobData, string>(
+      TICK_QUEUE,
+      async (job: Job<TickJobData>) => (await this.ticks.fire(job.data.scheduleId, nominalFireTime(job))).kind,
+      { concurrency: 50 },
+    );
+    const stepWorker = this.kit.worker<StepJobData, string>(
+      STEP_QUEUE,
+      (job: Job<StepJobData>) => this.steps.run(job.data.executionStepId, job),
+      { concurrency: this.config.worker.concurrency, maxStalledCount: 1 },
+    );
+    this.workers = [tickWorker, stepWorker];
+    for (const worker of this.workers) {
+      worker.on('error', (error) => this.logger.warn({ err: error, queue: worker.name }, 'Queue connection error'));
+      worker.on('failed', (job, error) => this.logger.warn({ err: error, jobId: job?.id, queue: worker.name }, 'Job failed'));
+    }
+  }
+
+  get isRunning(): boolean {
+    return this.workers.length > 0 && this.workers.every((w) => w.isRunning());
+  }
+
+  /**
+   * Graceful stop: take no new jobs, let running steps finish within the grace period, then stop them;
+   * they are recorded as interrupted and their executions follow the continueOnFailure rule.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const graceMs = this.config.worker.shutdownGraceSeconds * 1000;
+    const closing = Promise.all(this.workers.map((w) => w.close()));
+    const timer = setTimeout(() => {
+      if (this.steps.running.size > 0) this.logger.warn({ running: this.steps.running.size }, 'Grace period over; stopping running steps');
+      this.steps.running.abortAll({ kind: 'shutdown', message: 'Interrupted: the worker shut down before the step finished' });
+    }, graceMs);
+    await closing;
+    clearTimeout(timer);
+  }
+}

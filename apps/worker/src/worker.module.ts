@@ -1,0 +1,41 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@jim/config';
+import { WorkerDatabaseModule } from './database.module';
+import { ExecutionStore } from './engine/execution-store';
+import { StepDispatcher } from './engine/step-dispatcher';
+import { stepExecutorProviders } from './engine/step-executors.provider';
+import { StepRunner } from './engine/step-runner.service';
+import { Sweeper } from './engine/sweeper.service';
+import { Reconciler } from './firing/reconciler.service';
+import { TickService } from './firing/tick.service';
+import { QueueWorkers } from './queue-workers.service';
+import { QueuesModule } from './queues.module';
+
+export interface WorkerModuleOptions {
+  config: AppConfig;
+  databaseUrl: string;
+}
+
+@Module({})
+export class WorkerModule {
+  static forRoot({ config, databaseUrl }: WorkerModuleOptions): DynamicModule {
+    return {
+      module: WorkerModule,
+      global: true,
+      imports: [WorkerDatabaseModule.forRoot(config, databaseUrl), QueuesModule],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: 'JIM_DATABASE_URL', useValue: databaseUrl },
+        ...stepExecutorProviders,
+        ExecutionStore,
+        StepDispatcher,
+        StepRunner,
+        TickService,
+        Reconciler,
+        Sweeper,
+        QueueWorkers,
+      ],
+      exports: [APP_CONFIG, 'JIM_DATABASE_URL'],
+    };
+  }
+}
