@@ -125,9 +125,9 @@ export class CronRule {
 /** table[i] = smallest allowed value >= i, or -1; one extra slot so i + 1 never overflows. */
 function nextValueTable(values: readonly number[], size: number): Int8Array {
   const table = new Int8Array(size + 1).fill(-1);
-  const allowed = new Set(values);
+  for (const value of values) table[value] = value;
   for (let i = size - 1, next = -1; i >= 0; i--) {
-    if (allowed.has(i)) next = i;
+    if (table[i] === i) next = i;
     table[i] = next;
   }
   return table;

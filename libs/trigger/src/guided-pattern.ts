@@ -117,37 +117,56 @@ export function cronPartRule({ minutes, hours, weekdays }: CronPart): CronRule {
 interface HourCell {
   weekday: number;
   hour: number;
-  minutesKey: string;
+  /** Equal for hours with equal minute sets. */
+  minuteSet: number;
 }
 
+/** More distinct minute sets than (weekday, hour) cells cannot exist, so it separates numeric keys. */
+const MAX_MINUTE_SETS = DAYS_PER_WEEK * 24;
+
 function hourCells(slots: WeekSlots): HourCell[] {
+  const minuteSets = new Map<string, number>();
   const cells: HourCell[] = [];
   for (let weekday = 0; weekday < DAYS_PER_WEEK; weekday++) {
     for (let hour = 0; hour < 24; hour++) {
-      const minutesKey = slots.minutesKey(weekday, hour);
-      if (minutesKey !== null) cells.push({ weekday, hour, minutesKey });
+      const key = slots.minutesKey(weekday, hour);
+      if (key === null) continue;
+      let minuteSet = minuteSets.get(key);
+      if (minuteSet === undefined) minuteSets.set(key, (minuteSet = minuteSets.size));
+      cells.push({ weekday, hour, minuteSet });
     }
   }
   return cells;
 }
 
+interface CellGroup {
+  cell: HourCell;
+  axes: number[];
+  others: number[];
+  othersMask: number;
+}
+
 function groupCells(slots: WeekSlots, cells: readonly HourCell[], order: 'hoursFirst' | 'weekdaysFirst'): CronPart[] {
   // First pass: cells sharing one axis value and one minute set; second pass: merge those sharing the other axis set.
-  const firstPass = new Map<string, { cell: HourCell; axis: number; others: number[] }>();
+  const firstPass = new Map<number, CellGroup>();
   for (const cell of cells) {
     const axis = order === 'hoursFirst' ? cell.hour : cell.weekday;
     const other = order === 'hoursFirst' ? cell.weekday : cell.hour;
-    const key = `${axis}|${cell.minutesKey}`;
+    const key = axis * MAX_MINUTE_SETS + cell.minuteSet;
     const group = firstPass.get(key);
-    if (group) group.others.push(other);
-    else firstPass.set(key, { cell, axis, others: [other] });
+    if (group) {
+      group.others.push(other);
+      group.othersMask |= 1 << other;
+    } else {
+      firstPass.set(key, { cell, axes: [axis], others: [other], othersMask: 1 << other });
+    }
   }
-  const secondPass = new Map<string, { cell: HourCell; axes: number[]; others: number[] }>();
+  const secondPass = new Map<number, CellGroup>();
   for (const group of firstPass.values()) {
-    const key = `${group.others.join(',')}|${group.cell.minutesKey}`;
+    const key = group.othersMask * MAX_MINUTE_SETS + group.cell.minuteSet;
     const merged = secondPass.get(key);
-    if (merged) merged.axes.push(group.axis);
-    else secondPass.set(key, { cell: group.cell, axes: [group.axis], others: group.others });
+    if (merged) merged.axes.push(...group.axes);
+    else secondPass.set(key, group);
   }
   return [...secondPass.values()].map(({ cell, axes, others }) => {
     const minutes = slots.minutes(cell.weekday, cell.hour);
