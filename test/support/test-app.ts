@@ -51,11 +51,15 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
 }
 
 /** The real API module on a database of its own, with a fresh Administrator key. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { connectThrough?: (url: string) => string } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = testConfig(env);
+  const appDatabaseUrl = options.connectThrough ? options.connectThrough(database.url) : database.url;
   const moduleRef = await Test.createTestingModule({
-    imports: [ApiModule.forRoot({ config, databaseUrl: database.url })],
+    imports: [ApiModule.forRoot({ config, databaseUrl: appDatabaseUrl })],
   }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
   configureApp(app);

@@ -23,7 +23,7 @@ const DEFAULT_TIME_ZONE = 'UTC';
 const DEFAULT_PATTERN: PatternType = 'SpecificTimes';
 const DEFAULT_INTERVAL_UNIT: IntervalUnit = 'Hours';
 const WHOLE_DAY = { start: 0, end: 23 * 60 + 59 };
-export const CRON_REQUIRED = 'Cron expression is required for scheduled triggers';
+const CRON_REQUIRED = 'Cron expression is required for scheduled triggers';
 
 /** Every field as read: null when absent, undefined when invalid (already reported). */
 interface TriggerReads {

@@ -10,7 +10,7 @@ export interface ParsedCron {
 
 export type CronParse = { ok: true; cron: ParsedCron } | { ok: false; problems: string[] };
 
-export const MAX_EXPRESSIONS = 200;
+const MAX_EXPRESSIONS = 200;
 
 const FIELD_NAMES = ['second', 'minute', 'hour', 'day-of-month', 'month', 'day-of-week'] as const;
 const NAMED_FIELDS = new Set([4, 5]);
@@ -67,36 +67,41 @@ function parseUnion(text: string): CronParse {
 }
 
 function parseExpression(expression: string, inUnion: boolean): CronRule | string[] {
-  const fieldProblem = (index: number, field: string, reason: string): string =>
-    `invalid ${FIELD_NAMES[index]} "${field}"${inUnion ? ` in "${expression}"` : ''}: ${reason}`;
+  const fields = sixFields(expression);
+  if (typeof fields === 'string') return [fields];
+  const parsed = fields.some(isHashed) ? null : tryParse(fields);
+  if (parsed !== null && !(parsed instanceof Error)) {
+    const rule = new CronRule(toRuleSpec(parsed));
+    return rule.firesOnSomeDay() ? rule : [neverFires(expression)];
+  }
+  const problems = fieldProblems(fields, inUnion ? ` in "${expression}"` : '');
+  // Every field is fine alone, so cron-parser rejected the combination: a day that no month has.
+  return problems.length > 0 ? problems : [neverFires(expression)];
+}
+
+/** The expression's fields with seconds first (0 when not given), or the problem with its shape. */
+function sixFields(expression: string): string[] | string {
   const expanded = expression.startsWith('@') ? MACROS[expression.toLowerCase()] : expression;
   if (expanded === undefined) {
-    return [`unknown macro "${expression}"; use @hourly, @daily, @midnight, @weekly, @monthly, @yearly or @annually`];
+    return `unknown macro "${expression}"; use @hourly, @daily, @midnight, @weekly, @monthly, @yearly or @annually`;
   }
   const fields = expanded.split(/\s+/);
-  if (fields.length !== 5 && fields.length !== 6) {
-    return [
-      `"${expression}" has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected 5 (minute hour day-of-month month day-of-week) or 6 with seconds first`,
-    ];
-  }
-  const withSeconds = fields.length === 5 ? ['0', ...fields] : fields;
-  const problems = withSeconds.flatMap((field, index) => (isHashed(field, index) ? [fieldProblem(index, field, 'hashed values (H) are not supported')] : []));
-  if (problems.length === 0) {
-    const collection = tryParse(withSeconds);
-    if (!(collection instanceof Error)) {
-      const rule = new CronRule(toRuleSpec(collection));
-      return rule.firesOnSomeDay() ? rule : [neverFires(expression)];
-    }
-  }
-  withSeconds.forEach((field, index) => {
-    if (isHashed(field, index)) return;
+  if (fields.length === 6) return fields;
+  if (fields.length === 5) return ['0', ...fields];
+  const count = `${fields.length} field${fields.length === 1 ? '' : 's'}`;
+  return `"${expression}" has ${count}; expected 5 (minute hour day-of-month month day-of-week) or 6 with seconds first`;
+}
+
+/** Each field parsed on its own, so a message can name the field and its value. */
+function fieldProblems(fields: readonly string[], where: string): string[] {
+  return fields.flatMap((field, index) => {
+    const problem = (reason: string): string[] => [`invalid ${FIELD_NAMES[index]} "${field}"${where}: ${reason}`];
+    if (isHashed(field, index)) return problem('hashed values (H) are not supported');
     const isolated = [...WILDCARD_FIELDS];
     isolated[index] = field;
     const outcome = tryParse(isolated);
-    if (outcome instanceof Error) problems.push(fieldProblem(index, field, describe(outcome.message)));
+    return outcome instanceof Error ? problem(describe(outcome.message)) : [];
   });
-  // Every field is fine alone, so cron-parser rejected the combination: a day that no month has.
-  return problems.length > 0 ? problems : [neverFires(expression)];
 }
 
 function neverFires(expression: string): string {

@@ -18,7 +18,7 @@ export interface CronRuleSpec {
 }
 
 /** How far ahead a fire time is searched: the Gregorian calendar repeats every 400 years. */
-export const SEARCH_YEARS = 400;
+const SEARCH_YEARS = 400;
 const LAST_SEARCHABLE_YEAR = 9999;
 
 /**
