@@ -37,11 +37,14 @@ export function uniquePrefix(): string {
   return `{jimtest-${randomBytes(4).toString('hex')}}`;
 }
 
+/** The integration suites run on either queue backend: TEST_QUEUE_BACKEND=postgres selects BullMQ's PostgreSQL backend. */
+export const TEST_QUEUE_BACKEND = process.env.TEST_QUEUE_BACKEND === 'postgres' ? 'postgres' : 'redis';
+
 export function testConfig(env: Record<string, string> = {}): AppConfig {
   return loadConfig({
     NODE_ENV: 'test',
-    REDIS_URL,
-    QUEUE_BACKEND: 'redis',
+    ...(TEST_QUEUE_BACKEND === 'redis' ? { REDIS_URL } : {}),
+    QUEUE_BACKEND: TEST_QUEUE_BACKEND,
     JIM_QUEUE_PREFIX: uniquePrefix(),
     JIM_ENCRYPTION_KEY: ENCRYPTION_KEY,
     JIM_RATE_LIMIT_ENABLED: 'false',

@@ -1,5 +1,5 @@
 import { QueueKit, TICK_QUEUE, schedulerIdFor } from '@jim/queue';
-import { Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import Redis from 'ioredis';
 import { createTestApp, REDIS_URL, type TestApp } from '../support/test-app';
 import { waitFor, type RunningProcess } from '../support/processes';
@@ -113,8 +113,13 @@ describe('Cron firing (real worker processes)', () => {
         .expect(201);
       ids.push(s.body.id);
     }
-    expect(await deleteKeys(t.config.queuePrefix)).toBeGreaterThan(0);
     const queue = t.app.get(QueueKit).queue(TICK_QUEUE);
+    if (t.config.queueBackend === 'redis') {
+      expect(await deleteKeys(t.config.queuePrefix)).toBeGreaterThan(0);
+    } else {
+      await queue.obliterate({ force: true });
+    }
+    expect(await queue.getJobSchedulersCount()).toBe(0);
     const schedulers = await waitFor(async () => {
       const all = await queue.getJobSchedulers(0, 1000);
       const ours = all.filter((j) => ids.some((id) => j.key === schedulerIdFor(id)));
@@ -161,6 +166,7 @@ describe('RunProfile steps hand over to the sync engine through the run-profiles
 
   it('passes the run profile to a consumer and maps its result', async () => {
     const seen: unknown[] = [];
+    const { Worker } = t.app.get(QueueKit).bullmqClasses;
     const engine = new Worker(
       'run-profiles',
       async (job: Job) => {

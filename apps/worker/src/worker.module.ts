@@ -8,6 +8,8 @@ import { StepRunner } from './engine/step-runner.service';
 import { Sweeper } from './engine/sweeper.service';
 import { Reconciler } from './firing/reconciler.service';
 import { TickService } from './firing/tick.service';
+import { workerHealthProviders } from './health';
+import { WorkerObservabilityModule } from './observability/observability.module';
 import { QueueWorkers } from './queue-workers.service';
 import { QueuesModule } from './queues.module';
 
@@ -22,7 +24,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      imports: [WorkerDatabaseModule.forRoot(config, databaseUrl), QueuesModule],
+      imports: [WorkerObservabilityModule.forRoot(config), WorkerDatabaseModule.forRoot(config, databaseUrl), QueuesModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: 'JIM_DATABASE_URL', useValue: databaseUrl },
@@ -34,6 +36,7 @@ export class WorkerModule {
         Reconciler,
         Sweeper,
         QueueWorkers,
+        ...workerHealthProviders,
       ],
       exports: [APP_CONFIG, 'JIM_DATABASE_URL'],
     };

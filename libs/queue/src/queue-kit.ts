@@ -30,9 +30,15 @@ export class QueueKit {
       this.classes = { Queue, Worker, QueueEvents };
     } else {
       if (!options.databaseUrl) throw new Error('A database URL is required for the postgres queue backend');
-      this.connection = { connectionString: options.databaseUrl, max: 10, application_name: 'jim-queue' };
+      // BullMQ applies its own schema migrations (under its own advisory lock) on first connect.
+      this.connection = { connectionString: options.databaseUrl, max: 10, application_name: 'jim-queue', migrate: true };
       this.classes = withBackend(createPostgresBackend) as unknown as typeof this.classes;
     }
+  }
+
+  /** BullMQ's classes bound to this backend, for code that builds its own BullMQ objects. */
+  get bullmqClasses(): { Queue: typeof Queue; Worker: typeof Worker; QueueEvents: typeof QueueEvents } {
+    return this.classes;
   }
 
   /** Connection settings as BullMQ takes them (for code that builds its own BullMQ objects). */

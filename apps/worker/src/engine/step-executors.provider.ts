@@ -17,7 +17,12 @@ export const stepExecutorProviders: Provider[] = [
     provide: RUN_PROFILE_GATEWAY,
     inject: [APP_CONFIG, QueueKit],
     useFactory: (config: AppConfig, kit: QueueKit) =>
-      new BullmqRunProfileGateway({ connection: kit.connectionOptions, queueName: config.runProfileQueueName, prefix: config.queuePrefix }),
+      new BullmqRunProfileGateway({
+        connection: kit.connectionOptions,
+        queueName: config.runProfileQueueName,
+        prefix: config.queuePrefix,
+        classes: kit.bullmqClasses,
+      }),
   },
   {
     provide: STEP_EXECUTORS,

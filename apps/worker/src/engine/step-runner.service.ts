@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@jim/config';
 import { isStepAbortReason, redactSecrets, type StepAbortReason, type StepExecutorRegistry, type StepResult } from '@jim/steps';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { StepTelemetry } from '../observability/step-telemetry';
 import { ExecutionStore } from './execution-store';
 import { RunningSteps } from './running-steps';
 import { StepDispatcher } from './step-dispatcher';
@@ -29,6 +30,7 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     private readonly dispatcher: StepDispatcher,
     @Inject(STEP_EXECUTORS) private readonly executors: StepExecutorRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly telemetry: StepTelemetry,
   ) {}
 
   onModuleInit(): void {
@@ -44,6 +46,7 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     const claim = await this.store.claim(executionStepId, WORKER_ID);
     if (claim.kind === 'skip') return `skipped: ${claim.reason}`;
     const { step } = claim;
+    const observed = this.telemetry.begin(executionStepId, step);
     const timeoutSeconds = step.timeoutSeconds ?? this.config.steps.defaultTimeoutSeconds;
     const controller = new AbortController();
     const timer = setTimeout(
@@ -70,9 +73,11 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     }
     const reason: unknown = controller.signal.reason;
     if (controller.signal.aborted && isStepAbortReason(reason) && reason.kind === 'cancelled') {
+      observed.end('Cancelled', reason.message);
       await this.store.markCancelled(executionStepId, { ...result, errorMessage: reason.message });
       return 'cancelled';
     }
+    observed.end(result.outcome, result.errorMessage);
     await this.dispatcher.enqueue(await this.store.complete(executionStepId, step.executionId, result));
     return result.outcome;
   }

@@ -5,6 +5,7 @@ import { JobSchedulerSync } from '@jim/queue';
 import { compileCron } from '@jim/trigger';
 import type { DataSource } from 'typeorm';
 import { StepDispatcher } from '../engine/step-dispatcher';
+import { WorkerMetrics } from '../observability/worker-metrics';
 
 export type TickOutcome = StartExecutionResult | { kind: 'stale'; reason: string };
 
@@ -20,6 +21,7 @@ export class TickService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly dispatcher: StepDispatcher,
     private readonly schedulers: JobSchedulerSync,
+    private readonly metrics: WorkerMetrics,
   ) {}
 
   async fire(scheduleId: string, nominal: Date): Promise<TickOutcome> {
@@ -41,6 +43,7 @@ export class TickService {
       await tx.query(`UPDATE schedules SET next_run_time = $2 WHERE id = $1`, [scheduleId, next]);
       return result;
     });
+    this.metrics.recordTick(outcome, nominal);
     if (outcome.kind === 'started') {
       await this.dispatcher.enqueue({ executionId: outcome.executionId, stepIds: outcome.firstGroupStepIds });
     } else if (outcome.kind === 'stale') {

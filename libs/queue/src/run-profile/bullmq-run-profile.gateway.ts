@@ -21,6 +21,8 @@ export interface BullmqRunProfileGatewayOptions {
   resultPollIntervalMs?: number;
   /** Connection errors of the queue clients; they reconnect by themselves. Default: ignored. */
   onError?: (error: Error) => void;
+  /** BullMQ classes bound to the queue backend (e.g. `withBackend(createPostgresBackend)`); default Redis. */
+  classes?: { Queue: typeof Queue; QueueEvents: typeof QueueEvents };
 }
 
 /** States in which no consumer has taken the job yet, so it can still be withdrawn. */
@@ -53,10 +55,11 @@ export class BullmqRunProfileGateway implements RunProfileGateway {
     this.pollIntervalMs = opts.resultPollIntervalMs ?? 5000;
     const base = { connection: opts.connection, ...(opts.prefix ? { prefix: opts.prefix } : {}) };
     const onError = opts.onError ?? (() => undefined);
-    this.queue = new Queue(this.queueName, base);
+    const classes = opts.classes ?? { Queue, QueueEvents };
+    this.queue = new classes.Queue(this.queueName, base);
     this.queue.on('error', onError);
     // Created up front so it is already listening when the first job finishes.
-    this.events = new QueueEvents(this.queueName, base);
+    this.events = new classes.QueueEvents(this.queueName, base);
     this.events.on('error', onError);
   }
 

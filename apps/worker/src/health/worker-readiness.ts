@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { StepRunner } from '../engine/step-runner.service';
+import { QueueWorkers } from '../queue-workers.service';
+import { TICK_QUEUE_TOKEN } from '../queues.module';
+import { pingQueue, Probe, runChecks, type CheckResult } from './probe';
+
+export type WorkerCheck = 'database' | 'queue' | 'workers';
+
+export interface WorkerHealthReport {
+  status: 'ok' | 'error';
+  checks: Record<WorkerCheck, CheckResult | { status: 'up' | 'down' }>;
+  runningSteps: number;
+}
+
+/** Ready = the database answers, the queue backend answers, and this process's BullMQ workers are running. */
+@Injectable()
+export class WorkerReadiness {
+  private readonly logger = new Logger('Health');
+  private readonly probes: Record<'database' | 'queue', Probe>;
+  private readonly wasDown = new Set<WorkerCheck>();
+
+  constructor(
+    @InjectDataSource() db: DataSource,
+    @Inject(TICK_QUEUE_TOKEN) queue: Queue,
+    private readonly workers: QueueWorkers,
+    private readonly steps: StepRunner,
+  ) {
+    this.probes = {
+      database: new Probe(() => db.query('SELECT 1')),
+      queue: new Probe(() => pingQueue(queue)),
+    };
+  }
+
+  get runningSteps(): number {
+    return this.steps.running.size;
+  }
+
+  async check(): Promise<WorkerHealthReport> {
+    const report = await runChecks(this.probes);
+    const workers = { status: this.workers.isRunning ? ('up' as const) : ('down' as const) };
+    const checks = { ...report.checks, workers };
+    for (const [name, result] of Object.entries(checks) as [WorkerCheck, { status: string }][]) {
+      // Logged on the change only: an orchestrator probing every few seconds must not flood the log.
+      if (result.status === 'down' && !this.wasDown.has(name)) {
+        this.wasDown.add(name);
+        const err = name === 'workers' ? undefined : this.probes[name].error;
+        this.logger.warn({ check: name, result, err }, 'Readiness check failed');
+      } else if (result.status === 'up' && this.wasDown.delete(name)) {
+        this.logger.log({ check: name }, 'Readiness check recovered');
+      }
+    }
+    const status = report.status === 'ok' && workers.status === 'up' ? 'ok' : 'error';
+    return { status, checks, runningSteps: this.runningSteps };
+  }
+}
