@@ -54,6 +54,13 @@ describe('Cron firing (real worker processes)', () => {
     expect((ticks[ticks.length - 1] - ticks[0]) / 1000 + 1).toBe(ticks.length);
     const [row] = await t.db.query(`SELECT last_run_time, next_run_time FROM schedules WHERE id = $1`, [s.body.id]);
     expect(row.last_run_time).not.toBeNull();
+    // The work is shared: steps of these executions ran on more than one worker process.
+    const [{ workers: used }] = await t.db.query(
+      `SELECT count(DISTINCT st.worker_id)::int AS workers FROM schedule_execution_steps st
+       JOIN schedule_executions e ON e.id = st.execution_id WHERE e.schedule_id = $1`,
+      [s.body.id],
+    );
+    expect(used).toBeGreaterThanOrEqual(2);
     expect(row.next_run_time).toBeNull();
   });
 

@@ -57,6 +57,8 @@ export class QueueKit {
 
   worker<D, R>(name: string, processor: Processor<D, R>, options: Partial<WorkerOptions> = {}): AnyWorker {
     return new this.classes.Worker(name, processor as Processor, {
+      // Where PostgreSQL notifications cannot reach a waiting worker (the embedded database), it looks again this often.
+      ...(this.backend === 'postgres' ? { drainDelay: 1 } : {}),
       ...options,
       connection: this.connectionOptions,
       prefix: this.prefix,

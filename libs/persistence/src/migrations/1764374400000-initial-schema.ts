@@ -4,6 +4,8 @@ export class InitialSchema1764374400000 implements MigrationInterface {
   name = 'InitialSchema1764374400000';
 
   async up(db: QueryRunner): Promise<void> {
+    // The embedded database serves one session whose search_path starts with BullMQ's schema: pin ours.
+    await db.query(`SET LOCAL search_path TO public`);
     await db.query(`
       CREATE TABLE connected_systems (
         id serial PRIMARY KEY,
