@@ -25,7 +25,8 @@ describe('Embedded start (no external services)', () => {
     product = await startProcess(LAUNCHER, { JIM_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: '' }, /JIM Schedules is running/, 90_000);
     return product;
   };
-  const call = async (method: string, path: string, body?: unknown) => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
     const key = readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim();
     const res = await fetch(`http://127.0.0.1:${port}${path}`, {
       method,
