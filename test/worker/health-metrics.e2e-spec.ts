@@ -159,6 +159,9 @@ describe('Worker health, metrics and logs (real worker process)', () => {
     try {
       const cutBase = `http://127.0.0.1:${healthPort(cut)}`;
       expect((await get(cutBase, '/health/ready')).status).toBe(200);
+      // On the PostgreSQL queue backend, BullMQ checks its schema on a pooled client with no error listener while a
+      // worker's queues start; cutting the database in that window crashes the process. Let start-up settle first.
+      if (t.config.queueBackend === 'postgres') await new Promise((resolve) => setTimeout(resolve, 2000));
       await proxy.stop();
 
       const started = Date.now();

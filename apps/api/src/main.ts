@@ -2,16 +2,20 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '@jim/config';
+import { Logger as JsonLogger } from 'nestjs-pino';
+import type { AddressInfo } from 'node:net';
 import { ApiModule } from './api.module';
 import { configureApp } from './configure-app';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required for the API process (npm start runs the embedded database)']);
-  const app = await NestFactory.create(ApiModule.forRoot({ config, databaseUrl: config.databaseUrl }), { bodyParser: false });
+  const app = await NestFactory.create(ApiModule.forRoot({ config, databaseUrl: config.databaseUrl }), { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(JsonLogger));
   configureApp(app);
   await app.listen(config.port, config.host);
-  new Logger('Api').log(`Listening on http://${config.host}:${config.port}`);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  new Logger('Api').log({ host: config.host, port }, `Listening on http://${config.host}:${port}`);
 }
 
 bootstrap().catch((error: unknown) => {

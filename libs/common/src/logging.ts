@@ -1,16 +1,95 @@
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+
 /** Header and field names whose values never reach a log line. */
 export const REDACTED_LOG_PATHS = [
   'req.headers["x-api-key"]',
   'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
+  'sqlConnectionString',
   '*.sqlConnectionString',
+  'connectionString',
+  '*.connectionString',
+  'password',
   '*.password',
   '*.key',
 ];
+
+export const REDACTED = '[REDACTED]';
 
 export function redactConnectionStringPasswords(text: string): string {
   return text
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)(@)/gi, '$1***$3')
     .replace(/(\b(?:password|pwd)\s*=\s*)([^;\s]*)/gi, '$1***');
+}
+
+/** Fields of error objects (and the like) that are dropped whatever they hold: SQL parameters, secrets. */
+const SECRET_FIELDS = new Set(['parameters', 'password', 'sqlconnectionstring', 'connectionstring', 'authorization', 'x-api-key', 'cookie']);
+
+/**
+ * A copy of `value` with connection-string passwords masked in every string and secret-named fields replaced,
+ * a few levels deep (enough for serialized errors and their causes).
+ */
+export function redactLogValue(value: unknown, depth = 4): unknown {
+  if (typeof value === 'string') return redactConnectionStringPasswords(value);
+  if (depth <= 0 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redactLogValue(item, depth - 1));
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    copy[key] = SECRET_FIELDS.has(key.toLowerCase()) ? REDACTED : redactLogValue(item, depth - 1);
+  }
+  return copy;
+}
+
+/** pino's error serializer, then the redaction above (messages and stacks may quote connection strings). */
+export function serializeLoggedError(error: unknown): unknown {
+  const serialized = error instanceof Error ? pino.stdSerializers.err(error) : error;
+  return redactLogValue(serialized);
+}
+
+export const LOG_SERIALIZERS = { err: serializeLoggedError };
+
+export interface ProcessLoggerOptions {
+  /** `jim-api`, `jim-worker`: the `name` field of every line. */
+  name: string;
+  /** A pino level, or `silent`. */
+  level: string;
+}
+
+/**
+ * The settings every process logs with: one JSON object per line, level as a label, ISO time,
+ * the redaction paths above, and connection-string passwords masked in messages and string fields.
+ */
+export function processLoggerOptions({ name, level }: ProcessLoggerOptions): LoggerOptions {
+  return {
+    name,
+    level,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACTED_LOG_PATHS, censor: REDACTED },
+    serializers: LOG_SERIALIZERS,
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (object) => {
+        let copy: Record<string, unknown> | undefined;
+        for (const [key, value] of Object.entries(object)) {
+          if (typeof value !== 'string') continue;
+          const redacted = redactConnectionStringPasswords(value);
+          if (redacted !== value) (copy ??= { ...object })[key] = redacted;
+        }
+        return copy ?? object;
+      },
+    },
+    hooks: {
+      logMethod(args, method) {
+        const redacted = args.map((arg) => (typeof arg === 'string' ? redactConnectionStringPasswords(arg) : arg));
+        return method.apply(this, redacted as Parameters<typeof method>);
+      },
+    },
+  };
+}
+
+/** The process's root logger; writes to stdout unless a destination is given (tests). */
+export function createProcessLogger(options: ProcessLoggerOptions, destination?: DestinationStream): Logger {
+  return destination ? pino(processLoggerOptions(options), destination) : pino(processLoggerOptions(options));
 }

@@ -19,13 +19,18 @@ export class ApiKeyAuthenticator {
     const header = request.headers[API_KEY_HEADER];
     const key = Array.isArray(header) ? header[0] : header;
     if (key === undefined) throw unauthorised('No X-API-Key header was sent');
+    return this.authenticateKey(key, request.ip ?? null);
+  }
+
+  /** The same checks for a key that arrived some other way (the queue dashboard also takes it as a Basic password). */
+  async authenticateKey(key: string, ip: string | null): Promise<Principal> {
     if (!isWellFormedApiKey(key.trim())) throw unauthorised('Invalid API key format');
     const hash = hashApiKey(key.trim());
     const record = await this.db.getRepository(ApiKey).findOne({ where: { keyHash: hash } });
     if (!record || !hashesEqual(record.keyHash, hash)) throw unauthorised('Invalid API key');
     if (!record.isEnabled) throw unauthorised('API key is disabled');
     if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) throw unauthorised('API key has expired');
-    this.recordUse(record, request.ip ?? null);
+    this.recordUse(record, ip);
     return {
       keyId: record.id,
       keyName: record.name,

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Transform } from 'class-transformer';
@@ -13,15 +14,18 @@ export const ToBool = () =>
   Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
 
 export class PageQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1, description: 'Page number (1-based, default: 1)' })
   @IsOptional() @ToInt() @IsInt({ message: 'must be an integer' }) @Min(1, { message: 'must be at least 1' })
   page?: number;
 
   /** Above the maximum is clamped (the envelope reports the size used), as in the original API. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000000, example: 20, description: 'Items per page (default: 20; 25 for connected systems and change history). Values above 100 are treated as 100.' })
   @IsOptional() @ToInt() @IsInt({ message: 'must be an integer' }) @Min(1, { message: 'must be at least 1' }) @Max(1_000_000, { message: 'is too large' })
   pageSize?: number;
 }
 
 export class SortedPageQuery extends PageQuery {
+  @ApiPropertyOptional({ type: 'boolean', description: 'Sort in descending order (default: false for schedules; true, newest first, for schedule executions)' })
   @IsOptional() @ToBool() @IsBoolean({ message: 'must be true or false' })
   sortDescending?: boolean;
 }

@@ -1,20 +1,25 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { RUN_TYPES, type ConnectedSystem, type RunProfile, type RunType } from '@jim/persistence';
 import { iso } from '../../common/iso';
 import { PageQuery } from '../../common/paging';
 
 export class CreateConnectedSystemRequest {
+  @ApiProperty({ type: 'string', minLength: 1, maxLength: 200, example: 'Corporate LDAP', description: 'Name (1-200 characters)' })
   @IsString() @Length(1, 200, { message: 'must be 1 to 200 characters' })
   name: string;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 1000, description: 'Description (max 1000 characters)' })
   @IsOptional() @IsString() @MaxLength(1000, { message: 'must be at most 1000 characters' })
   description?: string | null;
 }
 
 export class CreateRunProfileRequest {
+  @ApiProperty({ type: 'string', minLength: 1, maxLength: 200, example: 'Delta Import', description: 'Name (1-200 characters)' })
   @IsString() @Length(1, 200, { message: 'must be 1 to 200 characters' })
   name: string;
 
+  @ApiProperty({ enum: [...RUN_TYPES], example: 'DeltaImport', description: 'What the sync engine runs' })
   @IsIn(RUN_TYPES, { message: `must be one of ${RUN_TYPES.join(', ')}` })
   runType: RunType;
 }
@@ -22,9 +27,13 @@ export class CreateRunProfileRequest {
 export class ConnectedSystemListQuery extends PageQuery {}
 
 export class ConnectedSystemResponse {
+  @ApiProperty({ type: 'integer', example: 1, description: 'Connected system ID' })
   id: number;
+  @ApiProperty({ example: 'Corporate LDAP', description: 'Name' })
   name: string;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Description' })
   description: string | null;
+  @ApiProperty({ format: 'date-time', description: 'When it was created' })
   created: string;
 
   static from(system: ConnectedSystem): ConnectedSystemResponse {
@@ -33,10 +42,15 @@ export class ConnectedSystemResponse {
 }
 
 export class RunProfileResponse {
+  @ApiProperty({ type: 'integer', example: 1, description: 'Run profile ID' })
   id: number;
+  @ApiProperty({ example: 'Delta Import', description: 'Name' })
   name: string;
+  @ApiProperty({ type: 'integer', example: 1, description: 'The connected system it belongs to' })
   connectedSystemId: number;
+  @ApiProperty({ enum: [...RUN_TYPES], description: 'What the sync engine runs' })
   runType: RunType;
+  @ApiProperty({ format: 'date-time', description: 'When it was created' })
   created: string;
 
   static from(profile: RunProfile): RunProfileResponse {

@@ -1,86 +1,157 @@
-import type { ExecutionMode, ExecutionStatus, ExecutionTrigger, InitiatorType, ScheduleStepType, StepStatus } from '@jim/persistence';
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  EXECUTION_MODES,
+  EXECUTION_STATUSES,
+  INITIATOR_TYPES,
+  STEP_STATUSES,
+  STEP_TYPES,
+  TRIGGER_TYPES,
+  type ExecutionMode,
+  type ExecutionStatus,
+  type ExecutionTrigger,
+  type InitiatorType,
+  type ScheduleStepType,
+  type StepStatus,
+} from '@jim/persistence';
 
 export class ScheduleRunResponse {
+  @ApiProperty({ format: 'uuid', description: 'The execution just started' })
   executionId: string;
+  @ApiProperty({ example: "Schedule 'Full Pipeline' started successfully", description: 'Confirmation' })
   message: string;
 }
 
 export class ScheduleExecutionResponse {
+  @ApiProperty({ format: 'uuid', description: 'Execution id' })
   id: string;
   /** Null once the schedule has been deleted; the execution and its name snapshot remain. */
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'The schedule; null once the schedule has been deleted' })
   scheduleId: string | null;
+  @ApiProperty({ example: 'Full Pipeline', description: 'Name of the schedule when the execution started' })
   scheduleName: string;
+  @ApiProperty({ enum: [...EXECUTION_STATUSES], description: 'Queued, InProgress, Complete, Failed or Cancelled' })
   status: ExecutionStatus;
+  @ApiProperty({ enum: [...TRIGGER_TYPES], description: 'Cron when the trigger fired it, Manual when it was run on request' })
   triggerKind: ExecutionTrigger;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'The nominal fire time (Cron); null for manual runs' })
   scheduledFor: string | null;
   /** Ordinal (0-based) of the step group reached. */
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Step group reached (0-based)' })
   currentStepIndex: number;
   /** Number of step groups. */
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Number of step groups' })
   totalSteps: number;
+  @ApiProperty({ format: 'date-time', description: 'When the execution was created' })
   queuedAt: string;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When its first step started' })
   startedAt: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When it finished' })
   completedAt: string | null;
+  @ApiProperty({ enum: [...INITIATOR_TYPES], description: 'Who started it: ApiKey for a manual run, System for a cron tick' })
   initiatedByType: InitiatorType;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Id of the initiator (the API key id for ApiKey)' })
   initiatedById: string | null;
+  @ApiProperty({ type: 'string', nullable: true, example: 'Scheduler Service', description: 'Name of the initiator' })
   initiatedByName: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Why it failed or was cancelled' })
   errorMessage: string | null;
 }
 
 /** A step as it was when the execution started, and what happened when it ran. The SQL connection string is never exposed. */
 export class ScheduleExecutionStepResponse {
+  @ApiProperty({ format: 'uuid', description: 'Id of this step run' })
   id: string;
+  @ApiProperty({ format: 'uuid', description: 'The schedule step it ran' })
   stepId: string;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'stepIndex of the step' })
   stepIndex: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Ordinal (0-based) of the step group it belongs to' })
   groupOrdinal: number;
+  @ApiProperty({ example: 'Step 1', description: 'The step name, or "Step N" for an unnamed step' })
   name: string;
+  @ApiProperty({ enum: [...STEP_TYPES], description: 'RunProfile, PowerShell, Executable, or SqlScript' })
   stepType: ScheduleStepType;
+  @ApiProperty({ enum: [...EXECUTION_MODES], description: 'Sequential or ParallelWithPrevious' })
   executionMode: ExecutionMode;
+  @ApiProperty({ description: 'Whether the execution carries on when this step fails' })
   continueOnFailure: boolean;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Timeout in seconds; null for the default step timeout' })
   timeoutSeconds: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Connected system ID (RunProfile steps)' })
   connectedSystemId: number | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Connected system name (RunProfile steps)' })
   connectedSystemName: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Run profile ID (RunProfile steps)' })
   runProfileId: number | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Run profile name (RunProfile steps)' })
   runProfileName: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Script file path (PowerShell steps)' })
   scriptPath: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Executable path (Executable steps)' })
   executablePath: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Arguments (PowerShell and Executable steps)' })
   arguments: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'SQL script path (SqlScript steps)' })
   sqlScriptPath: string | null;
+  @ApiProperty({ enum: [...STEP_STATUSES], description: 'Where the step is' })
   status: StepStatus;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the step started' })
   startedAt: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the step finished' })
   completedAt: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Exit code (PowerShell and Executable steps)' })
   exitCode: number | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The end of the standard output, secrets redacted' })
   stdoutTail: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The end of the standard error, secrets redacted' })
   stderrTail: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Why the step failed, if it did' })
   errorMessage: string | null;
 }
 
 export class ExecutionProgressGroup {
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'stepIndex of the group' })
   stepIndex: number;
   /** The step's name, or "N in parallel" for a group of several steps. */
+  @ApiProperty({ example: '2 in parallel', description: 'The step name, or "N in parallel" for a group of several steps' })
   name: string;
+  @ApiProperty({ enum: [...STEP_STATUSES], description: 'Status of the group as a whole' })
   status: StepStatus;
   /** The statuses of the group's steps, worst outcome first. */
+  @ApiProperty({ enum: [...STEP_STATUSES], isArray: true, description: 'Statuses of the steps of the group, worst outcome first' })
   taskStatuses: StepStatus[];
+  @ApiProperty({ description: 'Whether the group holds more than one step' })
   isParallel: boolean;
 }
 
 export class ExecutionProgress {
   /** 1-based number of the group being run while the execution is active; null once it has finished. */
+  @ApiProperty({ type: 'integer', nullable: true, minimum: 1, description: '1-based number of the group being run while the execution is active; null once it has finished' })
   currentStepNumber: number | null;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Number of step groups' })
   totalSteps: number;
+  @ApiProperty({ type: () => [ExecutionProgressGroup], description: 'One entry per step group' })
   steps: ExecutionProgressGroup[];
 }
 
 export class ScheduleExecutionDetailResponse extends ScheduleExecutionResponse {
+  @ApiProperty({ type: () => [ScheduleExecutionStepResponse], description: 'Every step of the execution, in order' })
   steps: ScheduleExecutionStepResponse[];
+  @ApiProperty({ type: () => ExecutionProgress, description: 'Progress by step group' })
   progress: ExecutionProgress;
 }
 
 export class SkippedRunResponse {
+  @ApiProperty({ format: 'uuid', description: 'Id of the record' })
   id: string;
+  @ApiProperty({ format: 'uuid', description: 'The schedule' })
   scheduleId: string;
+  @ApiProperty({ format: 'date-time', description: 'The fire time that was skipped' })
   scheduledFor: string;
+  @ApiProperty({ description: 'Why the run was skipped' })
   reason: string;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'The execution still active at that time, if any' })
   activeExecutionId: string | null;
+  @ApiProperty({ format: 'date-time', description: 'When the skip was recorded' })
   recordedAt: string;
 }

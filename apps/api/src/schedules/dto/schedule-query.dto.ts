@@ -1,23 +1,29 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { SortedPageQuery, ToInt } from '../../common/paging';
 
 export class ScheduleListQuery extends SortedPageQuery {
+  @ApiPropertyOptional({ type: 'string', maxLength: 200, example: 'Sync', description: 'Case-insensitive text to find in the name or description' })
   @IsOptional() @IsString() @MaxLength(200, { message: 'must be at most 200 characters' })
   search?: string;
 
+  @ApiPropertyOptional({ type: 'string', maxLength: 30, example: 'name', description: 'Sort key, case-insensitive: name, isEnabled, lastRunTime, nextRunTime or created (default: created)' })
   @IsOptional() @IsString() @MaxLength(30)
   sortBy?: string;
 }
 
 export class NextRunsQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 10, description: 'How many fire times to return (1-100, default: 10)' })
   @IsOptional() @ToInt() @IsInt({ message: 'must be an integer' }) @Min(1, { message: 'must be at least 1' }) @Max(100, { message: 'must be at most 100' })
   count?: number;
 
+  @ApiPropertyOptional({ type: 'string', format: 'date-time', example: '2026-07-13T00:00:00Z', description: 'Fire times strictly after this instant (ISO-8601; default: now)' })
   @IsOptional() @IsISO8601({ strict: true }, { message: 'must be an ISO-8601 date and time' })
   after?: string;
 }
 
 export class ChangeReasonQuery {
+  @ApiPropertyOptional({ type: 'string', maxLength: 2000, description: 'Why the change is made; recorded in the change history (max 2000 characters)' })
   @IsOptional() @IsString() @MaxLength(2000, { message: 'must be at most 2000 characters' })
   changeReason?: string;
 }

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   Allow,
@@ -36,49 +37,64 @@ const text = { message: 'must be a string' };
 
 export class ScheduleStepRequest {
   /** An existing step's id updates that step on PUT; absent (or unknown) creates a step. */
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true, maxLength: 36, description: "An existing step's id: on PUT, updates that step (keeping its stored secrets). Omit it to add a step." })
   @IsOptional() @IsString(text) @MaxLength(36, maxChars(36))
   id?: string | null;
 
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 1000, example: 0, description: 'Execution order (0-based). Same index = parallel execution.' })
   @IsInt(int) @Min(0, { message: 'must be at least 0' }) @Max(1000, { message: 'must be at most 1000' })
   stepIndex: number;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 200, example: 'Pre-import validation', description: 'Step name (max 200 characters)' })
   @IsOptional() @IsString(text) @MaxLength(200, maxChars(200))
   name?: string | null;
 
   /** Accepted for compatibility; the real grouping comes from stepIndex and is what responses show. */
+  @ApiPropertyOptional({ enum: [...EXECUTION_MODES], nullable: true, default: 'Sequential', description: 'Sequential or ParallelWithPrevious (default: Sequential). Accepted for compatibility: grouping comes from stepIndex, and responses show the mode it implies.' })
   @IsOptional() @IsIn(EXECUTION_MODES, oneOf(EXECUTION_MODES))
   executionMode?: ExecutionMode | null;
 
+  @ApiProperty({ enum: [...STEP_TYPES], example: 'RunProfile', description: 'RunProfile, PowerShell, Executable, or SqlScript' })
   @IsIn(STEP_TYPES, oneOf(STEP_TYPES))
   stepType: ScheduleStepType;
 
+  @ApiPropertyOptional({ type: 'boolean', nullable: true, default: false, description: 'Continue on failure (default: false)' })
   @IsOptional() @IsBoolean(bool)
   continueOnFailure?: boolean | null;
 
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: 86400, example: 300, description: 'Timeout in seconds (1-86400). Without it the default step timeout of the workers applies (JIM_DEFAULT_STEP_TIMEOUT_SECONDS, 3600).' })
   @IsOptional() @IsInt(int) @Min(1, { message: 'must be at least 1' }) @Max(86400, { message: 'must be at most 86400 (24 hours)' })
   timeoutSeconds?: number | null;
 
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: 2147483647, example: 1, description: 'Connected system ID (RunProfile steps)' })
   @IsOptional() @IsInt(int) @Min(1, { message: 'must be a positive integer' }) @Max(2147483647, { message: 'is too large' })
   connectedSystemId?: number | null;
 
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: 2147483647, example: 1, description: 'Run profile ID (RunProfile steps); the run profile must belong to the connected system' })
   @IsOptional() @IsInt(int) @Min(1, { message: 'must be a positive integer' }) @Max(2147483647, { message: 'is too large' })
   runProfileId?: number | null;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 500, example: '/opt/jim/scripts/validate-source.ps1', description: 'Script file path (PowerShell steps, max 500 characters)' })
   @IsOptional() @IsString(text) @MaxLength(500, maxChars(500))
   scriptPath?: string | null;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 2000, example: '-ReportType Summary -SendEmail', description: 'Arguments (PowerShell and Executable steps, max 2000 characters)' })
   @IsOptional() @IsString(text) @MaxLength(2000, maxChars(2000))
   arguments?: string | null;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 500, example: '/usr/bin/logger', description: 'Executable path (Executable steps, max 500 characters)' })
   @IsOptional() @IsString(text) @MaxLength(500, maxChars(500))
   executablePath?: string | null;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 500, description: 'Working directory (Executable and PowerShell steps, max 500 characters)' })
   @IsOptional() @IsString(text) @MaxLength(500, maxChars(500))
   workingDirectory?: string | null;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 500, description: 'Connection string (SqlScript steps, max 500 characters). Stored encrypted and returned with the password masked; sending the masked value back on PUT keeps the stored secret.' })
   @IsOptional() @IsString(text) @MaxLength(500, maxChars(500))
   sqlConnectionString?: string | null;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 500, description: 'SQL script path (SqlScript steps, max 500 characters)' })
   @IsOptional() @IsString(text) @MaxLength(500, maxChars(500))
   sqlScriptPath?: string | null;
 
@@ -88,49 +104,64 @@ export class ScheduleStepRequest {
 }
 
 export class ScheduleRequest {
+  @ApiProperty({ type: 'string', minLength: 1, maxLength: 200, example: 'Morning Import', description: 'Schedule name (1-200 characters). Unique, ignoring case.' })
   @IsString(text) @Length(1, 200, { message: 'must be 1 to 200 characters' })
   name: string;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 1000, example: 'Full import and sync, triggered manually when needed', description: 'Description (max 1000 characters)' })
   @IsOptional() @IsString(text) @MaxLength(1000, maxChars(1000))
   description?: string | null;
 
+  @ApiPropertyOptional({ enum: [...TRIGGER_TYPES], nullable: true, default: 'Manual', description: 'Cron or Manual (default: Manual)' })
   @IsOptional() @IsIn(TRIGGER_TYPES, oneOf(TRIGGER_TYPES))
   triggerType?: TriggerType | null;
 
+  @ApiPropertyOptional({ enum: [...PATTERN_TYPES], nullable: true, default: 'SpecificTimes', description: 'SpecificTimes, Interval, or Custom (default: SpecificTimes)' })
   @IsOptional() @IsIn(PATTERN_TYPES, oneOf(PATTERN_TYPES))
   patternType?: PatternType | null;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 50, example: '1,2,3,4,5', description: 'Comma-separated day numbers: 0=Sun, 1=Mon, ..., 6=Sat' })
   @IsOptional() @IsString(text) @MaxLength(50, maxChars(50))
   daysOfWeek?: string | null;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 200, example: '06:00,12:00', description: 'Comma-separated 24h times (e.g. "06:00,12:00")' })
   @IsOptional() @IsString(text) @MaxLength(200, maxChars(200))
   runTimes?: string | null;
 
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: 59, example: 30, description: 'Interval count (1-59) for Interval pattern (1-23 when intervalUnit is Hours)' })
   @IsOptional() @IsInt(int) @Min(1, { message: 'must be at least 1' }) @Max(59, { message: 'must be at most 59' })
   intervalValue?: number | null;
 
+  @ApiPropertyOptional({ enum: [...INTERVAL_UNITS], nullable: true, default: 'Hours', description: 'Minutes or Hours (default: Hours)' })
   @IsOptional() @IsIn(INTERVAL_UNITS, oneOf(INTERVAL_UNITS))
   intervalUnit?: IntervalUnit | null;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 10, example: '08:00', description: 'Window start time (e.g. "08:00")' })
   @IsOptional() @IsString(text) @MaxLength(10, maxChars(10))
   intervalWindowStart?: string | null;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 10, example: '18:00', description: 'Window end time (e.g. "18:00")' })
   @IsOptional() @IsString(text) @MaxLength(10, maxChars(10))
   intervalWindowEnd?: string | null;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 1000, example: '0 3 1-7 * 1', description: 'Raw cron expression for Custom pattern (max 1000 characters). Ignored for SpecificTimes and Interval, whose expression is generated.' })
   @IsOptional() @IsString(text) @MaxLength(1000, maxChars(1000))
   cronExpression?: string | null;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 64, default: 'UTC', example: 'Europe/London', description: 'IANA time zone of the run times and window (default: UTC)' })
   @IsOptional() @IsString(text) @MaxLength(64, maxChars(64))
   timeZone?: string | null;
 
+  @ApiPropertyOptional({ type: 'boolean', nullable: true, default: false, description: 'Enable on creation (default: false)' })
   @IsOptional() @IsBoolean(bool)
   isEnabled?: boolean | null;
 
+  @ApiPropertyOptional({ type: () => [ScheduleStepRequest], nullable: true, maxItems: MAX_STEPS, description: `List of schedule steps (at most ${MAX_STEPS}). On PUT, the complete list: existing steps not in it are deleted.` })
   @IsOptional() @IsArray({ message: 'must be an array' }) @ArrayMaxSize(MAX_STEPS, { message: `must hold at most ${MAX_STEPS} steps` })
   @ValidateNested({ each: true }) @Type(() => ScheduleStepRequest)
   steps?: ScheduleStepRequest[] | null;
 
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 2000, description: 'Why the change is made; recorded in the change history (max 2000 characters)' })
   @IsOptional() @IsString(text) @MaxLength(2000, maxChars(2000))
   changeReason?: string | null;
 

@@ -1,61 +1,122 @@
-import type { ExecutionMode, ExecutionStatus, IntervalUnit, PatternType, ScheduleStepType, TriggerType } from '@jim/persistence';
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  EXECUTION_MODES,
+  EXECUTION_STATUSES,
+  INTERVAL_UNITS,
+  PATTERN_TYPES,
+  STEP_TYPES,
+  TRIGGER_TYPES,
+  type ExecutionMode,
+  type ExecutionStatus,
+  type IntervalUnit,
+  type PatternType,
+  type ScheduleStepType,
+  type TriggerType,
+} from '@jim/persistence';
 
 export class ScheduleStepResponse {
+  @ApiProperty({ format: 'uuid', description: 'Step id; send it back on PUT to update this step' })
   id: string;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 1000, example: 0, description: 'Execution order (0-based). Same index = parallel execution.' })
   stepIndex: number;
+  @ApiProperty({ type: 'string', nullable: true, example: 'Pre-import validation', description: 'Step name' })
   name: string | null;
+  @ApiProperty({ enum: [...EXECUTION_MODES], description: 'Sequential for the first step of an index, ParallelWithPrevious for the others' })
   executionMode: ExecutionMode;
+  @ApiProperty({ enum: [...STEP_TYPES], description: 'RunProfile, PowerShell, Executable, or SqlScript' })
   stepType: ScheduleStepType;
+  @ApiProperty({ description: 'Whether the execution carries on when this step fails' })
   continueOnFailure: boolean;
+  @ApiProperty({ type: 'integer', nullable: true, minimum: 1, maximum: 86400, description: 'Timeout in seconds; null for the default step timeout' })
   timeoutSeconds: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Connected system ID (RunProfile steps)' })
   connectedSystemId: number | null;
+  @ApiProperty({ type: 'string', nullable: true, example: 'Corporate LDAP', description: 'Name of the connected system (RunProfile steps)' })
   connectedSystemName: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Run profile ID (RunProfile steps)' })
   runProfileId: number | null;
+  @ApiProperty({ type: 'string', nullable: true, example: 'Delta Import', description: 'Name of the run profile (RunProfile steps)' })
   runProfileName: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Script file path (PowerShell steps)' })
   scriptPath: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Executable path (Executable steps)' })
   executablePath: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Working directory (Executable and PowerShell steps)' })
   workingDirectory: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Arguments (PowerShell and Executable steps)' })
   arguments: string | null;
   /** Password masked; send the masked value back unchanged to keep the stored secret. */
+  @ApiProperty({ type: 'string', nullable: true, description: 'Connection string (SqlScript steps) with the password masked; send it back unchanged to keep the stored secret' })
   sqlConnectionString: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'SQL script path (SqlScript steps)' })
   sqlScriptPath: string | null;
 }
 
 export class ScheduleResponse {
+  @ApiProperty({ format: 'uuid', description: 'Schedule id' })
   id: string;
+  @ApiProperty({ example: 'Morning Import', description: 'Schedule name' })
   name: string;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Description' })
   description: string | null;
+  @ApiProperty({ enum: [...TRIGGER_TYPES], description: 'Cron or Manual' })
   triggerType: TriggerType;
+  @ApiProperty({ type: 'string', nullable: true, example: '0 6 * * 1,2,3,4,5', description: 'The cron expression the schedule fires on: as sent for Custom, generated for SpecificTimes and Interval, null for Manual' })
   cronExpression: string | null;
+  @ApiProperty({ enum: [...PATTERN_TYPES], description: 'SpecificTimes, Interval, or Custom' })
   patternType: PatternType;
+  @ApiProperty({ type: 'string', nullable: true, example: '1,2,3,4,5', description: 'Comma-separated day numbers: 0=Sun, 1=Mon, ..., 6=Sat (SpecificTimes and Interval)' })
   daysOfWeek: string | null;
+  @ApiProperty({ type: 'string', nullable: true, example: '06:00', description: 'Comma-separated 24h times (SpecificTimes)' })
   runTimes: string | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Interval count (Interval)' })
   intervalValue: number | null;
+  @ApiProperty({ enum: [...INTERVAL_UNITS], nullable: true, description: 'Minutes or Hours (Interval)' })
   intervalUnit: IntervalUnit | null;
+  @ApiProperty({ type: 'string', nullable: true, example: '08:00', description: 'Window start time (Interval)' })
   intervalWindowStart: string | null;
+  @ApiProperty({ type: 'string', nullable: true, example: '18:00', description: 'Window end time (Interval)' })
   intervalWindowEnd: string | null;
+  @ApiProperty({ example: 'UTC', description: 'IANA time zone of the run times and window' })
   timeZone: string;
+  @ApiProperty({ description: 'Whether the schedule fires on its trigger' })
   isEnabled: boolean;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the schedule last started an execution' })
   lastRunTime: string | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When it fires next; null when disabled or Manual' })
   nextRunTime: string | null;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Number of steps' })
   stepCount: number;
+  @ApiProperty({ format: 'date-time', description: 'When the schedule was created' })
   created: string;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the schedule was last changed' })
   lastUpdated: string | null;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'The latest execution (by queue time), if any' })
   lastExecutionId: string | null;
+  @ApiProperty({ enum: [...EXECUTION_STATUSES], nullable: true, description: 'Status of the latest execution' })
   lastExecutionStatus: ExecutionStatus | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Step group the latest execution reached (0-based)' })
   lastExecutionCurrentStepIndex: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Number of step groups of the latest execution' })
   lastExecutionTotalSteps: number | null;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the latest execution finished' })
   lastExecutionCompletedAt: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Why the latest execution failed, if it did' })
   lastExecutionErrorMessage: string | null;
 }
 
 export class ScheduleDetailResponse extends ScheduleResponse {
+  @ApiProperty({ type: () => [ScheduleStepResponse], description: 'The steps, ordered by stepIndex' })
   steps: ScheduleStepResponse[];
 }
 
 export class NextRunsResponse {
+  @ApiProperty({ format: 'uuid', description: 'Schedule id' })
   scheduleId: string;
+  @ApiProperty({ example: 'Europe/London', description: 'IANA time zone of the schedule' })
   timeZone: string;
+  @ApiProperty({ type: 'string', nullable: true, example: '0 6 * * 1,2,3,4,5', description: 'The cron expression the times come from; null for Manual' })
   cronExpression: string | null;
+  @ApiProperty({ type: [String], format: 'date-time', example: ['2026-07-13T05:00:00.000Z', '2026-07-14T05:00:00.000Z'], description: 'The next fire times (UTC), in order; empty for Manual schedules' })
   nextRuns: string[];
 }

@@ -1,0 +1,38 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { TICK_QUEUE_TOKEN } from '../firing/firing.module';
+import { pingQueue, Probe, runChecks, type ReadinessReport } from './probe';
+
+export type ApiCheck = 'database' | 'queue';
+
+/** Whether this API process can serve: its database answers `SELECT 1` and its queue backend answers too. */
+@Injectable()
+export class ApiReadiness {
+  private readonly logger = new Logger('Health');
+  private readonly probes: Record<ApiCheck, Probe>;
+  private readonly wasDown = new Set<ApiCheck>();
+
+  constructor(@InjectDataSource() db: DataSource, @Inject(TICK_QUEUE_TOKEN) queue: Queue) {
+    this.probes = {
+      database: new Probe(() => db.query('SELECT 1')),
+      queue: new Probe(() => pingQueue(queue)),
+    };
+  }
+
+  async check(): Promise<ReadinessReport<ApiCheck>> {
+    const report = await runChecks(this.probes);
+    for (const name of Object.keys(this.probes) as ApiCheck[]) {
+      const result = report.checks[name];
+      // Logged on the change only: an orchestrator probing every few seconds must not flood the log.
+      if (result.status === 'down' && !this.wasDown.has(name)) {
+        this.wasDown.add(name);
+        this.logger.warn({ check: name, result, err: this.probes[name].error }, 'Readiness check failed');
+      } else if (result.status === 'up' && this.wasDown.delete(name)) {
+        this.logger.log({ check: name }, 'Readiness check recovered');
+      }
+    }
+    return report;
+  }
+}

@@ -1,0 +1,84 @@
+import type { Queue } from 'bullmq';
+
+/** No readiness check may hold a probe longer than this. */
+export const CHECK_TIMEOUT_MS = 2000;
+
+export type CheckResult =
+  | { status: 'up'; durationMs: number }
+  | { status: 'down'; durationMs: number; reason: 'timeout' | 'error'; code?: string };
+
+export interface ReadinessReport<C extends string = string> {
+  status: 'ok' | 'error';
+  checks: Record<C, CheckResult>;
+}
+
+/**
+ * One dependency check with a timeout. A check still hanging from an earlier probe is joined rather than started
+ * again, so a dead dependency never piles up queries. Results carry no error text (it may name hosts or users):
+ * only `timeout`/`error` and, when the driver gives one, an error code such as `ECONNREFUSED`.
+ */
+export class Probe {
+  private inflight?: Promise<unknown>;
+  private lastError?: unknown;
+
+  constructor(
+    private readonly run: () => Promise<unknown>,
+    private readonly timeoutMs = CHECK_TIMEOUT_MS,
+  ) {}
+
+  /** The error behind the last `down` result, for the log (never for the response). */
+  get error(): unknown {
+    return this.lastError;
+  }
+
+  async check(): Promise<CheckResult> {
+    const started = Date.now();
+    this.inflight ??= Promise.resolve()
+      .then(this.run)
+      .finally(() => (this.inflight = undefined));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.timeoutMs)));
+    try {
+      const outcome = await Promise.race([this.inflight.then(() => 'up' as const), timeout]);
+      const durationMs = Date.now() - started;
+      if (outcome === 'timeout') {
+        this.lastError = new Error(`No answer within ${this.timeoutMs} ms`);
+        return { status: 'down', durationMs, reason: 'timeout' };
+      }
+      this.lastError = undefined;
+      return { status: 'up', durationMs };
+    } catch (error) {
+      this.lastError = error;
+      const code = errorCode(error);
+      return { status: 'down', durationMs: Date.now() - started, reason: 'error', ...(code ? { code } : {}) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? code : undefined;
+}
+
+/** Runs the checks in parallel; `ok` only when every one is up. */
+export async function runChecks<C extends string>(probes: Record<C, Probe>): Promise<ReadinessReport<C>> {
+  const names = Object.keys(probes) as C[];
+  const results = await Promise.all(names.map((name) => probes[name].check()));
+  const checks = Object.fromEntries(names.map((name, i) => [name, results[i]])) as Record<C, CheckResult>;
+  return { status: results.every((r) => r.status === 'up') ? 'ok' : 'error', checks };
+}
+
+/**
+ * A round trip to the queue backend: PING on the queue's Redis connection, or for the PostgreSQL backend a query
+ * (the job counts of the queue).
+ */
+export async function pingQueue(queue: Queue): Promise<void> {
+  const backend = queue.getBackend() as unknown as { client?: Promise<{ ping(): Promise<unknown> }> };
+  if ('client' in backend && backend.client) {
+    await (await backend.client).ping();
+    return;
+  }
+  await queue.getJobCounts('waiting');
+}
