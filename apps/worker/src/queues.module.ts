@@ -25,7 +25,7 @@ class QueueCloser implements OnApplicationShutdown {
       provide: QueueKit,
       inject: [APP_CONFIG, 'JIM_DATABASE_URL'],
       useFactory: (config: AppConfig, databaseUrl: string) =>
-        new QueueKit({ backend: config.queueBackend, redisUrl: config.redisUrl, databaseUrl, prefix: config.queuePrefix }),
+        new QueueKit({ backend: config.queueBackend, redisUrl: config.redisUrl, redisSentinel: config.redisSentinel, databaseUrl, prefix: config.queuePrefix }),
     },
     { provide: TICK_QUEUE_TOKEN, inject: [QueueKit], useFactory: (kit: QueueKit) => kit.tickQueue(TICK_QUEUE) },
     { provide: STEP_QUEUE_TOKEN, inject: [QueueKit], useFactory: (kit: QueueKit) => kit.queue(STEP_QUEUE) },

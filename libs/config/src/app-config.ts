@@ -7,6 +7,8 @@ export interface AppConfig {
   databaseUrl: string | null;
   queueBackend: QueueBackend;
   redisUrl: string | null;
+  /** Redis Sentinel: the sentinels to ask and the master's name; the URL then gives only credentials, db and TLS. */
+  redisSentinel: { sentinels: { host: string; port: number }[]; masterName: string } | null;
   /** Hash-tagged so every key of one queue lands in one Redis Cluster slot. */
   queuePrefix: string;
   port: number;

@@ -59,3 +59,18 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('Redis Sentinel', () => {
+  it('reads sentinels and the master name', () => {
+    const config = loadConfig({ NODE_ENV: 'test', REDIS_SENTINELS: 's1:26379, s2', REDIS_SENTINEL_MASTER: 'jim' });
+    expect(config.queueBackend).toBe('redis');
+    expect(config.redisSentinel).toEqual({ sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26379 }], masterName: 'jim' });
+    expect(loadConfig({ NODE_ENV: 'test', QUEUE_BACKEND: 'redis', REDIS_SENTINELS: 's1', REDIS_SENTINEL_MASTER: 'jim' }).queueBackend).toBe('redis');
+  });
+
+  it('requires a master name and valid ports', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', REDIS_SENTINELS: 's1:notaport' })).toThrow(
+      /REDIS_SENTINELS must be host:port pairs[\s\S]*REDIS_SENTINEL_MASTER is required/,
+    );
+  });
+});

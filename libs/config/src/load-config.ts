@@ -20,8 +20,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const environment = read.oneOf('NODE_ENV', ['production', 'development', 'test'], 'production') as RuntimeEnvironment;
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
-  const queueBackend = read.oneOf('QUEUE_BACKEND', ['redis', 'postgres'], redisUrl ? 'redis' : 'postgres') as QueueBackend;
-  if (queueBackend === 'redis' && !redisUrl && env.REDIS_URL === undefined) {
+  const queueBackend = read.oneOf('QUEUE_BACKEND', ['redis', 'postgres'], redisUrl || env.REDIS_SENTINELS?.trim() ? 'redis' : 'postgres') as QueueBackend;
+  if (queueBackend === 'redis' && !redisUrl && env.REDIS_URL === undefined && !env.REDIS_SENTINELS) {
     problems.push('REDIS_URL is required when QUEUE_BACKEND is redis');
   }
   const infrastructureApiKey = read.secret('JIM_INFRASTRUCTURE_API_KEY', (v) =>
@@ -35,6 +35,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl,
     queueBackend,
     redisUrl,
+    redisSentinel: readSentinel(env, problems),
     queuePrefix: read.string('JIM_QUEUE_PREFIX', '{jim}'),
     port: read.int('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
@@ -65,6 +66,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function readSentinel(env: Env, problems: string[]): AppConfig['redisSentinel'] {
+  const list = env.REDIS_SENTINELS?.trim();
+  if (!list) return null;
+  const sentinels = list.split(',').map((entry) => {
+    const [host, port = '26379'] = entry.trim().split(':');
+    return { host, port: Number(port) };
+  });
+  if (sentinels.some((s) => !s.host || !Number.isInteger(s.port) || s.port < 1 || s.port > 65535)) {
+    problems.push('REDIS_SENTINELS must be host:port pairs separated by commas');
+  }
+  const masterName = env.REDIS_SENTINEL_MASTER?.trim();
+  if (!masterName) problems.push('REDIS_SENTINEL_MASTER is required with REDIS_SENTINELS');
+  return { sentinels, masterName: masterName ?? '' };
 }
 
 function readEncryptionKey(env: Env, environment: RuntimeEnvironment, problems: string[]): Buffer | null {

@@ -7,6 +7,7 @@ export type QueueBackendKind = 'redis' | 'postgres';
 export interface QueueKitOptions {
   backend: QueueBackendKind;
   redisUrl?: string | null;
+  redisSentinel?: { sentinels: { host: string; port: number }[]; masterName: string } | null;
   databaseUrl?: string | null;
   prefix: string;
 }
@@ -25,8 +26,11 @@ export class QueueKit {
     this.backend = options.backend;
     this.prefix = options.prefix;
     if (options.backend === 'redis') {
-      if (!options.redisUrl) throw new Error('A Redis URL is required for the redis queue backend');
-      this.connection = redisOptionsFromUrl(options.redisUrl);
+      if (!options.redisUrl && !options.redisSentinel) throw new Error('A Redis URL is required for the redis queue backend');
+      const base = redisOptionsFromUrl(options.redisUrl ?? 'redis://localhost');
+      this.connection = options.redisSentinel
+        ? { ...base, host: undefined, port: undefined, sentinels: options.redisSentinel.sentinels, name: options.redisSentinel.masterName }
+        : base;
       this.classes = { Queue, Worker, QueueEvents };
     } else {
       if (!options.databaseUrl) throw new Error('A database URL is required for the postgres queue backend');

@@ -8,7 +8,7 @@ export const TICK_QUEUE_TOKEN = 'JIM_TICK_QUEUE';
 export const STEP_QUEUE_TOKEN = 'JIM_STEP_QUEUE';
 
 export function queueKitFor(config: AppConfig, databaseUrl: string): QueueKit {
-  return new QueueKit({ backend: config.queueBackend, redisUrl: config.redisUrl, databaseUrl, prefix: config.queuePrefix });
+  return new QueueKit({ backend: config.queueBackend, redisUrl: config.redisUrl, redisSentinel: config.redisSentinel, databaseUrl, prefix: config.queuePrefix });
 }
 
 @Injectable()
