@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '@jim/common';
 import { SecretCipher } from '@jim/persistence';
 import { maskConnectionString } from '@jim/steps';
 import type { DataSource, EntityManager } from 'typeorm';
+import { iso } from '../common/iso';
 import { pagedResponse, paging, type PagedResponse } from '../common/paging';
 import type { ScheduleListQuery } from './dto/schedule-query.dto';
 import type { ScheduleDetailResponse, ScheduleResponse, ScheduleStepResponse } from './dto/schedule-response.dto';
@@ -117,9 +118,6 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function iso(value: Date | null): string | null {
-  return value ? new Date(value).toISOString() : null;
-}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Row = Record<string, any>;
