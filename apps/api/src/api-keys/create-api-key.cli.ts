@@ -24,7 +24,7 @@ async function main(): Promise<void> {
 
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
-  const db = createDataSource({ url: config.databaseUrl, poolSize: 1, applicationName: 'jim-apikey' });
+  const db = createDataSource({ url: config.databaseUrl, poolSize: 2, applicationName: 'jim-apikey' });
   await db.initialize();
   try {
     await migrate(db);
