@@ -12,6 +12,8 @@ export interface StartExecutionInput {
   /** The nominal fire time of a cron tick; null for manual runs. */
   scheduledFor: Date | null;
   initiator: Initiator;
+  /** For cron ticks: the schedule's next fire time, stored with the start in the same statement. */
+  nextRunTime?: Date | null;
 }
 
 export type StartExecutionResult =
@@ -28,75 +30,83 @@ export type StartExecutionResult =
  * The caller enqueues `firstGroupStepIds` after commit.
  */
 export async function startExecution(tx: EntityManager, input: StartExecutionInput): Promise<StartExecutionResult> {
-  const [schedule] = await tx.query(`SELECT id, name FROM schedules WHERE id = $1 FOR UPDATE`, [input.scheduleId]);
-  if (!schedule) return { kind: 'not-found' };
-
-  if (input.scheduledFor) {
-    const [existing] = await tx.query(`SELECT id FROM schedule_executions WHERE schedule_id = $1 AND scheduled_for = $2`, [
-      input.scheduleId,
-      input.scheduledFor,
-    ]);
-    if (existing) return { kind: 'duplicate', executionId: existing.id };
-  }
-  if (input.trigger === 'Cron') {
-    const [active] = await tx.query(
-      `SELECT id, status FROM schedule_executions WHERE schedule_id = $1 AND status IN ('Queued', 'InProgress') ORDER BY queued_at LIMIT 1`,
-      [input.scheduleId],
-    );
-    if (active) {
-      const reason = `Execution ${active.id} was still ${active.status === 'Queued' ? 'queued' : 'in progress'}`;
-      await recordSkippedRun(tx, input.scheduleId, input.scheduledFor ?? new Date(), reason, active.id);
-      return { kind: 'skipped', reason, activeExecutionId: active.id };
-    }
-  }
-
-  const steps: StepRow[] = await tx.query(
-    `SELECT st.*, cs.name AS connected_system_name, rp.name AS run_profile_name, rp.run_type
-     FROM schedule_steps st
-     LEFT JOIN connected_systems cs ON cs.id = st.connected_system_id
-     LEFT JOIN run_profiles rp ON rp.id = st.run_profile_id
-     WHERE st.schedule_id = $1 ORDER BY st.step_index, st.position`,
-    [input.scheduleId],
+  // One round trip: lock the schedule and learn whether this tick already ran and what is still running.
+  const [schedule] = await tx.query(
+    `SELECT s.id, s.name,
+       (SELECT e.id FROM schedule_executions e WHERE e.schedule_id = s.id AND e.scheduled_for = $2) AS existing_id,
+       (SELECT e.id FROM schedule_executions e WHERE e.schedule_id = s.id AND e.status IN ('Queued', 'InProgress')
+        ORDER BY e.queued_at LIMIT 1) AS active_id,
+       (SELECT e.status FROM schedule_executions e WHERE e.schedule_id = s.id AND e.status IN ('Queued', 'InProgress')
+        ORDER BY e.queued_at LIMIT 1) AS active_status
+     FROM schedules s WHERE s.id = $1 FOR UPDATE OF s`,
+    [input.scheduleId, input.scheduledFor],
   );
-  if (steps.length === 0) return { kind: 'no-steps', scheduleName: schedule.name };
+  if (!schedule) return { kind: 'not-found' };
+  if (input.scheduledFor && schedule.existing_id) return { kind: 'duplicate', executionId: schedule.existing_id };
+  if (input.trigger === 'Cron' && schedule.active_id) {
+    const reason = `Execution ${schedule.active_id} was still ${schedule.active_status === 'Queued' ? 'queued' : 'in progress'}`;
+    await recordSkippedRun(tx, input.scheduleId, input.scheduledFor ?? new Date(), reason, schedule.active_id);
+    return { kind: 'skipped', reason, activeExecutionId: schedule.active_id };
+  }
 
+  // One round trip: the execution and the snapshot of every step, the first group queued.
   const executionId = randomUUID();
   const now = new Date();
-  const groups = [...new Set(steps.map((s) => s.step_index))];
-  await tx.query(
-    `INSERT INTO schedule_executions
-       (id, schedule_id, schedule_name, status, trigger_kind, scheduled_for, current_step_index, total_steps,
-        dispatched_group, queued_at, started_at, initiated_by_type, initiated_by_id, initiated_by_name)
-     VALUES ($1, $2, $3, 'InProgress', $4, $5, 0, $6, 0, $7, $7, $8, $9, $10)`,
-    [executionId, input.scheduleId, schedule.name, input.trigger, input.scheduledFor, groups.length, now, input.initiator.type, input.initiator.id, input.initiator.name],
+  const firstGroup: { id: string }[] = await tx.query(
+    `WITH steps AS (
+       SELECT st.*, cs.name AS connected_system_name, rp.name AS run_profile_name, rp.run_type,
+              (dense_rank() OVER (ORDER BY st.step_index) - 1)::int AS ordinal
+       FROM schedule_steps st
+       LEFT JOIN connected_systems cs ON cs.id = st.connected_system_id
+       LEFT JOIN run_profiles rp ON rp.id = st.run_profile_id
+       WHERE st.schedule_id = $2
+     ),
+     execution AS (
+       INSERT INTO schedule_executions
+         (id, schedule_id, schedule_name, status, trigger_kind, scheduled_for, current_step_index, total_steps,
+          dispatched_group, queued_at, started_at, initiated_by_type, initiated_by_id, initiated_by_name)
+       SELECT $1, $2, $3, 'InProgress', $4, $5, 0, (SELECT count(DISTINCT step_index) FROM steps), 0, $6, $6, $7, $8, $9
+       WHERE EXISTS (SELECT 1 FROM steps)
+       RETURNING id
+     ),
+     snapshot AS (
+       INSERT INTO schedule_execution_steps
+         (id, execution_id, step_id, step_index, group_ordinal, position, name, step_type, execution_mode,
+          continue_on_failure, timeout_seconds, connected_system_id, connected_system_name, run_profile_id,
+          run_profile_name, run_type, script_path, arguments, executable_path, working_directory,
+          sql_connection_string, sql_script_path, status)
+       SELECT gen_random_uuid(), execution.id, s.id, s.step_index, s.ordinal, s.position,
+              COALESCE(s.name,
+                       CASE WHEN s.step_type = 'RunProfile' AND s.connected_system_name IS NOT NULL AND s.run_profile_name IS NOT NULL
+                            THEN s.connected_system_name || ' - ' || s.run_profile_name END,
+                       'Step ' || (s.step_index + 1)),
+              s.step_type, s.execution_mode, s.continue_on_failure, s.timeout_seconds, s.connected_system_id,
+              s.connected_system_name, s.run_profile_id, s.run_profile_name, s.run_type, s.script_path, s.arguments,
+              s.executable_path, s.working_directory, s.sql_connection_string, s.sql_script_path,
+              CASE WHEN s.ordinal = 0 THEN 'Queued' ELSE 'Pending' END
+       FROM steps s CROSS JOIN execution
+       RETURNING id, group_ordinal, step_index, position
+     )
+     SELECT id FROM snapshot WHERE group_ordinal = 0 ORDER BY step_index, position`,
+    [
+      executionId,
+      input.scheduleId,
+      schedule.name,
+      input.trigger,
+      input.scheduledFor,
+      now,
+      input.initiator.type,
+      input.initiator.id,
+      input.initiator.name,
+    ],
   );
-  const firstGroupStepIds: string[] = [];
-  const values: unknown[] = [];
-  const tuples: string[] = [];
-  for (const step of steps) {
-    const id = randomUUID();
-    const ordinal = groups.indexOf(step.step_index);
-    if (ordinal === 0) firstGroupStepIds.push(id);
-    const row = [
-      id, executionId, step.id, step.step_index, ordinal, step.position, displayName(step), step.step_type, step.execution_mode,
-      step.continue_on_failure, step.timeout_seconds, step.connected_system_id, step.connected_system_name, step.run_profile_id,
-      step.run_profile_name, step.run_type, step.script_path, step.arguments, step.executable_path, step.working_directory,
-      step.sql_connection_string, step.sql_script_path, ordinal === 0 ? 'Queued' : 'Pending',
-    ];
-    tuples.push(`(${row.map((_, i) => `$${values.length + i + 1}`).join(', ')})`);
-    values.push(...row);
+  if (firstGroup.length === 0) return { kind: 'no-steps', scheduleName: schedule.name };
+  if (input.nextRunTime !== undefined) {
+    await tx.query(`UPDATE schedules SET last_run_time = $2, next_run_time = $3 WHERE id = $1`, [input.scheduleId, now, input.nextRunTime]);
+  } else {
+    await tx.query(`UPDATE schedules SET last_run_time = $2 WHERE id = $1`, [input.scheduleId, now]);
   }
-  await tx.query(
-    `INSERT INTO schedule_execution_steps
-       (id, execution_id, step_id, step_index, group_ordinal, position, name, step_type, execution_mode,
-        continue_on_failure, timeout_seconds, connected_system_id, connected_system_name, run_profile_id,
-        run_profile_name, run_type, script_path, arguments, executable_path, working_directory,
-        sql_connection_string, sql_script_path, status)
-     VALUES ${tuples.join(', ')}`,
-    values,
-  );
-  await tx.query(`UPDATE schedules SET last_run_time = $2 WHERE id = $1`, [input.scheduleId, now]);
-  return { kind: 'started', executionId, scheduleName: schedule.name, firstGroupStepIds };
+  return { kind: 'started', executionId, scheduleName: schedule.name, firstGroupStepIds: firstGroup.map((r) => r.id) };
 }
 
 export async function recordSkippedRun(
@@ -135,36 +145,6 @@ export async function cancelExecution(tx: EntityManager, executionId: string): P
 
 export const TERMINAL_STEP_STATUSES: StepStatus[] = ['Completed', 'CompletedWithWarning', 'CompletedWithError', 'Failed', 'Cancelled'];
 
-interface StepRow {
-  id: string;
-  step_index: number;
-  position: number;
-  name: string | null;
-  step_type: string;
-  execution_mode: string;
-  continue_on_failure: boolean;
-  timeout_seconds: number | null;
-  connected_system_id: number | null;
-  connected_system_name: string | null;
-  run_profile_id: number | null;
-  run_profile_name: string | null;
-  run_type: string | null;
-  script_path: string | null;
-  arguments: string | null;
-  executable_path: string | null;
-  working_directory: string | null;
-  sql_connection_string: string | null;
-  sql_script_path: string | null;
-}
-
-/** A step's name as people see it: its own, or "<system> - <profile>" for run profiles, or its position. */
-function displayName(step: StepRow): string {
-  if (step.name) return step.name;
-  if (step.step_type === 'RunProfile' && step.connected_system_name && step.run_profile_name) {
-    return `${step.connected_system_name} - ${step.run_profile_name}`;
-  }
-  return `Step ${step.step_index + 1}`;
-}
 
 /** TypeORM answers UPDATE/DELETE … RETURNING with [rows, count]; this always gives the rows. */
 export async function queryReturning<T>(manager: Pick<EntityManager, 'query'>, sql: string, params: unknown[]): Promise<T[]> {

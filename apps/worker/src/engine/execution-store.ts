@@ -21,6 +21,20 @@ export interface Dispatch {
   stepIds: string[];
 }
 
+interface LockedExecution {
+  status: string;
+  current_step_index: number;
+  total_steps: number;
+}
+
+async function lockExecution(tx: EntityManager, executionId: string): Promise<LockedExecution | undefined> {
+  const [execution] = await tx.query(
+    `SELECT status, current_step_index, total_steps FROM schedule_executions WHERE id = $1 FOR UPDATE`,
+    [executionId],
+  );
+  return execution;
+}
+
 export const WORKER_LOST_MESSAGE = 'Worker lost: the worker running this step stopped responding';
 
 const FAILURE_STATUSES: StepStatus[] = ['CompletedWithError', 'Failed', 'Cancelled'];
@@ -39,61 +53,68 @@ export class ExecutionStore {
 
   /** Queued → Processing, once. A step that is not Queued (already run, cancelled, lost) is never started again. */
   async claim(executionStepId: string, workerId: string): Promise<ClaimOutcome> {
-    return this.db.transaction(async (tx) => {
-      const [row] = await tx.query(
-        `SELECT s.*, e.status AS execution_status, e.schedule_id
-         FROM schedule_execution_steps s JOIN schedule_executions e ON e.id = s.execution_id
-         WHERE s.id = $1 FOR UPDATE OF s`,
-        [executionStepId],
-      );
-      if (!row) return { kind: 'skip', reason: 'step no longer exists' };
-      if (row.execution_status !== 'InProgress') return { kind: 'skip', reason: `execution is ${row.execution_status}` };
-      if (row.status !== 'Queued') return { kind: 'skip', reason: `step is ${row.status}` };
-      await tx.query(
-        `UPDATE schedule_execution_steps SET status = 'Processing', started_at = now(), heartbeat_at = now(), worker_id = $2 WHERE id = $1`,
-        [executionStepId, workerId],
-      );
-      const connectionString = row.sql_connection_string ? this.cipher.decrypt(row.sql_connection_string) : null;
-      return {
-        kind: 'claimed',
-        step: {
-          executionId: row.execution_id,
-          scheduleId: row.schedule_id,
-          timeoutSeconds: row.timeout_seconds,
-          secrets: connectionString ? [connectionString] : [],
-          spec: {
-            stepId: row.step_id,
-            stepIndex: row.step_index,
-            name: row.name,
-            stepType: row.step_type as StepType,
-            connectedSystemId: row.connected_system_id,
-            connectedSystemName: row.connected_system_name,
-            runProfileId: row.run_profile_id,
-            runProfileName: row.run_profile_name,
-            runType: row.run_type,
-            scriptPath: row.script_path,
-            arguments: row.arguments,
-            executablePath: row.executable_path,
-            workingDirectory: row.working_directory,
-            sqlConnectionString: connectionString,
-            sqlScriptPath: row.sql_script_path,
-          },
+    // One atomic statement: the row lock on the step serialises it against cancellation and duplicate jobs.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a raw row of two joined tables
+    const [row] = await queryReturning<Record<string, any>>(
+      this.db,
+      `UPDATE schedule_execution_steps s
+       SET status = 'Processing', started_at = clock_timestamp(), heartbeat_at = clock_timestamp(), worker_id = $2
+       FROM schedule_executions e
+       WHERE s.id = $1 AND e.id = s.execution_id AND s.status = 'Queued' AND e.status = 'InProgress'
+       RETURNING s.*, e.schedule_id`,
+      [executionStepId, workerId],
+    );
+    if (!row) return { kind: 'skip', reason: await this.whyNotClaimable(executionStepId) };
+    const connectionString = row.sql_connection_string ? this.cipher.decrypt(row.sql_connection_string) : null;
+    return {
+      kind: 'claimed',
+      step: {
+        executionId: row.execution_id,
+        scheduleId: row.schedule_id,
+        timeoutSeconds: row.timeout_seconds,
+        secrets: connectionString ? [connectionString] : [],
+        spec: {
+          stepId: row.step_id,
+          stepIndex: row.step_index,
+          name: row.name,
+          stepType: row.step_type as StepType,
+          connectedSystemId: row.connected_system_id,
+          connectedSystemName: row.connected_system_name,
+          runProfileId: row.run_profile_id,
+          runProfileName: row.run_profile_name,
+          runType: row.run_type,
+          scriptPath: row.script_path,
+          arguments: row.arguments,
+          executablePath: row.executable_path,
+          workingDirectory: row.working_directory,
+          sqlConnectionString: connectionString,
+          sqlScriptPath: row.sql_script_path,
         },
-      };
-    });
+      },
+    };
+  }
+
+  private async whyNotClaimable(executionStepId: string): Promise<string> {
+    const [row] = await this.db.query(
+      `SELECT s.status, e.status AS execution_status FROM schedule_execution_steps s
+       JOIN schedule_executions e ON e.id = s.execution_id WHERE s.id = $1`,
+      [executionStepId],
+    );
+    if (!row) return 'step no longer exists';
+    return row.execution_status !== 'InProgress' ? `execution is ${row.execution_status}` : `step is ${row.status}`;
   }
 
   /** Stores a step's result and advances its execution; returns the next group to enqueue, if any. */
   async complete(executionStepId: string, executionId: string, result: StepResult): Promise<Dispatch | null> {
     return this.db.transaction(async (tx) => {
-      await tx.query(`SELECT id FROM schedule_executions WHERE id = $1 FOR UPDATE`, [executionId]);
+      const execution = await lockExecution(tx, executionId);
       await tx.query(
         `UPDATE schedule_execution_steps
-         SET status = $2, completed_at = now(), exit_code = $3, stdout_tail = $4, stderr_tail = $5, error_message = $6
+         SET status = $2, completed_at = clock_timestamp(), exit_code = $3, stdout_tail = $4, stderr_tail = $5, error_message = $6
          WHERE id = $1 AND status = 'Processing'`,
         [executionStepId, result.outcome, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage],
       );
-      return this.settle(tx, executionId);
+      return this.settle(tx, executionId, execution);
     });
   }
 
@@ -107,14 +128,14 @@ export class ExecutionStore {
     const dispatches: Dispatch[] = [];
     for (const step of lost) {
       const dispatch = await this.db.transaction(async (tx) => {
-        await tx.query(`SELECT id FROM schedule_executions WHERE id = $1 FOR UPDATE`, [step.execution_id]);
+        const execution = await lockExecution(tx, step.execution_id);
         const updated = await queryReturning(
           tx,
           `UPDATE schedule_execution_steps SET status = 'Failed', completed_at = now(), error_message = $3
            WHERE id = $1 AND status = 'Processing' AND heartbeat_at < now() - make_interval(secs => $2) RETURNING id`,
           [step.id, lostAfterSeconds, WORKER_LOST_MESSAGE],
         );
-        return updated.length === 0 ? null : this.settle(tx, step.execution_id);
+        return updated.length === 0 ? null : this.settle(tx, step.execution_id, execution);
       });
       if (dispatch) dispatches.push(dispatch);
     }
@@ -166,8 +187,7 @@ export class ExecutionStore {
    * The decision after a step settles, under the execution's row lock: wait for siblings, fail, complete,
    * or queue the next group.
    */
-  private async settle(tx: EntityManager, executionId: string): Promise<Dispatch | null> {
-    const [execution] = await tx.query(`SELECT status, current_step_index, total_steps FROM schedule_executions WHERE id = $1`, [executionId]);
+  private async settle(tx: EntityManager, executionId: string, execution: LockedExecution | undefined): Promise<Dispatch | null> {
     if (!execution || execution.status !== 'InProgress') return null;
     const group: { id: string; name: string; status: StepStatus; continue_on_failure: boolean }[] = await tx.query(
       `SELECT id, name, status, continue_on_failure FROM schedule_execution_steps
@@ -197,10 +217,11 @@ export class ExecutionStore {
     }
     const queued = await queryReturning<{ id: string }>(
       tx,
-      `UPDATE schedule_execution_steps SET status = 'Queued' WHERE execution_id = $1 AND group_ordinal = $2 AND status = 'Pending' RETURNING id`,
+      `WITH advanced AS (UPDATE schedule_executions SET current_step_index = $2, dispatched_group = $2 WHERE id = $1)
+       UPDATE schedule_execution_steps SET status = 'Queued' WHERE execution_id = $1 AND group_ordinal = $2 AND status = 'Pending'
+       RETURNING id`,
       [executionId, next],
     );
-    await tx.query(`UPDATE schedule_executions SET current_step_index = $2, dispatched_group = $2 WHERE id = $1`, [executionId, next]);
     return { executionId, stepIds: queued.map((r) => r.id) };
   }
 }

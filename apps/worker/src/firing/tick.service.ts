@@ -37,10 +37,17 @@ export class TickService {
       const trigger = compileCron(schedule.cron_expression, schedule.time_zone);
       if (!trigger.isFireTime(nominal)) return { kind: 'stale', reason: 'schedule was re-timed' };
 
-      const result = await startExecution(tx, { scheduleId, trigger: 'Cron', scheduledFor: nominal, initiator: SCHEDULER_INITIATOR });
-      if (result.kind === 'no-steps') await recordSkippedRun(tx, scheduleId, nominal, 'The schedule has no steps', null);
       const next = trigger.next(new Date(Math.max(nominal.getTime(), Date.now())));
-      await tx.query(`UPDATE schedules SET next_run_time = $2 WHERE id = $1`, [scheduleId, next]);
+      const result = await startExecution(tx, {
+        scheduleId,
+        trigger: 'Cron',
+        scheduledFor: nominal,
+        initiator: SCHEDULER_INITIATOR,
+        nextRunTime: next,
+      });
+      // A tick that started nothing still moves the schedule's next run time on.
+      if (result.kind !== 'started') await tx.query(`UPDATE schedules SET next_run_time = $2 WHERE id = $1`, [scheduleId, next]);
+      if (result.kind === 'no-steps') await recordSkippedRun(tx, scheduleId, nominal, 'The schedule has no steps', null);
       return result;
     });
     this.metrics.recordTick(outcome, nominal);
