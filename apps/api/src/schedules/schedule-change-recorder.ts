@@ -53,14 +53,20 @@ export interface ChangeToRecord {
   snapshot: Record<string, unknown> | null;
   changeReason: string | null;
   initiator: Initiator;
+  /** Known by the caller for a new schedule (1); otherwise the next after the last recorded. */
+  version?: number;
 }
 
 /** Appends the next version of a schedule's history, in the caller's transaction. */
 export async function recordScheduleChange(manager: EntityManager, change: ChangeToRecord): Promise<number> {
-  const [{ next }] = await manager.query(
-    `SELECT COALESCE(max(version), 0) + 1 AS next FROM configuration_changes WHERE target_type = $1 AND target_id = $2`,
-    [SCHEDULE_TARGET, change.scheduleId],
-  );
+  const next =
+    change.version ??
+    (
+      await manager.query(
+        `SELECT COALESCE(max(version), 0) + 1 AS next FROM configuration_changes WHERE target_type = $1 AND target_id = $2`,
+        [SCHEDULE_TARGET, change.scheduleId],
+      )
+    )[0].next;
   await manager.query(
     `INSERT INTO configuration_changes
        (target_type, target_id, target_name, version, operation, snapshot, change_reason,

@@ -46,7 +46,7 @@ export class SchedulesService {
         version: 1,
       });
       await this.writeSteps(tx, id, definition.steps, new Map(), now);
-      await this.record(tx, id, definition.name, 'Create', definition.changeReason, initiator);
+      await this.record(tx, id, definition.name, 'Create', definition.changeReason, initiator, 1);
       return this.reader.detail(id, tx);
     });
     await this.syncFiring(detail);
@@ -198,7 +198,11 @@ export class SchedulesService {
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
     const removed = [...existing.keys()].filter((stepId) => !kept.has(stepId));
     if (removed.length > 0) await repository.delete({ id: In(removed) });
-    if (rows.length > 0) await repository.save(rows, { chunk: 100 });
+    // New steps go in with one multi-row INSERT; only steps that already existed need an update.
+    const added = rows.filter((row) => !existing.has(row.id));
+    const changed = rows.filter((row) => existing.has(row.id));
+    if (added.length > 0) await repository.insert(added);
+    if (changed.length > 0) await repository.save(changed, { chunk: 100 });
   }
 
   private async record(
@@ -208,9 +212,10 @@ export class SchedulesService {
     operation: ConfigurationOperation,
     changeReason: string | null,
     initiator: Initiator,
+    version?: number,
   ): Promise<void> {
     const snapshot = await scheduleSnapshot(tx, this.cipher, scheduleId);
-    await recordScheduleChange(tx, { scheduleId, scheduleName, operation, snapshot, changeReason, initiator });
+    await recordScheduleChange(tx, { scheduleId, scheduleName, operation, snapshot, changeReason, initiator, version });
   }
 
   private async syncFiring(schedule: FiringState): Promise<void> {
