@@ -1,8 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { APP_CONFIG, type AppConfig } from '@jim/config';
+import { APP_CONFIG, DATABASE_URL, type AppConfig } from '@jim/config';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
+import { BenchBaselineModule } from './bench-baseline/bench-baseline.module';
 import { ChangeHistoryModule } from './change-history/change-history.module';
 import { ErrorFilter } from './common/error.filter';
 import { createValidationPipe } from './common/validation.pipe';
@@ -29,16 +30,16 @@ export class ApiModule {
     return {
       module: ApiModule,
       global: true,
-      imports: [ApiObservabilityModule.forRoot(config), DatabaseModule.forRoot(config, databaseUrl), HealthModule, FiringModule, AuthModule, ApiKeysModule, ConnectedSystemsModule, SchedulesModule, ExecutionsModule, ChangeHistoryModule, RateLimitModule, OpenApiModule, QueueDashboardModule],
+      imports: [ApiObservabilityModule.forRoot(config), DatabaseModule.forRoot(config, databaseUrl), HealthModule, FiringModule, AuthModule, ApiKeysModule, ConnectedSystemsModule, SchedulesModule, ExecutionsModule, ChangeHistoryModule, RateLimitModule, OpenApiModule, QueueDashboardModule, ...(config.benchBaseline ? [BenchBaselineModule.forRoot(config)] : [])],
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: 'JIM_DATABASE_URL', useValue: databaseUrl },
+        { provide: DATABASE_URL, useValue: databaseUrl },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         // Root-module providers register first, so this runs before AuthModule's ApiKeyGuard (it must, to count 401s).
         { provide: APP_GUARD, useExisting: RateLimitGuard },
       ],
-      exports: [APP_CONFIG, 'JIM_DATABASE_URL'],
+      exports: [APP_CONFIG, DATABASE_URL],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@jim/config';
+import { APP_CONFIG, DATABASE_URL, type AppConfig } from '@jim/config';
 import { WorkerDatabaseModule } from './database.module';
 import { ExecutionStore } from './engine/execution-store';
 import { StepDispatcher } from './engine/step-dispatcher';
@@ -27,7 +27,7 @@ export class WorkerModule {
       imports: [WorkerObservabilityModule.forRoot(config), WorkerDatabaseModule.forRoot(config, databaseUrl), QueuesModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: 'JIM_DATABASE_URL', useValue: databaseUrl },
+        { provide: DATABASE_URL, useValue: databaseUrl },
         ...stepExecutorProviders,
         ExecutionStore,
         StepDispatcher,
@@ -38,7 +38,7 @@ export class WorkerModule {
         QueueWorkers,
         ...workerHealthProviders,
       ],
-      exports: [APP_CONFIG, 'JIM_DATABASE_URL'],
+      exports: [APP_CONFIG, DATABASE_URL],
     };
   }
 }

@@ -38,7 +38,12 @@ export interface AppConfig {
     authenticatedPerMinute: number;
     unauthenticatedPerMinute: number;
   };
+  /** Serves POST /api/v1/bench/baseline (the benchmarks' floor); off unless JIM_BENCH_BASELINE=true. */
+  benchBaseline: boolean;
 }
 
 /** Injection token for the validated configuration. */
 export const APP_CONFIG = 'JIM_APP_CONFIG';
+
+/** Injection token for the database URL the process uses (the embedded one when DATABASE_URL is unset). */
+export const DATABASE_URL = 'JIM_DATABASE_URL';

@@ -2,3 +2,4 @@ export * from './job-scheduler-sync';
 export * from './names';
 export * from './queue-kit';
 export * from './run-profile';
+export * from './queue.module';

@@ -1,23 +1,13 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { JobSchedulerSync, QueueKit, STEP_QUEUE, TICK_QUEUE } from '@jim/queue';
-import type { Queue } from 'bullmq';
+import { Global, Injectable, Module } from '@nestjs/common';
+import { JobSchedulerSync, QueueModule } from '@jim/queue';
 import { ScheduleFiring, type FiringState } from '../schedules/schedule-firing';
 
-export const TICK_QUEUE_TOKEN = 'JIM_TICK_QUEUE';
-export const STEP_QUEUE_TOKEN = 'JIM_STEP_QUEUE';
-
-export function queueKitFor(config: AppConfig, databaseUrl: string): QueueKit {
-  return new QueueKit({ backend: config.queueBackend, redisUrl: config.redisUrl, redisSentinel: config.redisSentinel, databaseUrl, prefix: config.queuePrefix });
-}
+export { queueKitFor, STEP_QUEUE_TOKEN, TICK_QUEUE_TOKEN } from '@jim/queue';
 
 @Injectable()
 class JobSchedulerFiring extends ScheduleFiring {
-  private readonly sync: JobSchedulerSync;
-
-  constructor(@Inject(TICK_QUEUE_TOKEN) tickQueue: Queue) {
+  constructor(private readonly sync: JobSchedulerSync) {
     super();
-    this.sync = new JobSchedulerSync(tickQueue);
   }
 
   apply(state: FiringState): Promise<void> {
@@ -29,31 +19,11 @@ class JobSchedulerFiring extends ScheduleFiring {
   }
 }
 
-@Injectable()
-class QueueCloser implements OnApplicationShutdown {
-  constructor(
-    @Inject(TICK_QUEUE_TOKEN) private readonly ticks: Queue,
-    @Inject(STEP_QUEUE_TOKEN) private readonly steps: Queue,
-  ) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.ticks.close(), this.steps.close()]);
-  }
-}
-
+/** The API's side of firing: writes to schedules keep their job schedulers in step at once. */
 @Global()
 @Module({
-  providers: [
-    {
-      provide: QueueKit,
-      inject: [APP_CONFIG, 'JIM_DATABASE_URL'],
-      useFactory: (config: AppConfig, databaseUrl: string) => queueKitFor(config, databaseUrl),
-    },
-    { provide: TICK_QUEUE_TOKEN, inject: [QueueKit], useFactory: (kit: QueueKit) => kit.tickQueue(TICK_QUEUE) },
-    { provide: STEP_QUEUE_TOKEN, inject: [QueueKit], useFactory: (kit: QueueKit) => kit.queue(STEP_QUEUE) },
-    { provide: ScheduleFiring, useClass: JobSchedulerFiring },
-    QueueCloser,
-  ],
-  exports: [QueueKit, TICK_QUEUE_TOKEN, STEP_QUEUE_TOKEN, ScheduleFiring],
+  imports: [QueueModule],
+  providers: [{ provide: ScheduleFiring, useClass: JobSchedulerFiring }],
+  exports: [QueueModule, ScheduleFiring],
 })
 export class FiringModule {}

@@ -1,0 +1,45 @@
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, DATABASE_URL, type AppConfig } from '@jim/config';
+import type { Queue } from 'bullmq';
+import { JobSchedulerSync } from './job-scheduler-sync';
+import { STEP_QUEUE, TICK_QUEUE } from './names';
+import { QueueKit } from './queue-kit';
+
+export const TICK_QUEUE_TOKEN = 'JIM_TICK_QUEUE';
+export const STEP_QUEUE_TOKEN = 'JIM_STEP_QUEUE';
+
+export function queueKitFor(config: AppConfig, databaseUrl: string): QueueKit {
+  return new QueueKit({
+    backend: config.queueBackend,
+    redisUrl: config.redisUrl,
+    redisSentinel: config.redisSentinel,
+    databaseUrl,
+    prefix: config.queuePrefix,
+  });
+}
+
+@Injectable()
+class QueueCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(TICK_QUEUE_TOKEN) private readonly ticks: Queue,
+    @Inject(STEP_QUEUE_TOKEN) private readonly steps: Queue,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.ticks.close(), this.steps.close()]);
+  }
+}
+
+/** The queues both apps use, on the configured backend; needs APP_CONFIG and DATABASE_URL from the app. */
+@Global()
+@Module({
+  providers: [
+    { provide: QueueKit, inject: [APP_CONFIG, DATABASE_URL], useFactory: queueKitFor },
+    { provide: TICK_QUEUE_TOKEN, inject: [QueueKit], useFactory: (kit: QueueKit) => kit.tickQueue(TICK_QUEUE) },
+    { provide: STEP_QUEUE_TOKEN, inject: [QueueKit], useFactory: (kit: QueueKit) => kit.queue(STEP_QUEUE) },
+    { provide: JobSchedulerSync, inject: [TICK_QUEUE_TOKEN], useFactory: (queue: Queue) => new JobSchedulerSync(queue) },
+    QueueCloser,
+  ],
+  exports: [QueueKit, TICK_QUEUE_TOKEN, STEP_QUEUE_TOKEN, JobSchedulerSync],
+})
+export class QueueModule {}
