@@ -63,6 +63,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       authenticatedPerMinute: read.int('JIM_RATE_LIMIT_AUTHENTICATED_PER_MINUTE', 300, 1, 1_000_000),
       unauthenticatedPerMinute: read.int('JIM_RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE', 30, 1, 1_000_000),
     },
+    benchBaseline: read.bool('JIM_BENCH_BASELINE', false),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
