@@ -1,4 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Extension } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +18,11 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   batchMessagesUntilSync();
   const dir = join(dataDir, 'pglite');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const db = await PGlite.create(dir);
+  // pg_trgm backs the schedule search index, as on a full PostgreSQL server. (A package subpath export,
+  // which this project's CommonJS module resolution cannot type: hence require.)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as { pg_trgm: Extension };
+  const db = await PGlite.create(dir, { extensions: { pg_trgm } });
   // BullMQ's backend sets search_path in a startup option that the socket server ignores: set it on the session.
   await db.exec('CREATE SCHEMA IF NOT EXISTS bullmq');
   await db.exec('SET search_path TO bullmq, public');

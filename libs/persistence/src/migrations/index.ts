@@ -1,4 +1,5 @@
 import { InitialSchema1764374400000 } from './1764374400000-initial-schema';
+import { ScheduleSearchIndex1764460800000 } from './1764460800000-schedule-search-index';
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [InitialSchema1764374400000];
+export const MIGRATIONS = [InitialSchema1764374400000, ScheduleSearchIndex1764460800000];
