@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, DATABASE_URL, type AppConfig } from '@jim/config';
 import type { Queue } from 'bullmq';
 import { JobSchedulerSync } from './job-scheduler-sync';
@@ -18,6 +18,21 @@ export function queueKitFor(config: AppConfig, databaseUrl: string): QueueKit {
   });
 }
 
+/**
+ * A queue whose connection drops emits 'error' and reconnects by itself; without a listener Node would treat
+ * the event as an uncaught error and stop the process. Callers see failures as rejected calls.
+ */
+function reportErrors(queue: Queue): Queue {
+  const logger = new Logger('Queue');
+  let last = 0;
+  queue.on('error', (error: Error) => {
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    logger.warn({ queue: queue.name, err: error }, 'Queue connection error; reconnecting');
+  });
+  return queue;
+}
+
 @Injectable()
 class QueueCloser implements OnApplicationShutdown {
   constructor(
@@ -35,8 +50,8 @@ class QueueCloser implements OnApplicationShutdown {
 @Module({
   providers: [
     { provide: QueueKit, inject: [APP_CONFIG, DATABASE_URL], useFactory: queueKitFor },
-    { provide: TICK_QUEUE_TOKEN, inject: [QueueKit], useFactory: (kit: QueueKit) => kit.tickQueue(TICK_QUEUE) },
-    { provide: STEP_QUEUE_TOKEN, inject: [QueueKit], useFactory: (kit: QueueKit) => kit.queue(STEP_QUEUE) },
+    { provide: TICK_QUEUE_TOKEN, inject: [QueueKit], useFactory: (kit: QueueKit) => reportErrors(kit.tickQueue(TICK_QUEUE)) },
+    { provide: STEP_QUEUE_TOKEN, inject: [QueueKit], useFactory: (kit: QueueKit) => reportErrors(kit.queue(STEP_QUEUE)) },
     { provide: JobSchedulerSync, inject: [TICK_QUEUE_TOKEN], useFactory: (queue: Queue) => new JobSchedulerSync(queue) },
     QueueCloser,
   ],

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ConflictError, ValidationError, type ValidationErrors } from '@jim/common';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { RunProfile, Schedule, ScheduleStep, SecretCipher, uniqueViolation, type ConfigurationOperation, type Initiator } from '@jim/persistence';
+import { isForeignKeyViolation, Schedule, ScheduleStep, SecretCipher, uniqueViolation, type ConfigurationOperation, type Initiator } from '@jim/persistence';
 import { compileTrigger } from '@jim/trigger';
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
@@ -11,6 +11,7 @@ import type { NextRunsResponse, ScheduleDetailResponse, ScheduleResponse } from 
 import { recordScheduleChange, scheduleSnapshot } from './schedule-change-recorder';
 import { defineSchedule, type ScheduleDefinition, type StepDefinition } from './schedule-definition';
 import { ScheduleFiring, type FiringState } from './schedule-firing';
+import { insertSchedule, type RunProfileNames } from './schedule-insert';
 import { ScheduleReader, scheduleNotFound } from './schedule-reader';
 
 @Injectable()
@@ -28,27 +29,11 @@ export class SchedulesService {
   async create(request: ScheduleRequest, initiator: Initiator): Promise<ScheduleDetailResponse> {
     const definition = this.define(request);
     const id = randomUUID();
-    const detail = await this.write(definition.name, async (tx) => {
-      await assertReferencesExist(tx, definition.steps);
-      const now = new Date();
-      await tx.getRepository(Schedule).insert({
-        id,
-        ...scheduleFields(definition, now),
-        lastRunTime: null,
-        created: now,
-        createdByType: initiator.type,
-        createdById: initiator.id,
-        createdByName: initiator.name,
-        lastUpdated: null,
-        lastUpdatedByType: null,
-        lastUpdatedById: null,
-        lastUpdatedByName: null,
-        version: 1,
-      });
-      await this.writeSteps(tx, id, definition.steps, new Map(), now);
-      await this.record(tx, id, definition.name, 'Create', definition.changeReason, initiator, 1);
-      return this.reader.detail(id, tx);
-    });
+    const names = await runProfileNames(this.db.manager, definition.steps);
+    const stepIds = definition.steps.map(() => randomUUID());
+    const detail = await this.write(definition.name, () =>
+      insertSchedule(this.db.manager, this.cipher, { id, definition, initiator, now: new Date(), names, stepIds }),
+    );
     await this.syncFiring(detail);
     return detail;
   }
@@ -57,7 +42,7 @@ export class SchedulesService {
     const definition = this.define(request);
     const detail = await this.write(definition.name, async (tx) => {
       const existing = await lockSchedule(tx, id);
-      await assertReferencesExist(tx, definition.steps);
+      await runProfileNames(tx, definition.steps);
       const now = new Date();
       await tx.getRepository(Schedule).update(
         { id },
@@ -138,10 +123,13 @@ export class SchedulesService {
   /** One transaction per write; a name taken by another schedule is a conflict, never a 500. */
   private async write<T>(name: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await this.db.transaction(work);
+      return await (work.length === 0 ? (work as () => Promise<T>)() : this.db.transaction(work));
     } catch (error) {
       if (uniqueViolation(error) === 'ux_schedules_name_ci') {
         throw new ConflictError(`A schedule named '${name}' already exists`, 'Schedule names are unique, ignoring case');
+      }
+      if (isForeignKeyViolation(error)) {
+        throw new ValidationError({ steps: ['a referenced connected system or run profile no longer exists'] });
       }
       throw error;
     }
@@ -277,33 +265,37 @@ async function lockSchedule(tx: EntityManager, id: string): Promise<Schedule> {
   return schedule;
 }
 
-/** Run-profile steps must name a connected system and one of its own run profiles. */
-async function assertReferencesExist(tx: EntityManager, steps: StepDefinition[]): Promise<void> {
-  const runProfileSteps = steps.filter((s) => s.stepType === 'RunProfile' && s.runProfileId !== null);
-  if (runProfileSteps.length === 0) return;
-  const systemIds = [...new Set(runProfileSteps.map((s) => s.connectedSystemId!))];
-  const profileIds = [...new Set(runProfileSteps.map((s) => s.runProfileId!))];
-  const systems = new Set<number>(
-    (await tx.query(`SELECT id FROM connected_systems WHERE id = ANY($1::int[]) FOR KEY SHARE`, [systemIds])).map((r: { id: number }) => r.id),
-  );
-  const profiles = new Map<number, number>(
-    (await tx.getRepository(RunProfile).find({ where: { id: In(profileIds) }, lock: { mode: 'pessimistic_read' } })).map((p) => [
-      p.id,
-      p.connectedSystemId,
-    ]),
-  );
+/**
+ * Run-profile steps must name a connected system and one of its own run profiles; returns their names.
+ * No locks: the foreign keys refuse a step whose run profile is deleted concurrently.
+ */
+async function runProfileNames(manager: EntityManager, steps: StepDefinition[]): Promise<Map<number, RunProfileNames>> {
+  const runProfileSteps = steps.filter((s) => s.stepType === 'RunProfile' && s.runProfileId !== null && s.connectedSystemId !== null);
+  if (runProfileSteps.length === 0) return new Map();
+  const [profiles, systems]: [{ id: number; connected_system_id: number; name: string; system_name: string }[], { id: number }[]] =
+    await Promise.all([
+      manager.query(
+        `SELECT rp.id, rp.connected_system_id, rp.name, cs.name AS system_name
+         FROM run_profiles rp JOIN connected_systems cs ON cs.id = rp.connected_system_id WHERE rp.id = ANY($1::int[])`,
+        [[...new Set(runProfileSteps.map((s) => s.runProfileId!))]],
+      ),
+      manager.query(`SELECT id FROM connected_systems WHERE id = ANY($1::int[])`, [[...new Set(runProfileSteps.map((s) => s.connectedSystemId!))]]),
+    ]);
+  const existingSystems = new Set(systems.map((r) => r.id));
+  const owners = new Map(profiles.map((p) => [p.id, p.connected_system_id]));
   const errors: ValidationErrors = {};
   for (const step of runProfileSteps) {
     const at = (field: string, message: string) => (errors[`steps[${step.requestOrdinal}].${field}`] ??= []).push(message);
-    if (!systems.has(step.connectedSystemId!)) {
+    if (!existingSystems.has(step.connectedSystemId!)) {
       at('connectedSystemId', `Connected System ${step.connectedSystemId} does not exist`);
       continue;
     }
-    const owner = profiles.get(step.runProfileId!);
+    const owner = owners.get(step.runProfileId!);
     if (owner === undefined) at('runProfileId', `Run Profile ${step.runProfileId} does not exist`);
     else if (owner !== step.connectedSystemId) {
       at('runProfileId', `Run Profile ${step.runProfileId} does not belong to Connected System ${step.connectedSystemId}`);
     }
   }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+  return new Map(profiles.map((r) => [r.id, { connectedSystemName: r.system_name, runProfileName: r.name }]));
 }
