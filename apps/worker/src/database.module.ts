@@ -21,7 +21,7 @@ export class WorkerDatabaseModule {
       global: true,
       imports: [
         TypeOrmModule.forRoot({
-          ...dataSourceOptions({ url: databaseUrl, applicationName: 'jim-worker', poolSize: Math.min(20, config.worker.concurrency + 5) }),
+          ...dataSourceOptions({ url: databaseUrl, applicationName: 'jim-worker', poolSize: Math.min(10, config.worker.concurrency + 2) }),
           retryAttempts: 0,
         }),
       ],

@@ -35,7 +35,8 @@ export class QueueKit {
     } else {
       if (!options.databaseUrl) throw new Error('A database URL is required for the postgres queue backend');
       // BullMQ applies its own schema migrations (under its own advisory lock) on first connect.
-      this.connection = { connectionString: options.databaseUrl, max: 10, application_name: 'jim-queue', migrate: true };
+      // Each BullMQ object keeps its own small pool (plus a LISTEN client): keep them small, as a process holds several.
+      this.connection = { connectionString: options.databaseUrl, max: 3, application_name: 'jim-queue', migrate: true };
       this.classes = withBackend(createPostgresBackend) as unknown as typeof this.classes;
     }
   }
@@ -51,7 +52,7 @@ export class QueueKit {
   }
 
   queue(name: string, options: Partial<QueueOptions> = {}): AnyQueue {
-    return new this.classes.Queue(name, { ...options, connection: this.connectionOptions, prefix: this.prefix });
+    return listened(new this.classes.Queue(name, { ...options, connection: this.connectionOptions, prefix: this.prefix }));
   }
 
   /** The tick queue: its job schedulers take their fire times from the trigger library. */
@@ -60,13 +61,15 @@ export class QueueKit {
   }
 
   worker<D, R>(name: string, processor: Processor<D, R>, options: Partial<WorkerOptions> = {}): AnyWorker {
-    return new this.classes.Worker(name, processor as Processor, {
-      // Where PostgreSQL notifications cannot reach a waiting worker (the embedded database), it looks again this often.
-      ...(this.backend === 'postgres' ? { drainDelay: 1 } : {}),
-      ...options,
-      connection: this.connectionOptions,
-      prefix: this.prefix,
-    });
+    return listened(
+      new this.classes.Worker(name, processor as Processor, {
+        // Where PostgreSQL notifications cannot reach a waiting worker (the embedded database), it looks again this often.
+        ...(this.backend === 'postgres' ? { drainDelay: 1 } : {}),
+        ...options,
+        connection: this.connectionOptions,
+        prefix: this.prefix,
+      }),
+    );
   }
 
   tickWorker<D, R>(name: string, processor: Processor<D, R>, options: Partial<WorkerOptions> = {}): AnyWorker {
@@ -74,8 +77,18 @@ export class QueueKit {
   }
 
   queueEvents(name: string): QueueEvents {
-    return new this.classes.QueueEvents(name, { connection: this.connectionOptions, prefix: this.prefix });
+    return listened(new this.classes.QueueEvents(name, { connection: this.connectionOptions, prefix: this.prefix }));
   }
+}
+
+/**
+ * BullMQ objects emit 'error' when their connection drops, then reconnect by themselves. An 'error' event with no
+ * listener would stop the process, so every object gets one; callers still see failures as rejected calls and may
+ * add their own listeners for logging.
+ */
+function listened<T extends { on(event: 'error', listener: (error: Error) => void): unknown }>(emitter: T): T {
+  emitter.on('error', () => undefined);
+  return emitter;
 }
 
 export function redisOptionsFromUrl(url: string): RedisOptions {
