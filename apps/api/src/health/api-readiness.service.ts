@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { TICK_QUEUE_TOKEN } from '../firing/firing.module';
 import { pingQueue, Probe, runChecks, type ReadinessReport } from './probe';
 
 export type ApiCheck = 'database' | 'queue';

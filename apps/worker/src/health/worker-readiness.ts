@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { StepRunner } from '../engine/step-runner.service';
 import { QueueWorkers } from '../queue-workers.service';
-import { TICK_QUEUE_TOKEN } from '../queues.module';
 import { pingQueue, Probe, runChecks, type CheckResult } from './probe';
 
 export type WorkerCheck = 'database' | 'queue' | 'workers';

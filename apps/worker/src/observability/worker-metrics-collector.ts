@@ -2,11 +2,10 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
 import { EXECUTION_STATUSES } from '@jim/persistence';
-import { QueueKit, STEP_QUEUE, TICK_QUEUE } from '@jim/queue';
+import { QueueKit, STEP_QUEUE, STEP_QUEUE_TOKEN, TICK_QUEUE, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { StepRunner } from '../engine/step-runner.service';
-import { STEP_QUEUE_TOKEN, TICK_QUEUE_TOKEN } from '../queues.module';
 import { WorkerMetrics } from './worker-metrics';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed'] as const;
