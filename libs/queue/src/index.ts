@@ -3,3 +3,4 @@ export * from './names';
 export * from './queue-kit';
 export * from './run-profile';
 export * from './queue.module';
+export * from './readiness-probe';

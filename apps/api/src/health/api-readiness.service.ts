@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { pingQueue, Probe, runChecks, type ReadinessReport } from './probe';
+import { pingQueue, Probe, runChecks, type ReadinessReport } from '@jim/queue';
 
 export type ApiCheck = 'database' | 'queue';
 

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { LIVENESS_SCHEMA, READINESS_SCHEMA } from '../openapi/operations-schemas';
 import { ApiReadiness, type ApiCheck } from './api-readiness.service';
-import type { ReadinessReport } from './probe';
+import type { ReadinessReport } from '@jim/queue';
 
 /** Liveness and readiness for orchestrators and load balancers; no API key. */
 @Public()

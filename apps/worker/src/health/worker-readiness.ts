@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { StepRunner } from '../engine/step-runner.service';
 import { QueueWorkers } from '../queue-workers.service';
-import { pingQueue, Probe, runChecks, type CheckResult } from './probe';
+import { pingQueue, Probe, runChecks, type CheckResult } from '@jim/queue';
 
 export type WorkerCheck = 'database' | 'queue' | 'workers';
 
