@@ -426,3 +426,40 @@ describe('Schedules API', () => {
     });
   });
 });
+
+describe('Hostile input', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await createTestApp()));
+  afterAll(() => t.close());
+
+  it('refuses bodies nested too deep with VALIDATION_ERROR, not a crash', async () => {
+    for (const levels of [100, 5000]) {
+      const raw = `{"name":"Deep","description":${'['.repeat(levels)}1${']'.repeat(levels)}}`;
+      const res = await t.api().post(S).set('Content-Type', 'application/json').send(raw).expect(400);
+      expectErrorBody(res.body, 'VALIDATION_ERROR');
+      expect(res.body.message).toMatch(/nested deeper than 32 levels/);
+    }
+  });
+
+  it.each([
+    ['NUL in a name', { name: 'bad\u0000name' }, 'body.name'],
+    ['unpaired surrogate in a path', { name: 'ok', steps: [{ stepIndex: 0, stepType: 'Executable', executablePath: '/bin/\ud800x' }] }, 'body.steps[0].executablePath'],
+  ])('refuses %s with VALIDATION_ERROR', async (_what, body, path) => {
+    const res = await t.api().post(S).set('Content-Type', 'application/json').send(JSON.stringify(body)).expect(400);
+    expectErrorBody(res.body, 'VALIDATION_ERROR');
+    expect(Object.keys(res.body.validationErrors)).toEqual([path]);
+  });
+
+  it('refuses NUL in a query string', async () => {
+    const res = await t.api().get(`${S}?search=%00`).expect(400);
+    expectErrorBody(res.body, 'VALIDATION_ERROR');
+  });
+
+  it('accepts only plain decimal numeric ids', async () => {
+    const cs = await t.api().post(CS).send({ name: 'Sixteen' }).expect(201);
+    for (const spelling of [`0x${cs.body.id.toString(16)}`, `+${cs.body.id}`, `${cs.body.id}e0`, `${cs.body.id}.0`]) {
+      expectErrorBody((await t.api().get(`${CS}/${spelling}`).expect(404)).body, 'NOT_FOUND');
+    }
+    await t.api().get(`${CS}/${cs.body.id}`).expect(200);
+  });
+});

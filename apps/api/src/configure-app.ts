@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { inputGuard } from './common/input-guard.middleware';
 import { installRequestObservability } from './observability/observability.module';
 import { setupOpenApi } from './openapi/openapi';
 import { QueueDashboard } from './queue-dashboard/queue-dashboard';
@@ -12,6 +13,7 @@ export function configureApp(app: INestApplication): void {
   // First, ahead of the body parser: request id, access log and request metrics for every request.
   installRequestObservability(app);
   express.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
+  express.use(inputGuard);
   express.set('trust proxy', 'loopback');
   express.disable('x-powered-by');
   // Public: the OpenAPI document at /api/openapi/v1.json and the interactive reference at /api/reference.

@@ -35,7 +35,9 @@ export class JobSchedulerSync {
       {
         name: TICK_JOB,
         data: { scheduleId: spec.id } satisfies TickJobData,
-        opts: { attempts: 3, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: 1000, removeOnFail: 5000 },
+        // A tick that fails because the database is unreachable is retried for about four minutes (1 s doubling);
+        // its (schedule, nominal time) key keeps a retry from running twice.
+        opts: { attempts: 9, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 },
       },
     );
   }

@@ -1,9 +1,9 @@
-import { ValidationPipe, type ValidationError as ClassValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError as ClassValidationError } from '@nestjs/common';
 import { ValidationError, type ValidationErrors } from '@jim/common';
 
 /** Strict DTO validation: exact types (no coercion of "5" to 5), no unknown properties, errors keyed by field path. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyAndQueryValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
@@ -12,6 +12,17 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new ValidationError(flatten(errors)),
   });
+}
+
+/**
+ * Route parameters are left to their own pipes (uuidPipe, intIdPipe): the global pipe would otherwise turn
+ * "0x10", "1e1" or "+1" into numbers before those pipes see the text.
+ */
+class BodyAndQueryValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'param') return Promise.resolve(value);
+    return super.transform(value, metadata);
+  }
 }
 
 export function flatten(errors: ClassValidationError[], parent = ''): ValidationErrors {

@@ -1,3 +1,4 @@
+import { withinTime } from '../common/within-time';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { BadRequestError } from '@jim/common';
@@ -90,14 +91,4 @@ export class ExecutionsService {
       this.logger.warn({ executionId, stepIds, err: error }, 'Could not remove the queued jobs of a cancelled execution');
     }
   }
-}
-
-/** Rejects when the work takes longer than `ms`; the work itself carries on, and its late failure is ignored. */
-function withinTime<T>(work: Promise<T>, ms: number): Promise<T> {
-  work.catch(() => undefined);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`The queue did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

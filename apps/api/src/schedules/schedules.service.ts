@@ -11,8 +11,12 @@ import type { NextRunsResponse, ScheduleDetailResponse, ScheduleResponse } from 
 import { recordScheduleChange, scheduleSnapshot } from './schedule-change-recorder';
 import { defineSchedule, type ScheduleDefinition, type StepDefinition } from './schedule-definition';
 import { ScheduleFiring, type FiringState } from './schedule-firing';
+import { withinTime } from '../common/within-time';
 import { insertSchedule, type RunProfileNames } from './schedule-insert';
 import { ScheduleReader, scheduleNotFound } from './schedule-reader';
+
+/** A write never waits longer than this for the queue; when it is down the workers' reconciler catches up. */
+const FIRING_WAIT_MS = 2000;
 
 @Injectable()
 export class SchedulesService {
@@ -100,7 +104,7 @@ export class SchedulesService {
       });
       await tx.getRepository(Schedule).delete({ id });
     });
-    await this.firing.remove(id).catch((error: unknown) => this.logFiringError(id, error));
+    await withinTime(this.firing.remove(id), FIRING_WAIT_MS).catch((error: unknown) => this.logFiringError(id, error));
   }
 
   async nextRuns(id: string, count: number, after: Date): Promise<NextRunsResponse> {
@@ -207,7 +211,7 @@ export class SchedulesService {
   }
 
   private async syncFiring(schedule: FiringState): Promise<void> {
-    await this.firing.apply(schedule).catch((error: unknown) => this.logFiringError(schedule.id, error));
+    await withinTime(this.firing.apply(schedule), FIRING_WAIT_MS).catch((error: unknown) => this.logFiringError(schedule.id, error));
   }
 
   private logFiringError(scheduleId: string, error: unknown): void {
