@@ -111,7 +111,12 @@ describe('BullmqRunProfileGateway', () => {
     const closing = new BullmqRunProfileGateway({ connection, queueName: 'closing-test', prefix });
     const pending = closing.dispatch(request('step-closing', 'complete'), new AbortController().signal);
     const outcome = expect(pending).rejects.toThrow("Run-profile gateway for queue 'closing-test' was closed");
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Close only once the job is in the queue: the wait, not the hand-over, is what close() must end.
+    const probe = new Queue('closing-test', { connection, prefix });
+    for (let i = 0; i < 250 && (await probe.getJobCountByTypes('waiting', 'active')) === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await probe.close();
     await closing.close();
     await outcome;
   });
