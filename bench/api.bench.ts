@@ -12,8 +12,9 @@ import { across, fmt, fmtSpread, round, spread, type Spread } from './support/st
  * API benchmark (`npm run bench:api`):
  *  1. POST /api/v1/schedules (3 steps, unique names) against POST /api/v1/bench/baseline (API key, one INSERT, no
  *     validation) in the same build and process, runs interleaved: req/s, p50, p99, and the ratio.
- *  2. GET /api/v1/schedules?search=… with 100,000 schedules, against the unfiltered list; then the same with pg_trgm
- *     indexes added to the benchmark's own database (what an index would change; the migrations are not touched).
+ *  2. GET /api/v1/schedules?search=… with 100,000 schedules, against the unfiltered list; then a what-if in the
+ *     benchmark's own database (the migrations are not touched): the same without the trigram indexes when the
+ *     migrations created them, or with them when they did not.
  */
 
 const FULL = {
@@ -156,16 +157,28 @@ export async function apiBench({ ci }: BenchOptions): Promise<Report[]> {
     report.target(`search p99 (${key} term, 1 connection)`, asShipped[key].p99.median <= TARGETS.searchP99Ms, `${fmt(asShipped[key].p99.median)} ms ≤ ${TARGETS.searchP99Ms} ms`);
   }
 
-  let withTrigramIndex: Record<string, LoadSpread> | null = null;
-  let planWithTrigramIndex: Record<string, string[]> | null = null;
+  // What-if, in this benchmark database only (the migrations are not touched): without trigram indexes when the
+  // product's migrations created them, with them when they did not.
+  const trigramIndexes: string[] = (
+    await db.client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'schedules' AND indexdef ILIKE '%gin_trgm_ops%' ORDER BY indexname`)
+  ).rows.map((r: { indexname: string }) => r.indexname);
+  let whatIf: { variant: string; results: Record<string, LoadSpread>; plans: Record<string, string[]> } | null = null;
   if (!ci) {
-    report.line('what-if: pg_trgm GIN indexes on name and description, in this benchmark database only');
-    await db.client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
-    await db.client.query('CREATE INDEX bench_schedules_name_trgm ON schedules USING gin (name gin_trgm_ops)');
-    await db.client.query('CREATE INDEX bench_schedules_description_trgm ON schedules USING gin (description gin_trgm_ops)');
+    let variant: string;
+    if (trigramIndexes.length > 0) {
+      variant = 'without trigram indexes';
+      report.line(`what-if: the migrations created ${trigramIndexes.join(', ')}; dropped here to measure search without them`);
+      for (const index of trigramIndexes) await db.client.query(`DROP INDEX ${index}`);
+    } else {
+      variant = 'with pg_trgm indexes';
+      report.line('what-if: pg_trgm GIN indexes on name and description, created here');
+      await db.client.query('CREATE EXTENSION IF NOT EXISTS pg_trgm');
+      await db.client.query('CREATE INDEX bench_schedules_name_trgm ON schedules USING gin (name gin_trgm_ops)');
+      await db.client.query('CREATE INDEX bench_schedules_description_trgm ON schedules USING gin (description gin_trgm_ops)');
+    }
     await db.client.query('ANALYZE schedules');
-    withTrigramIndex = await runScenarios('with pg_trgm');
-    planWithTrigramIndex = { rare: await explainPlan(rare), common: await explainPlan('payroll') };
+    const results = await runScenarios(variant);
+    whatIf = { variant, results, plans: { rare: await explainPlan(rare), common: await explainPlan('payroll') } };
   }
 
   report.data.parameters = { ...p, targets: TARGETS, createBody: JSON.parse(createBody()), schedulesCreatedDuringCreateRuns: schedulesCreated };
@@ -174,10 +187,10 @@ export async function apiBench({ ci }: BenchOptions): Promise<Report[]> {
     schedules: p.searchSchedules,
     terms: { rare: { term: rare, matches: rareMatches }, common: { term: 'payroll', matches: commonMatches } },
     scenarios,
+    trigramIndexesAsShipped: trigramIndexes,
     asShipped,
-    withTrigramIndex,
     plansAsShipped: planAsShipped,
-    plansWithTrigramIndex: planWithTrigramIndex,
+    whatIf,
   };
   report.data.apiRssKbAtEnd = api.rssKb();
   await api.stop();
