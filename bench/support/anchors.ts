@@ -56,22 +56,23 @@ export async function delayedJobLag(kit: QueueKit, options: { perSecond: number;
 }
 
 /**
- * The product's firing path without the product: job schedulers with the same patterns and repeat strategy on a plain
- * tick queue, a processor that only records processing start − nominal fire time (ms) for ticks inside the window.
+ * The product's firing path without the product: job schedulers with the same patterns and repeat strategy (without the
+ * product's lead, see TICK_LEAD_MS) on a plain tick queue, a processor that only records processing start − nominal fire time (ms) for ticks inside the window.
  * Unlike plain delayed jobs, a scheduler's worker also adds the next iteration before it hands the job over.
  */
 export async function jobSchedulerLag(kit: QueueKit, options: { patterns: string[]; seconds: number; concurrency: number }): Promise<number[]> {
   const name = anchorQueueName('scheduler');
-  const queue = kit.tickQueue(name);
+  const queue = kit.tickQueue(name, 0);
   const lags: number[] = [];
   let window = { from: Infinity, to: -Infinity };
   const worker = kit.tickWorker<object, void>(
     name,
     async (job: Job<object>) => {
-      const nominal = nominalFireTime(job).getTime();
+      const nominal = nominalFireTime(job, 0).getTime();
       if (nominal >= window.from && nominal < window.to) lags.push(nowMs() - nominal);
     },
     { concurrency: options.concurrency },
+    0,
   );
   try {
     await Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]);

@@ -42,7 +42,9 @@ export function rssKbOf(pid: number): number {
 async function startService(name: string, entry: string, env: Record<string, string>, portVariable: string, readyPath: string, timeoutMs = 60_000): Promise<Service> {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" first`);
   const port = await freePort();
-  const child = spawn(process.execPath, [entry], {
+  // BENCH_SERVICE_NODE_ARGS reaches the services only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them.
+  const nodeArgs = process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, [portVariable]: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

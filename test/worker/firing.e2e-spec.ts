@@ -33,8 +33,8 @@ describe('Cron firing (real worker processes)', () => {
     await t.close();
   });
 
-  async function executionsOf(scheduleId: string): Promise<{ scheduled_for: Date; status: string }[]> {
-    return t.db.query(`SELECT scheduled_for, status FROM schedule_executions WHERE schedule_id = $1 ORDER BY scheduled_for`, [scheduleId]);
+  async function executionsOf(scheduleId: string): Promise<{ scheduled_for: Date; started_at: Date; status: string }[]> {
+    return t.db.query(`SELECT scheduled_for, started_at, status FROM schedule_executions WHERE schedule_id = $1 ORDER BY scheduled_for`, [scheduleId]);
   }
 
   it('fires a seconds-level custom trigger on its nominal times, once per tick, with three workers', async () => {
@@ -52,6 +52,8 @@ describe('Cron firing (real worker processes)', () => {
     expect(new Set(ticks).size).toBe(ticks.length);
     expect(ticks.every((ms) => ms % 1000 === 0)).toBe(true);
     expect((ticks[ticks.length - 1] - ticks[0]) / 1000 + 1).toBe(ticks.length);
+    // Tick jobs are delivered ahead of their time (TICK_LEAD_MS); no execution starts before its nominal time.
+    for (const e of executions) expect(e.started_at.getTime()).toBeGreaterThanOrEqual(e.scheduled_for.getTime());
     const [row] = await t.db.query(`SELECT last_run_time, next_run_time FROM schedules WHERE id = $1`, [s.body.id]);
     expect(row.last_run_time).not.toBeNull();
     // The work is shared: steps of these executions ran on more than one worker process.

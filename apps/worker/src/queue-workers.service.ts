@@ -1,9 +1,19 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { nominalFireTime, QueueKit, STEP_QUEUE, TICK_QUEUE, type StepJobData, type TickJobData } from '@jim/queue';
+import { nominalFireTime, QueueKit, STEP_QUEUE, TICK_LEAD_MS, TICK_QUEUE, type StepJobData, type TickJobData } from '@jim/queue';
 import type { Job, Worker } from 'bullmq';
 import { StepRunner } from './engine/step-runner.service';
 import { TickService } from './firing/tick.service';
+
+const TICK_CONCURRENCY = 100;
+/** A tick never waits longer than this for its instant, whatever the clocks say. */
+const MAX_TICK_WAIT_MS = TICK_LEAD_MS + 5000;
+
+/** Resolves at `instant` by this process's clock (at once when it has passed). */
+function untilInstant(instant: Date): Promise<void> {
+  const wait = Math.min(instant.getTime() - Date.now(), MAX_TICK_WAIT_MS);
+  return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
+}
 
 /** The BullMQ consumers of this process: ticks (cron firing) and steps (the engine). */
 @Injectable()
@@ -21,8 +31,13 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   onApplicationBootstrap(): void {
     const tickWorker = this.kit.tickWorker<TickJobData, string>(
       TICK_QUEUE,
-      async (job: Job<TickJobData>) => (await this.ticks.fire(job.data.scheduleId, nominalFireTime(job))).kind,
-      { concurrency: 50 },
+      async (job: Job<TickJobData>) => {
+        const nominal = nominalFireTime(job);
+        await untilInstant(nominal);
+        return (await this.ticks.fire(job.data.scheduleId, nominal)).kind;
+      },
+      // Ticks spend most of their time waiting for their instant (see TICK_LEAD_MS): cheap to hold.
+      { concurrency: TICK_CONCURRENCY },
     );
     const stepWorker = this.kit.worker<StepJobData, string>(
       STEP_QUEUE,

@@ -12,8 +12,19 @@ export interface StartExecutionInput {
   /** The nominal fire time of a cron tick; null for manual runs. */
   scheduledFor: Date | null;
   initiator: Initiator;
-  /** For cron ticks: the schedule's next fire time, stored with the start in the same statement. */
-  nextRunTime?: Date | null;
+  /**
+   * For cron ticks: decides, from the locked schedule's firing fields, whether the tick still stands (a reason
+   * when it is stale) and the schedule's next fire time, stored with the start in the same statement.
+   */
+  check?: (schedule: ScheduleFiring) => { stale: string } | { nextRunTime: Date | null };
+}
+
+/** The firing fields of a schedule, as `StartExecutionInput.check` sees them. */
+export interface ScheduleFiring {
+  isEnabled: boolean;
+  triggerType: string;
+  cronExpression: string | null;
+  timeZone: string;
 }
 
 export type StartExecutionResult =
@@ -21,7 +32,8 @@ export type StartExecutionResult =
   | { kind: 'not-found' }
   | { kind: 'no-steps'; scheduleName: string }
   | { kind: 'duplicate'; executionId: string }
-  | { kind: 'skipped'; reason: string; activeExecutionId: string };
+  | { kind: 'skipped'; reason: string; activeExecutionId: string }
+  | { kind: 'stale'; reason: string };
 
 /**
  * Creates an execution with a snapshot of the schedule's steps and queues its first group, in the caller's
@@ -30,9 +42,9 @@ export type StartExecutionResult =
  * The caller enqueues `firstGroupStepIds` after commit.
  */
 export async function startExecution(tx: EntityManager, input: StartExecutionInput): Promise<StartExecutionResult> {
-  // One round trip: lock the schedule and learn whether this tick already ran and what is still running.
+  // One round trip: lock the schedule and learn how it fires, whether this tick already ran and what is still running.
   const [schedule] = await tx.query(
-    `SELECT s.id, s.name,
+    `SELECT s.id, s.name, s.is_enabled, s.trigger_type, s.cron_expression, s.time_zone,
        (SELECT e.id FROM schedule_executions e WHERE e.schedule_id = s.id AND e.scheduled_for = $2) AS existing_id,
        (SELECT e.id FROM schedule_executions e WHERE e.schedule_id = s.id AND e.status IN ('Queued', 'InProgress')
         ORDER BY e.queued_at LIMIT 1) AS active_id,
@@ -43,9 +55,20 @@ export async function startExecution(tx: EntityManager, input: StartExecutionInp
   );
   if (!schedule) return { kind: 'not-found' };
   if (input.scheduledFor && schedule.existing_id) return { kind: 'duplicate', executionId: schedule.existing_id };
+  const decision = input.check?.({
+    isEnabled: schedule.is_enabled,
+    triggerType: schedule.trigger_type,
+    cronExpression: schedule.cron_expression,
+    timeZone: schedule.time_zone,
+  });
+  if (decision && 'stale' in decision) return { kind: 'stale', reason: decision.stale };
+  const moveNextRunTime = async () => {
+    if (decision) await tx.query(`UPDATE schedules SET next_run_time = $2 WHERE id = $1`, [input.scheduleId, decision.nextRunTime]);
+  };
   if (input.trigger === 'Cron' && schedule.active_id) {
     const reason = `Execution ${schedule.active_id} was still ${schedule.active_status === 'Queued' ? 'queued' : 'in progress'}`;
     await recordSkippedRun(tx, input.scheduleId, input.scheduledFor ?? new Date(), reason, schedule.active_id);
+    await moveNextRunTime();
     return { kind: 'skipped', reason, activeExecutionId: schedule.active_id };
   }
 
@@ -86,6 +109,10 @@ export async function startExecution(tx: EntityManager, input: StartExecutionInp
               CASE WHEN s.ordinal = 0 THEN 'Queued' ELSE 'Pending' END
        FROM steps s CROSS JOIN execution
        RETURNING id, group_ordinal, step_index, position
+     ),
+     schedule AS (
+       UPDATE schedules SET last_run_time = $6, next_run_time = CASE WHEN $10 THEN $11::timestamptz ELSE next_run_time END
+       WHERE id = $2 AND EXISTS (SELECT 1 FROM execution)
      )
      SELECT id FROM snapshot WHERE group_ordinal = 0 ORDER BY step_index, position`,
     [
@@ -98,13 +125,13 @@ export async function startExecution(tx: EntityManager, input: StartExecutionInp
       input.initiator.type,
       input.initiator.id,
       input.initiator.name,
+      decision !== undefined,
+      decision?.nextRunTime ?? null,
     ],
   );
-  if (firstGroup.length === 0) return { kind: 'no-steps', scheduleName: schedule.name };
-  if (input.nextRunTime !== undefined) {
-    await tx.query(`UPDATE schedules SET last_run_time = $2, next_run_time = $3 WHERE id = $1`, [input.scheduleId, now, input.nextRunTime]);
-  } else {
-    await tx.query(`UPDATE schedules SET last_run_time = $2 WHERE id = $1`, [input.scheduleId, now]);
+  if (firstGroup.length === 0) {
+    await moveNextRunTime();
+    return { kind: 'no-steps', scheduleName: schedule.name };
   }
   return { kind: 'started', executionId, scheduleName: schedule.name, firstGroupStepIds: firstGroup.map((r) => r.id) };
 }

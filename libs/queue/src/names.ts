@@ -28,11 +28,19 @@ export function stepJobId(executionStepId: string): string {
 }
 
 /**
- * The nominal fire time of a tick. BullMQ names scheduler iterations `repeat:<schedulerId>:<millis>`,
- * which is exactly the instant the trigger produced, independent of any lag in processing.
+ * Tick jobs of the job schedulers fall due this long before their nominal fire time; the worker that takes one
+ * waits until the nominal instant itself. The queue's own delivery delay (a few ms idle, a few hundred under
+ * load) is then spent before the fire time instead of after it.
  */
-export function nominalFireTime(job: { id?: string | null; timestamp: number; delay?: number; opts?: { delay?: number } }): Date {
-  const match = /:(\d{10,})$/.exec(job.id ?? '');
-  if (match) return new Date(Number(match[1]));
+export const TICK_LEAD_MS = 250;
+
+/**
+ * The nominal fire time of a tick. BullMQ names scheduler iterations `repeat:<schedulerId>:<millis>`, where
+ * millis is what the repeat strategy returned: the trigger's fire time less `leadMs`. Other jobs are due at
+ * their own delay.
+ */
+export function nominalFireTime(job: { id?: string | null; timestamp: number; delay?: number; opts?: { delay?: number } }, leadMs = TICK_LEAD_MS): Date {
+  const match = /^repeat:.*:(\d{10,})$/.exec(job.id ?? '');
+  if (match) return new Date(Number(match[1]) + leadMs);
   return new Date(job.timestamp + (job.opts?.delay ?? job.delay ?? 0));
 }

@@ -1,6 +1,20 @@
 import { createPostgresBackend, Queue, QueueEvents, withBackend, Worker, type ConnectionOptions, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 import { triggerRepeatStrategy } from '@jim/trigger';
+import { TICK_LEAD_MS } from './names';
+
+type RepeatStrategy = (millis: number, opts: { pattern?: string | null; tz?: string | null }, jobName?: string) => number | undefined;
+
+/** The trigger's fire times, each `leadMs` early (see TICK_LEAD_MS). */
+export function leadingRepeatStrategy(leadMs: number): RepeatStrategy {
+  if (leadMs === 0) return triggerRepeatStrategy;
+  return (millis, opts, jobName) => {
+    const next = triggerRepeatStrategy(millis + leadMs, opts, jobName);
+    return next === undefined ? undefined : next - leadMs;
+  };
+}
+
+const tickRepeatStrategy = leadingRepeatStrategy(TICK_LEAD_MS);
 
 export type QueueBackendKind = 'redis' | 'postgres';
 
@@ -55,9 +69,12 @@ export class QueueKit {
     return listened(new this.classes.Queue(name, { ...options, connection: this.connectionOptions, prefix: this.prefix }));
   }
 
-  /** The tick queue: its job schedulers take their fire times from the trigger library. */
-  tickQueue(name: string): AnyQueue {
-    return this.queue(name, { settings: { repeatStrategy: triggerRepeatStrategy } });
+  /**
+   * The tick queue: its job schedulers take their fire times from the trigger library, `leadMs` early
+   * (TICK_LEAD_MS unless given).
+   */
+  tickQueue(name: string, leadMs = TICK_LEAD_MS): AnyQueue {
+    return this.queue(name, { settings: { repeatStrategy: leadMs === TICK_LEAD_MS ? tickRepeatStrategy : leadingRepeatStrategy(leadMs) } });
   }
 
   worker<D, R>(name: string, processor: Processor<D, R>, options: Partial<WorkerOptions> = {}): AnyWorker {
@@ -72,8 +89,10 @@ export class QueueKit {
     );
   }
 
-  tickWorker<D, R>(name: string, processor: Processor<D, R>, options: Partial<WorkerOptions> = {}): AnyWorker {
-    return this.worker(name, processor, { ...options, settings: { ...options.settings, repeatStrategy: triggerRepeatStrategy } });
+  /** A worker of a tick queue; `leadMs` must be the queue's. */
+  tickWorker<D, R>(name: string, processor: Processor<D, R>, options: Partial<WorkerOptions> = {}, leadMs = TICK_LEAD_MS): AnyWorker {
+    const repeatStrategy = leadMs === TICK_LEAD_MS ? tickRepeatStrategy : leadingRepeatStrategy(leadMs);
+    return this.worker(name, processor, { ...options, settings: { ...options.settings, repeatStrategy } });
   }
 
   queueEvents(name: string): QueueEvents {

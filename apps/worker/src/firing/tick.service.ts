@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { StepDispatcher } from '../engine/step-dispatcher';
 import { WorkerMetrics } from '../observability/worker-metrics';
 
-export type TickOutcome = StartExecutionResult | { kind: 'stale'; reason: string };
+export type TickOutcome = Exclude<StartExecutionResult, { kind: 'not-found' }>;
 
 /**
  * One cron tick → at most one execution. The (schedule, nominal time) key makes retries, stalls and
@@ -26,27 +26,20 @@ export class TickService {
 
   async fire(scheduleId: string, nominal: Date): Promise<TickOutcome> {
     const outcome = await this.db.transaction(async (tx): Promise<TickOutcome> => {
-      const [schedule] = await tx.query(
-        `SELECT id, is_enabled, trigger_type, cron_expression, time_zone FROM schedules WHERE id = $1 FOR UPDATE`,
-        [scheduleId],
-      );
-      if (!schedule) return { kind: 'stale', reason: 'schedule was deleted' };
-      if (!schedule.is_enabled || schedule.trigger_type !== 'Cron' || !schedule.cron_expression) {
-        return { kind: 'stale', reason: 'schedule no longer fires' };
-      }
-      const trigger = compileCron(schedule.cron_expression, schedule.time_zone);
-      if (!trigger.isFireTime(nominal)) return { kind: 'stale', reason: 'schedule was re-timed' };
-
-      const next = trigger.next(new Date(Math.max(nominal.getTime(), Date.now())));
       const result = await startExecution(tx, {
         scheduleId,
         trigger: 'Cron',
         scheduledFor: nominal,
         initiator: SCHEDULER_INITIATOR,
-        nextRunTime: next,
+        check: (schedule) => {
+          if (!schedule.isEnabled || schedule.triggerType !== 'Cron' || !schedule.cronExpression) return { stale: 'schedule no longer fires' };
+          const trigger = compileCron(schedule.cronExpression, schedule.timeZone);
+          if (!trigger.isFireTime(nominal)) return { stale: 'schedule was re-timed' };
+          // A tick that starts nothing still moves the schedule's next run time on.
+          return { nextRunTime: trigger.next(new Date(Math.max(nominal.getTime(), Date.now()))) };
+        },
       });
-      // A tick that started nothing still moves the schedule's next run time on.
-      if (result.kind !== 'started') await tx.query(`UPDATE schedules SET next_run_time = $2 WHERE id = $1`, [scheduleId, next]);
+      if (result.kind === 'not-found') return { kind: 'stale', reason: 'schedule was deleted' };
       if (result.kind === 'no-steps') await recordSkippedRun(tx, scheduleId, nominal, 'The schedule has no steps', null);
       return result;
     });
