@@ -6,6 +6,7 @@ import { StepDispatcher } from './engine/step-dispatcher';
 import { stepExecutorProviders } from './engine/step-executors.provider';
 import { StepRunner } from './engine/step-runner.service';
 import { Sweeper } from './engine/sweeper.service';
+import { MissedTicks } from './firing/missed-ticks';
 import { Reconciler } from './firing/reconciler.service';
 import { TickService } from './firing/tick.service';
 import { workerHealthProviders } from './health';
@@ -34,6 +35,7 @@ export class WorkerModule {
         StepRunner,
         TickService,
         Reconciler,
+        MissedTicks,
         Sweeper,
         QueueWorkers,
         ...workerHealthProviders,

@@ -28,6 +28,8 @@ export interface AppConfig {
     concurrency: number;
     shutdownGraceSeconds: number;
     reconcileIntervalSeconds: number;
+    /** A tick that no worker has handled this long after its time is recorded as a skipped run. */
+    misfireGraceSeconds: number;
     sweepIntervalSeconds: number;
     workerLostAfterSeconds: number;
     healthPort: number | null;

@@ -16,7 +16,14 @@ export interface StartExecutionInput {
    * For cron ticks: decides, from the locked schedule's firing fields, whether the tick still stands (a reason
    * when it is stale) and the schedule's next fire time, stored with the start in the same statement.
    */
-  check?: (schedule: ScheduleFiring) => { stale: string } | { nextRunTime: Date | null };
+  check?: (schedule: ScheduleFiring) => { stale: string } | TickTimes;
+}
+
+export interface TickTimes {
+  /** The schedule's next run time, as shown to users. */
+  nextRunTime: Date | null;
+  /** The trigger's fire time right after this tick: where the tick watermark moves when this tick was the oldest open one. */
+  followingTick: Date | null;
 }
 
 /** The firing fields of a schedule, as `StartExecutionInput.check` sees them. */
@@ -31,7 +38,7 @@ export type StartExecutionResult =
   | { kind: 'started'; executionId: string; scheduleName: string; firstGroupStepIds: string[] }
   | { kind: 'not-found' }
   | { kind: 'no-steps'; scheduleName: string }
-  | { kind: 'duplicate'; executionId: string }
+  | { kind: 'duplicate'; executionId: string | null }
   | { kind: 'skipped'; reason: string; activeExecutionId: string }
   | { kind: 'stale'; reason: string };
 
@@ -46,6 +53,7 @@ export async function startExecution(tx: EntityManager, input: StartExecutionInp
   const [schedule] = await tx.query(
     `SELECT s.id, s.name, s.is_enabled, s.trigger_type, s.cron_expression, s.time_zone,
        (SELECT e.id FROM schedule_executions e WHERE e.schedule_id = s.id AND e.scheduled_for = $2) AS existing_id,
+       EXISTS (SELECT 1 FROM skipped_runs r WHERE r.schedule_id = s.id AND r.scheduled_for = $2) AS recorded_skipped,
        (SELECT e.id FROM schedule_executions e WHERE e.schedule_id = s.id AND e.status IN ('Queued', 'InProgress')
         ORDER BY e.queued_at LIMIT 1) AS active_id,
        (SELECT e.status FROM schedule_executions e WHERE e.schedule_id = s.id AND e.status IN ('Queued', 'InProgress')
@@ -55,6 +63,8 @@ export async function startExecution(tx: EntityManager, input: StartExecutionInp
   );
   if (!schedule) return { kind: 'not-found' };
   if (input.scheduledFor && schedule.existing_id) return { kind: 'duplicate', executionId: schedule.existing_id };
+  // Already recorded as skipped (by the misfire pass, when this tick came later than the grace): it stays so.
+  if (input.scheduledFor && schedule.recorded_skipped) return { kind: 'duplicate', executionId: null };
   const decision = input.check?.({
     isEnabled: schedule.is_enabled,
     triggerType: schedule.trigger_type,
@@ -63,7 +73,13 @@ export async function startExecution(tx: EntityManager, input: StartExecutionInp
   });
   if (decision && 'stale' in decision) return { kind: 'stale', reason: decision.stale };
   const moveNextRunTime = async () => {
-    if (decision) await tx.query(`UPDATE schedules SET next_run_time = $2 WHERE id = $1`, [input.scheduleId, decision.nextRunTime]);
+    if (!decision) return;
+    await tx.query(
+      `UPDATE schedules SET next_run_time = $2,
+         first_unaccounted_tick = CASE WHEN first_unaccounted_tick = $3 THEN $4::timestamptz ELSE first_unaccounted_tick END
+       WHERE id = $1`,
+      [input.scheduleId, decision.nextRunTime, input.scheduledFor, decision.followingTick],
+    );
   };
   if (input.trigger === 'Cron' && schedule.active_id) {
     const reason = `Execution ${schedule.active_id} was still ${schedule.active_status === 'Queued' ? 'queued' : 'in progress'}`;
@@ -111,7 +127,9 @@ export async function startExecution(tx: EntityManager, input: StartExecutionInp
        RETURNING id, group_ordinal, step_index, position
      ),
      schedule AS (
-       UPDATE schedules SET last_run_time = $6, next_run_time = CASE WHEN $10 THEN $11::timestamptz ELSE next_run_time END
+       UPDATE schedules SET last_run_time = $6,
+         next_run_time = CASE WHEN $10 THEN $11::timestamptz ELSE next_run_time END,
+         first_unaccounted_tick = CASE WHEN $10 AND first_unaccounted_tick = $5 THEN $12::timestamptz ELSE first_unaccounted_tick END
        WHERE id = $2 AND EXISTS (SELECT 1 FROM execution)
      )
      SELECT id FROM snapshot WHERE group_ordinal = 0 ORDER BY step_index, position`,
@@ -127,6 +145,7 @@ export async function startExecution(tx: EntityManager, input: StartExecutionInp
       input.initiator.name,
       decision !== undefined,
       decision?.nextRunTime ?? null,
+      decision?.followingTick ?? null,
     ],
   );
   if (firstGroup.length === 0) {
@@ -134,6 +153,27 @@ export async function startExecution(tx: EntityManager, input: StartExecutionInp
     return { kind: 'no-steps', scheduleName: schedule.name };
   }
   return { kind: 'started', executionId, scheduleName: schedule.name, firstGroupStepIds: firstGroup.map((r) => r.id) };
+}
+
+/**
+ * Records the given nominal times of a schedule that have neither an execution nor a skipped run as skipped, with
+ * `reason`, and moves its tick watermark to `watermark`. The caller holds the schedule's row lock. Returns how many
+ * were recorded.
+ */
+export async function recordMissedTicks(tx: EntityManager, scheduleId: string, times: Date[], reason: string, watermark: Date | null): Promise<number> {
+  const [{ n }] = await tx.query(
+    `WITH recorded AS (
+       INSERT INTO skipped_runs (id, schedule_id, scheduled_for, reason, active_execution_id, recorded_at)
+       SELECT gen_random_uuid(), $1, t, $3, NULL, now() FROM unnest($2::timestamptz[]) AS t
+       WHERE NOT EXISTS (SELECT 1 FROM schedule_executions e WHERE e.schedule_id = $1 AND e.scheduled_for = t)
+       ON CONFLICT (schedule_id, scheduled_for) DO NOTHING
+       RETURNING 1
+     ),
+     moved AS (UPDATE schedules SET first_unaccounted_tick = $4 WHERE id = $1)
+     SELECT count(*)::int AS n FROM recorded`,
+    [scheduleId, times, reason, watermark],
+  );
+  return n;
 }
 
 export async function recordSkippedRun(

@@ -123,5 +123,7 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
     // Workers block on Redis; BullMQ requires unlimited retries per request for them.
     maxRetriesPerRequest: null,
     enableOfflineQueue: true,
+    // Reconnect soon after Redis is back (ioredis/BullMQ default backs off to 20 s between attempts).
+    retryStrategy: (attempt: number) => Math.min(250 * attempt, 2000),
   };
 }

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@jim/config';
 import { JobSchedulerSync, type FiringSpec, type ReconcileReport } from '@jim/queue';
 import type { DataSource } from 'typeorm';
 import { withAdvisoryLock } from '../engine/advisory-lock';
+import { MissedTicks, type MissedTicksReport } from './missed-ticks';
 
 const RECONCILE_LOCK_KEY = 7_345_002;
 const BATCH = 5000;
@@ -21,6 +22,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly schedulers: JobSchedulerSync,
+    private readonly missedTicks: MissedTicks,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -38,12 +40,23 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     return withAdvisoryLock(this.db, RECONCILE_LOCK_KEY, () => this.schedulers.reconcile(this.firingSpecs()));
   }
 
+  /** The misfire pass (see MissedTicks) under the same turn; null when another worker holds it. */
+  async recordMissedTicks(): Promise<MissedTicksReport | null> {
+    return withAdvisoryLock(this.db, RECONCILE_LOCK_KEY, () => this.missedTicks.record());
+  }
+
   private async tick(): Promise<void> {
     try {
       const report = await this.reconcile();
       if (report && (report.upserted > 0 || report.removed > 0)) this.logger.log(report, 'Reconciled job schedulers');
     } catch (error) {
       this.logger.warn({ err: error }, 'Reconciling job schedulers failed; will retry');
+    }
+    // Independent of the queue: ticks are accounted for in the database even while the queue is unreachable.
+    try {
+      await this.recordMissedTicks();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'Recording missed ticks failed; will retry');
     }
   }
 

@@ -36,7 +36,7 @@ export class TickService {
           const trigger = compileCron(schedule.cronExpression, schedule.timeZone);
           if (!trigger.isFireTime(nominal)) return { stale: 'schedule was re-timed' };
           // A tick that starts nothing still moves the schedule's next run time on.
-          return { nextRunTime: trigger.next(new Date(Math.max(nominal.getTime(), Date.now()))) };
+          return { nextRunTime: trigger.next(new Date(Math.max(nominal.getTime(), Date.now()))), followingTick: trigger.next(nominal) };
         },
       });
       if (result.kind === 'not-found') return { kind: 'stale', reason: 'schedule was deleted' };

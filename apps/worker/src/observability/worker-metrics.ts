@@ -46,7 +46,7 @@ export class WorkerMetrics implements OnModuleDestroy {
 
   readonly skippedTicks = new Counter({
     name: 'jim_skipped_ticks_total',
-    help: 'Cron ticks that recorded a skipped run: the previous execution was still active (overlap) or the schedule had no steps',
+    help: 'Cron ticks recorded as skipped runs: the previous execution was still active (overlap), the schedule had no steps, or no worker started the tick in time (missed)',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
@@ -81,6 +81,11 @@ export class WorkerMetrics implements OnModuleDestroy {
     const skipped = SKIPPED_TICK_REASONS[outcome.kind];
     if (skipped) this.skippedTicks.inc({ reason: skipped });
     if (outcome.kind === 'started') this.fireLag.observe(Math.max(0, Date.now() - nominal.getTime()) / 1000);
+  }
+
+  /** Ticks the misfire pass recorded as skipped (no worker started them in time). */
+  recordMissedTicks(count: number): void {
+    this.skippedTicks.inc({ reason: 'missed' }, count);
   }
 
   recordStep(stepType: string, outcome: string, seconds: number): void {
