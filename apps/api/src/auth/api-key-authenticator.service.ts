@@ -8,6 +8,8 @@ import { API_KEY_HEADER, AUTHENTICATION_REQUIRED, hashApiKey, hashesEqual, isWel
 
 import type { Principal } from './principal';
 
+type KeyRecord = Pick<ApiKey, 'id' | 'name' | 'keyHash' | 'keyPrefix' | 'roles' | 'isEnabled' | 'isInfrastructure' | 'expiresAt' | 'lastUsedAt'>;
+
 /** Recording every use would write on every request; once a minute per key is enough to show activity. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -26,7 +28,13 @@ export class ApiKeyAuthenticator {
   async authenticateKey(key: string, ip: string | null): Promise<Principal> {
     if (!isWellFormedApiKey(key.trim())) throw unauthorised('Invalid API key format');
     const hash = hashApiKey(key.trim());
-    const record = await this.db.getRepository(ApiKey).findOne({ where: { keyHash: hash } });
+    // Every authenticated request runs this: a plain indexed lookup, without the ORM's query building.
+    const [record]: KeyRecord[] = await this.db.query(
+      `SELECT id, name, key_hash AS "keyHash", key_prefix AS "keyPrefix", roles, is_enabled AS "isEnabled",
+              is_infrastructure AS "isInfrastructure", expires_at AS "expiresAt", last_used_at AS "lastUsedAt"
+       FROM api_keys WHERE key_hash = $1`,
+      [hash],
+    );
     if (!record || !hashesEqual(record.keyHash, hash)) throw unauthorised('Invalid API key');
     if (!record.isEnabled) throw unauthorised('API key is disabled');
     if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) throw unauthorised('API key has expired');
@@ -40,7 +48,7 @@ export class ApiKeyAuthenticator {
     };
   }
 
-  private recordUse(record: ApiKey, ip: string | null): void {
+  private recordUse(record: KeyRecord, ip: string | null): void {
     const now = Date.now();
     if (record.lastUsedAt && now - record.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
     // Not awaited: bookkeeping must never slow down or fail the request.
