@@ -1,4 +1,4 @@
-import { SCHEDULER_INITIATOR, startExecution } from '@jim/persistence';
+import { startTicks } from '@jim/persistence';
 import { compileCron } from '@jim/trigger';
 import { MissedTicks, missedTickReason } from '../../apps/worker/src/firing/missed-ticks';
 import { WorkerMetrics } from '../../apps/worker/src/observability/worker-metrics';
@@ -38,15 +38,9 @@ describe('Missed ticks: every nominal time ends up run or recorded', () => {
   /** A tick handled by the worker's own path (the statement TickService runs). */
   function tick(id: string, nominal: Date) {
     const trigger = compileCron('0 * * * * *', 'UTC');
-    return t.db.transaction((tx) =>
-      startExecution(tx, {
-        scheduleId: id,
-        trigger: 'Cron',
-        scheduledFor: nominal,
-        initiator: SCHEDULER_INITIATOR,
-        check: () => ({ nextRunTime: trigger.next(new Date()), followingTick: trigger.next(nominal) }),
-      }),
-    );
+    return t.db
+      .transaction((tx) => startTicks(tx, [{ scheduleId: id, nominal, check: () => ({ nextRunTime: trigger.next(new Date()), followingTick: trigger.next(nominal) }) }]))
+      .then(([outcome]) => outcome);
   }
 
   it('starts the watermark at the next run time, restarts it when the trigger changes, and clears it while the schedule does not fire', async () => {

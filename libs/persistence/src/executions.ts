@@ -6,106 +6,81 @@ import type { ExecutionTrigger } from './entities/schedule-execution.entity';
 export const NOT_RUN_MESSAGE = 'Not run: a previous step failed';
 export const CANCELLED_BY_USER = 'Cancelled by user';
 
-export interface StartExecutionInput {
+export type StartExecutionResult =
+  | { kind: 'started'; executionId: string; scheduleName: string; firstGroupStepIds: string[] }
+  | { kind: 'not-found' }
+  | { kind: 'no-steps'; scheduleName: string };
+
+/**
+ * A manual run: creates an execution with a snapshot of the schedule's steps and queues its first group, in the
+ * caller's transaction, whatever the schedule's state (enabled or not, another execution active or not). The
+ * schedule row is locked, as for ticks (`startTicks`). The caller enqueues `firstGroupStepIds` after commit.
+ */
+export async function startExecution(tx: EntityManager, input: { scheduleId: string; initiator: Initiator }): Promise<StartExecutionResult> {
+  const [schedule] = await tx.query(
+    `SELECT s.name, (SELECT count(DISTINCT st.step_index) FROM schedule_steps st WHERE st.schedule_id = s.id)::int AS step_groups
+     FROM schedules s WHERE s.id = $1 FOR UPDATE`,
+    [input.scheduleId],
+  );
+  if (!schedule) return { kind: 'not-found' };
+  if (schedule.step_groups === 0) return { kind: 'no-steps', scheduleName: schedule.name };
+  const executionId = randomUUID();
+  const firstGroups = await insertExecutions(
+    tx,
+    [{ executionId, scheduleId: input.scheduleId, scheduleName: schedule.name, scheduledFor: null, stepGroups: schedule.step_groups }],
+    { trigger: 'Manual', initiator: input.initiator, now: new Date() },
+  );
+  return { kind: 'started', executionId, scheduleName: schedule.name, firstGroupStepIds: firstGroups.get(executionId) ?? [] };
+}
+
+export interface NewExecution {
+  executionId: string;
   scheduleId: string;
-  trigger: ExecutionTrigger;
-  /** The nominal fire time of a cron tick; null for manual runs. */
+  scheduleName: string;
+  /** The nominal fire time of a tick; null for a manual run. */
   scheduledFor: Date | null;
-  initiator: Initiator;
-  /**
-   * For cron ticks: decides, from the locked schedule's firing fields, whether the tick still stands (a reason
-   * when it is stale) and the schedule's next fire time, stored with the start in the same statement.
-   */
-  check?: (schedule: ScheduleFiring) => { stale: string } | TickTimes;
+  /** How many step groups (distinct step indexes) the schedule has; at least one. */
+  stepGroups: number;
+  /** Ticks: the schedule's next run time and tick watermark move with the start (see `TickTimes`). */
+  times?: TickTimes;
 }
 
 export interface TickTimes {
   /** The schedule's next run time, as shown to users. */
   nextRunTime: Date | null;
-  /** The trigger's fire time right after this tick: where the tick watermark moves when this tick was the oldest open one. */
+  /** The trigger's fire time right after the tick: where the tick watermark moves when this tick was the oldest open one. */
   followingTick: Date | null;
 }
 
-/** The firing fields of a schedule, as `StartExecutionInput.check` sees them. */
-export interface ScheduleFiring {
-  isEnabled: boolean;
-  triggerType: string;
-  cronExpression: string | null;
-  timeZone: string;
-}
-
-export type StartExecutionResult =
-  | { kind: 'started'; executionId: string; scheduleName: string; firstGroupStepIds: string[] }
-  | { kind: 'not-found' }
-  | { kind: 'no-steps'; scheduleName: string }
-  | { kind: 'duplicate'; executionId: string | null }
-  | { kind: 'skipped'; reason: string; activeExecutionId: string }
-  | { kind: 'stale'; reason: string };
-
 /**
- * Creates an execution with a snapshot of the schedule's steps and queues its first group, in the caller's
- * transaction. The schedule row is locked, so concurrent ticks and runs of one schedule are serialised:
- * the overlap check and the (schedule, nominal time) uniqueness cannot race.
- * The caller enqueues `firstGroupStepIds` after commit.
+ * One statement for any number of executions: each InProgress with a snapshot of its schedule's steps (first group
+ * Queued, the rest Pending), and each schedule's last run time set. The caller holds the schedules' row locks.
+ * Returns the first group's step ids per execution.
  */
-export async function startExecution(tx: EntityManager, input: StartExecutionInput): Promise<StartExecutionResult> {
-  // One round trip: lock the schedule and learn how it fires, whether this tick already ran and what is still running.
-  const [schedule] = await tx.query(
-    `SELECT s.id, s.name, s.is_enabled, s.trigger_type, s.cron_expression, s.time_zone,
-       (SELECT e.id FROM schedule_executions e WHERE e.schedule_id = s.id AND e.scheduled_for = $2) AS existing_id,
-       EXISTS (SELECT 1 FROM skipped_runs r WHERE r.schedule_id = s.id AND r.scheduled_for = $2) AS recorded_skipped,
-       (SELECT e.id FROM schedule_executions e WHERE e.schedule_id = s.id AND e.status IN ('Queued', 'InProgress')
-        ORDER BY e.queued_at LIMIT 1) AS active_id,
-       (SELECT e.status FROM schedule_executions e WHERE e.schedule_id = s.id AND e.status IN ('Queued', 'InProgress')
-        ORDER BY e.queued_at LIMIT 1) AS active_status
-     FROM schedules s WHERE s.id = $1 FOR UPDATE OF s`,
-    [input.scheduleId, input.scheduledFor],
-  );
-  if (!schedule) return { kind: 'not-found' };
-  if (input.scheduledFor && schedule.existing_id) return { kind: 'duplicate', executionId: schedule.existing_id };
-  // Already recorded as skipped (by the misfire pass, when this tick came later than the grace): it stays so.
-  if (input.scheduledFor && schedule.recorded_skipped) return { kind: 'duplicate', executionId: null };
-  const decision = input.check?.({
-    isEnabled: schedule.is_enabled,
-    triggerType: schedule.trigger_type,
-    cronExpression: schedule.cron_expression,
-    timeZone: schedule.time_zone,
-  });
-  if (decision && 'stale' in decision) return { kind: 'stale', reason: decision.stale };
-  const moveNextRunTime = async () => {
-    if (!decision) return;
-    await tx.query(
-      `UPDATE schedules SET next_run_time = $2,
-         first_unaccounted_tick = CASE WHEN first_unaccounted_tick = $3 THEN $4::timestamptz ELSE first_unaccounted_tick END
-       WHERE id = $1`,
-      [input.scheduleId, decision.nextRunTime, input.scheduledFor, decision.followingTick],
-    );
-  };
-  if (input.trigger === 'Cron' && schedule.active_id) {
-    const reason = `Execution ${schedule.active_id} was still ${schedule.active_status === 'Queued' ? 'queued' : 'in progress'}`;
-    await recordSkippedRun(tx, input.scheduleId, input.scheduledFor ?? new Date(), reason, schedule.active_id);
-    await moveNextRunTime();
-    return { kind: 'skipped', reason, activeExecutionId: schedule.active_id };
-  }
-
-  // One round trip: the execution and the snapshot of every step, the first group queued.
-  const executionId = randomUUID();
-  const now = new Date();
-  const firstGroup: { id: string }[] = await tx.query(
-    `WITH steps AS (
-       SELECT st.*, cs.name AS connected_system_name, rp.name AS run_profile_name, rp.run_type,
-              (dense_rank() OVER (ORDER BY st.step_index) - 1)::int AS ordinal
-       FROM schedule_steps st
+export async function insertExecutions(
+  tx: EntityManager,
+  executions: NewExecution[],
+  context: { trigger: ExecutionTrigger; initiator: Initiator; now: Date },
+): Promise<Map<string, string[]>> {
+  const rows: { execution_id: string; id: string }[] = await tx.query(
+    `WITH x AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::int[], $11::bool[], $12::timestamptz[], $13::timestamptz[])
+         AS x(execution_id, schedule_id, schedule_name, scheduled_for, step_groups, moves_times, next_run_time, following_tick)
+     ),
+     steps AS (
+       SELECT st.*, x.execution_id, cs.name AS connected_system_name, rp.name AS run_profile_name, rp.run_type,
+              (dense_rank() OVER (PARTITION BY x.execution_id ORDER BY st.step_index) - 1)::int AS ordinal
+       FROM x
+       JOIN schedule_steps st ON st.schedule_id = x.schedule_id
        LEFT JOIN connected_systems cs ON cs.id = st.connected_system_id
        LEFT JOIN run_profiles rp ON rp.id = st.run_profile_id
-       WHERE st.schedule_id = $2
      ),
      execution AS (
        INSERT INTO schedule_executions
          (id, schedule_id, schedule_name, status, trigger_kind, scheduled_for, current_step_index, total_steps,
           dispatched_group, queued_at, started_at, initiated_by_type, initiated_by_id, initiated_by_name)
-       SELECT $1, $2, $3, 'InProgress', $4, $5, 0, (SELECT count(DISTINCT step_index) FROM steps), 0, $6, $6, $7, $8, $9
-       WHERE EXISTS (SELECT 1 FROM steps)
+       SELECT x.execution_id, x.schedule_id, x.schedule_name, 'InProgress', $6, x.scheduled_for, 0, x.step_groups, 0, $7, $7, $8, $9, $10
+       FROM x
        RETURNING id
      ),
      snapshot AS (
@@ -123,36 +98,40 @@ export async function startExecution(tx: EntityManager, input: StartExecutionInp
               s.connected_system_name, s.run_profile_id, s.run_profile_name, s.run_type, s.script_path, s.arguments,
               s.executable_path, s.working_directory, s.sql_connection_string, s.sql_script_path,
               CASE WHEN s.ordinal = 0 THEN 'Queued' ELSE 'Pending' END
-       FROM steps s CROSS JOIN execution
-       RETURNING id, group_ordinal, step_index, position
+       FROM steps s JOIN execution ON execution.id = s.execution_id
+       RETURNING id, execution_id, group_ordinal, step_index, position
      ),
      schedule AS (
-       UPDATE schedules SET last_run_time = $6,
-         next_run_time = CASE WHEN $10 THEN $11::timestamptz ELSE next_run_time END,
-         first_unaccounted_tick = CASE WHEN $10 AND first_unaccounted_tick = $5 THEN $12::timestamptz ELSE first_unaccounted_tick END
-       WHERE id = $2 AND EXISTS (SELECT 1 FROM execution)
+       UPDATE schedules SET last_run_time = $7,
+         next_run_time = CASE WHEN x.moves_times THEN x.next_run_time ELSE schedules.next_run_time END,
+         first_unaccounted_tick = CASE WHEN x.moves_times AND schedules.first_unaccounted_tick = x.scheduled_for
+                                       THEN x.following_tick ELSE schedules.first_unaccounted_tick END
+       FROM x WHERE schedules.id = x.schedule_id
      )
-     SELECT id FROM snapshot WHERE group_ordinal = 0 ORDER BY step_index, position`,
+     SELECT execution_id, id FROM snapshot WHERE group_ordinal = 0 ORDER BY execution_id, step_index, position`,
     [
-      executionId,
-      input.scheduleId,
-      schedule.name,
-      input.trigger,
-      input.scheduledFor,
-      now,
-      input.initiator.type,
-      input.initiator.id,
-      input.initiator.name,
-      decision !== undefined,
-      decision?.nextRunTime ?? null,
-      decision?.followingTick ?? null,
+      executions.map((e) => e.executionId),
+      executions.map((e) => e.scheduleId),
+      executions.map((e) => e.scheduleName),
+      executions.map((e) => e.scheduledFor),
+      executions.map((e) => e.stepGroups),
+      context.trigger,
+      context.now,
+      context.initiator.type,
+      context.initiator.id,
+      context.initiator.name,
+      executions.map((e) => e.times !== undefined),
+      executions.map((e) => e.times?.nextRunTime ?? null),
+      executions.map((e) => e.times?.followingTick ?? null),
     ],
   );
-  if (firstGroup.length === 0) {
-    await moveNextRunTime();
-    return { kind: 'no-steps', scheduleName: schedule.name };
+  const firstGroups = new Map<string, string[]>();
+  for (const row of rows) {
+    const ids = firstGroups.get(row.execution_id);
+    if (ids) ids.push(row.id);
+    else firstGroups.set(row.execution_id, [row.id]);
   }
-  return { kind: 'started', executionId, scheduleName: schedule.name, firstGroupStepIds: firstGroup.map((r) => r.id) };
+  return firstGroups;
 }
 
 /**

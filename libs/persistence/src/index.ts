@@ -4,3 +4,4 @@ export * from './migrate';
 export * from './secret-cipher';
 export * from './database-errors';
 export * from './executions';
+export * from './ticks';

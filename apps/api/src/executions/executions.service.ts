@@ -27,7 +27,7 @@ export class ExecutionsService {
   /** Starts a run now: always, whether the schedule is enabled or another execution is still active. */
   async run(scheduleId: string, initiator: Initiator): Promise<ScheduleRunResponse> {
     const result = await this.db.transaction((tx) =>
-      startExecution(tx, { scheduleId, trigger: 'Manual', scheduledFor: null, initiator }),
+      startExecution(tx, { scheduleId, initiator }),
     );
     switch (result.kind) {
       case 'not-found':
@@ -37,9 +37,6 @@ export class ExecutionsService {
       case 'started':
         await this.dispatch(result.executionId, result.firstGroupStepIds);
         return { executionId: result.executionId, message: `Schedule '${result.scheduleName}' started successfully` };
-      default:
-        // Only cron ticks are deduplicated or skipped; a manual run never is.
-        throw new Error(`Unexpected outcome of a manual run: ${result.kind}`);
     }
   }
 

@@ -10,13 +10,18 @@ export class StepDispatcher {
   constructor(@Inject(STEP_QUEUE_TOKEN) private readonly steps: Queue) {}
 
   async enqueue(dispatch: Dispatch | null): Promise<void> {
-    if (!dispatch || dispatch.stepIds.length === 0) return;
-    await this.steps.addBulk(
+    if (dispatch) await this.enqueueMany([dispatch]);
+  }
+
+  /** Every step of every dispatch, in one call to the queue. */
+  async enqueueMany(dispatches: Dispatch[]): Promise<void> {
+    const jobs = dispatches.flatMap((dispatch) =>
       dispatch.stepIds.map((id) => ({
         name: STEP_JOB,
         data: { executionId: dispatch.executionId, executionStepId: id } satisfies StepJobData,
         opts: { jobId: stepJobId(id), removeOnComplete: 1000, removeOnFail: 5000 },
       })),
     );
+    if (jobs.length > 0) await this.steps.addBulk(jobs);
   }
 }

@@ -1,21 +1,37 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { recordSkippedRun, SCHEDULER_INITIATOR, startExecution, type StartExecutionResult } from '@jim/persistence';
+import { startTicks, type TickOutcome, type TickRequest } from '@jim/persistence';
 import { JobSchedulerSync } from '@jim/queue';
 import { compileCron } from '@jim/trigger';
 import type { DataSource } from 'typeorm';
 import { StepDispatcher } from '../engine/step-dispatcher';
 import { WorkerMetrics } from '../observability/worker-metrics';
 
-export type TickOutcome = Exclude<StartExecutionResult, { kind: 'not-found' }>;
+export type { TickOutcome };
+
+/** Ticks handled by one transaction at most. */
+const MAX_BATCH = 200;
+
+interface PendingTick {
+  scheduleId: string;
+  nominal: Date;
+  resolve: (outcome: TickOutcome) => void;
+  reject: (error: unknown) => void;
+}
 
 /**
- * One cron tick → at most one execution. The (schedule, nominal time) key makes retries, stalls and
- * several workers harmless; a tick the schedule no longer produces does nothing.
+ * One cron tick → at most one execution. The (schedule, nominal time) key makes retries, stalls and several
+ * workers harmless; a tick the schedule no longer produces does nothing.
+ *
+ * Ticks that fall due together (many schedules on the same second) are handled together: those submitted in the
+ * same turn of the event loop share one transaction and one queue call, so a thousand of them cost a few round
+ * trips instead of a thousand transactions. A batch that fails is retried tick by tick, so one bad tick fails alone.
  */
 @Injectable()
 export class TickService {
   private readonly logger = new Logger('Ticks');
+  private pending: PendingTick[] = [];
+  private flushScheduled = false;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -25,34 +41,81 @@ export class TickService {
   ) {}
 
   async fire(scheduleId: string, nominal: Date): Promise<TickOutcome> {
-    const outcome = await this.db.transaction(async (tx): Promise<TickOutcome> => {
-      const result = await startExecution(tx, {
-        scheduleId,
-        trigger: 'Cron',
-        scheduledFor: nominal,
-        initiator: SCHEDULER_INITIATOR,
-        check: (schedule) => {
-          if (!schedule.isEnabled || schedule.triggerType !== 'Cron' || !schedule.cronExpression) return { stale: 'schedule no longer fires' };
-          const trigger = compileCron(schedule.cronExpression, schedule.timeZone);
-          if (!trigger.isFireTime(nominal)) return { stale: 'schedule was re-timed' };
-          // A tick that starts nothing still moves the schedule's next run time on.
-          return { nextRunTime: trigger.next(new Date(Math.max(nominal.getTime(), Date.now()))), followingTick: trigger.next(nominal) };
-        },
-      });
-      if (result.kind === 'not-found') return { kind: 'stale', reason: 'schedule was deleted' };
-      if (result.kind === 'no-steps') await recordSkippedRun(tx, scheduleId, nominal, 'The schedule has no steps', null);
-      return result;
+    const outcome = await new Promise<TickOutcome>((resolve, reject) => {
+      this.pending.push({ scheduleId, nominal, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
     });
     this.metrics.recordTick(outcome, nominal);
-    if (outcome.kind === 'started') {
-      await this.dispatcher.enqueue({ executionId: outcome.executionId, stepIds: outcome.firstGroupStepIds });
-    } else if (outcome.kind === 'stale') {
+    if (outcome.kind === 'stale') {
       this.logger.log({ scheduleId, nominal: nominal.toISOString(), reason: outcome.reason }, 'Ignored a stale tick');
       await this.healScheduler(scheduleId);
     } else if (outcome.kind === 'skipped') {
       this.logger.warn({ scheduleId, nominal: nominal.toISOString(), reason: outcome.reason }, 'Skipped a tick');
     }
     return outcome;
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const ready = this.pending;
+    this.pending = [];
+    // One tick per schedule per batch; a second tick of the same schedule (a late retry) goes in a later batch.
+    let batch: PendingTick[] = [];
+    let inBatch = new Set<string>();
+    const later: PendingTick[] = [];
+    const batches: PendingTick[][] = [];
+    for (const tick of ready) {
+      if (inBatch.has(tick.scheduleId)) {
+        later.push(tick);
+        continue;
+      }
+      batch.push(tick);
+      inBatch.add(tick.scheduleId);
+      if (batch.length === MAX_BATCH) {
+        batches.push(batch);
+        batch = [];
+        inBatch = new Set();
+      }
+    }
+    if (batch.length > 0) batches.push(batch);
+    for (const b of batches) void this.run(b);
+    if (later.length > 0) {
+      this.pending.push(...later);
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private async run(batch: PendingTick[]): Promise<void> {
+    try {
+      const outcomes = await this.start(batch);
+      batch.forEach((tick, i) => tick.resolve(outcomes[i]));
+    } catch (error) {
+      if (batch.length === 1) return batch[0].reject(error);
+      await Promise.all(batch.map((tick) => this.run([tick])));
+    }
+  }
+
+  private async start(batch: PendingTick[]): Promise<TickOutcome[]> {
+    const requests: TickRequest[] = batch.map(({ scheduleId, nominal }) => ({
+      scheduleId,
+      nominal,
+      check: (schedule) => {
+        if (!schedule.isEnabled || schedule.triggerType !== 'Cron' || !schedule.cronExpression) return { stale: 'schedule no longer fires' };
+        const trigger = compileCron(schedule.cronExpression, schedule.timeZone);
+        if (!trigger.isFireTime(nominal)) return { stale: 'schedule was re-timed' };
+        // A tick that starts nothing still moves the schedule's next run time on.
+        return { nextRunTime: trigger.next(new Date(Math.max(nominal.getTime(), Date.now()))), followingTick: trigger.next(nominal) };
+      },
+    }));
+    const outcomes = await this.db.transaction((tx) => startTicks(tx, requests));
+    await this.dispatcher.enqueueMany(
+      outcomes.flatMap((o) => (o.kind === 'started' ? [{ executionId: o.executionId, stepIds: o.firstGroupStepIds }] : [])),
+    );
+    return outcomes;
   }
 
   /** A stale tick means the job scheduler disagrees with the database: bring it back in line. */
