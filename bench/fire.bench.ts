@@ -42,7 +42,7 @@ const FULL = {
 const CI: typeof FULL = { cases: [{ backend: 'redis', schedules: 100 }], seconds: 20, anchorSeconds: 10, delayedAnchorSeconds: 5, runs: 1, burst: null };
 const TARGETS = { lagP50Ms: 10, lagP99Ms: 50 };
 const REDIS_HZ = 100;
-const TICK_CONCURRENCY = 100;
+const TICK_CONCURRENCY = 1000;
 const RECONCILE_INTERVAL_SECONDS = '5';
 /** Ticks not started this long after the window's end are counted as not run. */
 const STRAGGLER_WAIT_MS = 60_000;

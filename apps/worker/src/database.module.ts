@@ -4,6 +4,9 @@ import type { AppConfig } from '@jim/config';
 import { dataSourceOptions, migrate, SecretCipher } from '@jim/persistence';
 import type { DataSource } from 'typeorm';
 
+/** The data source of the tick path (TickService). */
+export const TICKS_DATA_SOURCE = 'ticks';
+
 @Injectable()
 class Migrations implements OnModuleInit {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -22,6 +25,12 @@ export class WorkerDatabaseModule {
       imports: [
         TypeOrmModule.forRoot({
           ...dataSourceOptions({ url: databaseUrl, applicationName: 'jim-worker', poolSize: Math.min(10, config.worker.concurrency + 2) }),
+          retryAttempts: 0,
+        }),
+        // Ticks get connections of their own: starting executions on time never waits behind running steps' writes.
+        TypeOrmModule.forRoot({
+          name: TICKS_DATA_SOURCE,
+          ...dataSourceOptions({ url: databaseUrl, applicationName: 'jim-worker-ticks', poolSize: 3 }),
           retryAttempts: 0,
         }),
       ],

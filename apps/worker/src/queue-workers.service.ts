@@ -5,7 +5,8 @@ import type { Job, Worker } from 'bullmq';
 import { StepRunner } from './engine/step-runner.service';
 import { TickService } from './firing/tick.service';
 
-const TICK_CONCURRENCY = 100;
+/** Enough to hold every tick of a large burst while it waits for its instant, so that they start as one batch. */
+const TICK_CONCURRENCY = 1000;
 /** A tick never waits longer than this for its instant, whatever the clocks say. */
 const MAX_TICK_WAIT_MS = TICK_LEAD_MS + 5000;
 

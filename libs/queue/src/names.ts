@@ -32,7 +32,7 @@ export function stepJobId(executionStepId: string): string {
  * waits until the nominal instant itself. The queue's own delivery delay (a few ms idle, a few hundred under
  * load) is then spent before the fire time instead of after it.
  */
-export const TICK_LEAD_MS = 250;
+export const TICK_LEAD_MS = 500;
 
 /**
  * The nominal fire time of a tick. BullMQ names scheduler iterations `repeat:<schedulerId>:<millis>`, where

@@ -4,6 +4,7 @@ import { startTicks, type TickOutcome, type TickRequest } from '@jim/persistence
 import { JobSchedulerSync } from '@jim/queue';
 import { compileCron } from '@jim/trigger';
 import type { DataSource } from 'typeorm';
+import { TICKS_DATA_SOURCE } from '../database.module';
 import { StepDispatcher } from '../engine/step-dispatcher';
 import { WorkerMetrics } from '../observability/worker-metrics';
 
@@ -34,7 +35,7 @@ export class TickService {
   private flushScheduled = false;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource(TICKS_DATA_SOURCE) private readonly db: DataSource,
     private readonly dispatcher: StepDispatcher,
     private readonly schedulers: JobSchedulerSync,
     private readonly metrics: WorkerMetrics,
