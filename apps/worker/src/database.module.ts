@@ -30,7 +30,7 @@ export class WorkerDatabaseModule {
         // Ticks get connections of their own: starting executions on time never waits behind running steps' writes.
         TypeOrmModule.forRoot({
           name: TICKS_DATA_SOURCE,
-          ...dataSourceOptions({ url: databaseUrl, applicationName: 'jim-worker-ticks', poolSize: 3 }),
+          ...dataSourceOptions({ url: databaseUrl, applicationName: 'jim-worker-ticks', poolSize: 4 }),
           retryAttempts: 0,
         }),
       ],

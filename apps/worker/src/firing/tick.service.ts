@@ -11,7 +11,7 @@ import { WorkerMetrics } from '../observability/worker-metrics';
 export type { TickOutcome };
 
 /** Ticks handled by one transaction at most. */
-const MAX_BATCH = 200;
+const MAX_BATCH = 25;
 
 interface PendingTick {
   scheduleId: string;
