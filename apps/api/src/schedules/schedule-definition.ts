@@ -27,6 +27,25 @@ export interface StepDefinition {
   requestOrdinal: number;
 }
 
+/** The columns a stored step takes straight from its definition (ids, the secret and timestamps are the caller's). */
+export function storedStepFields(step: StepDefinition) {
+  return {
+    stepIndex: step.stepIndex,
+    name: step.name,
+    executionMode: step.executionMode,
+    stepType: step.stepType,
+    continueOnFailure: step.continueOnFailure,
+    timeoutSeconds: step.timeoutSeconds,
+    connectedSystemId: step.connectedSystemId,
+    runProfileId: step.runProfileId,
+    scriptPath: step.scriptPath,
+    arguments: step.arguments,
+    executablePath: step.executablePath,
+    workingDirectory: step.workingDirectory,
+    sqlScriptPath: step.sqlScriptPath,
+  };
+}
+
 export interface ScheduleDefinition {
   name: string;
   description: string | null;

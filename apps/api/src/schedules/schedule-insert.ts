@@ -4,7 +4,7 @@ import { maskConnectionString } from '@jim/steps';
 import type { EntityManager } from 'typeorm';
 import type { ScheduleDetailResponse } from './dto/schedule-response.dto';
 import { SCHEDULE_TARGET } from './schedule-change-recorder';
-import type { ScheduleDefinition } from './schedule-definition';
+import { storedStepFields, type ScheduleDefinition } from './schedule-definition';
 
 export interface RunProfileNames {
   connectedSystemName: string;
@@ -76,20 +76,8 @@ export async function insertSchedule(manager: EntityManager, cipher: SecretCiphe
     timeZone: fields.timeZone,
     steps: definition.steps.map((step, i) => ({
       id: stepIds[i],
-      stepIndex: step.stepIndex,
-      name: step.name,
-      executionMode: step.executionMode,
-      stepType: step.stepType,
-      continueOnFailure: step.continueOnFailure,
-      timeoutSeconds: step.timeoutSeconds,
-      connectedSystemId: step.connectedSystemId,
-      runProfileId: step.runProfileId,
-      scriptPath: step.scriptPath,
-      arguments: step.arguments,
-      executablePath: step.executablePath,
-      workingDirectory: step.workingDirectory,
+      ...storedStepFields(step),
       sqlConnectionString: plain[i] === null ? null : secretFingerprint(cipher, plain[i]!),
-      sqlScriptPath: step.sqlScriptPath,
     })),
   };
   await manager.query(

@@ -9,7 +9,7 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { ScheduleRequest } from './dto/schedule-request.dto';
 import type { NextRunsResponse, ScheduleDetailResponse, ScheduleResponse } from './dto/schedule-response.dto';
 import { recordScheduleChange, scheduleSnapshot } from './schedule-change-recorder';
-import { defineSchedule, type ScheduleDefinition, type StepDefinition } from './schedule-definition';
+import { defineSchedule, storedStepFields, type ScheduleDefinition, type StepDefinition } from './schedule-definition';
 import { ScheduleFiring, type FiringState } from './schedule-firing';
 import { withinTime } from '../common/within-time';
 import { insertSchedule, type RunProfileNames } from './schedule-insert';
@@ -168,21 +168,9 @@ export class SchedulesService {
       rows.push({
         id: previous?.id ?? randomUUID(),
         scheduleId,
-        stepIndex: step.stepIndex,
         position: step.position,
-        name: step.name,
-        executionMode: step.executionMode,
-        stepType: step.stepType,
-        continueOnFailure: step.continueOnFailure,
-        timeoutSeconds: step.timeoutSeconds,
-        connectedSystemId: step.connectedSystemId,
-        runProfileId: step.runProfileId,
-        scriptPath: step.scriptPath,
-        arguments: step.arguments,
-        executablePath: step.executablePath,
-        workingDirectory: step.workingDirectory,
+        ...storedStepFields(step),
         sqlConnectionString: sealed,
-        sqlScriptPath: step.sqlScriptPath,
         created: previous?.created ?? now,
         lastUpdated: previous ? now : null,
       });
