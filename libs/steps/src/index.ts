@@ -34,4 +34,4 @@ export type { SqlScriptRun, SqlScriptRunner } from './sql/sql-script-runner';
 
 export { isPathAllowed, isRealPathAllowed } from './paths/path-policy';
 export { REDACTED, redactSecrets } from './text/redact-secrets';
-export { OUTPUT_TAIL_BYTES } from './text/output-tail';
+export { OUTPUT_TAIL_BYTES, OutputTail } from './text/output-tail';

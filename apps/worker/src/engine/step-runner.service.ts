@@ -1,21 +1,18 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { isStepAbortReason, redactSecrets, type StepAbortReason, type StepExecutorRegistry, type StepResult } from '@jim/steps';
+import { isStepAbortReason, type StepAbortReason, type StepExecutorRegistry, type StepResult } from '@jim/steps';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { StepTelemetry } from '../observability/step-telemetry';
 import { ExecutionStore } from './execution-store';
 import { RunningSteps } from './running-steps';
 import { StepDispatcher } from './step-dispatcher';
+import { StepOutputJobLog, type StepJobLog } from './step-job-log';
 import { STEP_EXECUTORS } from './step-executors.provider';
 
 export const WORKER_ID = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 const CANCEL_POLL_MS = 1000;
 const HEARTBEAT_MS = 5000;
-
-export interface StepJobLog {
-  log(line: string): Promise<unknown>;
-}
 
 /** Runs one step: claims it, runs its executor under a timeout and cancel watch, stores the result, advances. */
 @Injectable()
@@ -53,7 +50,7 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
       () => controller.abort({ kind: 'timeout', message: `Timed out after ${timeoutSeconds} s` } satisfies StepAbortReason),
       timeoutSeconds * 1000,
     );
-    const log = new BufferedJobLog(job, step.secrets);
+    const log = new StepOutputJobLog(job, step.secrets);
     this.running.add(executionStepId, controller);
     let result: StepResult;
     try {
@@ -69,7 +66,7 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     } finally {
       clearTimeout(timer);
       this.running.delete(executionStepId);
-      await log.flush();
+      await log.end();
     }
     const reason: unknown = controller.signal.reason;
     if (controller.signal.aborted && isStepAbortReason(reason) && reason.kind === 'cancelled') {
@@ -97,30 +94,5 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     } catch (error) {
       this.logger.warn({ err: error }, 'Could not check running steps');
     }
-  }
-}
-
-/** Step output goes to the job log (dashboards show it) in batches, not one round trip per line. */
-class BufferedJobLog {
-  private lines: string[] = [];
-  private timer?: NodeJS.Timeout;
-
-  constructor(
-    private readonly job: StepJobLog,
-    private readonly secrets: string[],
-  ) {}
-
-  add(line: string): void {
-    this.lines.push(this.secrets.length ? redactSecrets(line, this.secrets) : line);
-    this.timer ??= setTimeout(() => void this.flush(), 500);
-  }
-
-  async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.lines.length === 0) return;
-    const text = this.lines.join('\n');
-    this.lines = [];
-    await this.job.log(text).catch(() => undefined);
   }
 }
