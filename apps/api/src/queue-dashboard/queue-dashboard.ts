@@ -8,6 +8,7 @@ import type { Queue } from 'bullmq';
 import type { Express } from 'express';
 import { ApiKeyAuthenticator } from '../auth/api-key-authenticator.service';
 import { STEP_QUEUE_TOKEN, TICK_QUEUE_TOKEN } from '../firing/firing.module';
+import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { administratorsOnly } from './dashboard-auth';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
@@ -29,6 +30,7 @@ export class QueueDashboard implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly kit: QueueKit,
     private readonly authenticator: ApiKeyAuthenticator,
+    private readonly limiter: RateLimiter,
   ) {}
 
   /** Mounts the dashboard on the application's Express instance, behind the Administrator check. */
@@ -47,7 +49,7 @@ export class QueueDashboard implements OnApplicationShutdown {
       options: { uiConfig: { boardTitle: 'JIM queues' } },
     });
     const express = app.getHttpAdapter().getInstance() as Express;
-    express.use(QUEUE_DASHBOARD_PATH, administratorsOnly(this.authenticator), serverAdapter.getRouter());
+    express.use(QUEUE_DASHBOARD_PATH, administratorsOnly(this.authenticator, this.limiter), serverAdapter.getRouter());
   }
 
   async onApplicationShutdown(): Promise<void> {

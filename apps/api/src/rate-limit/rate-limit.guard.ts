@@ -6,9 +6,6 @@ import { ApiKeyAuthenticator } from '../auth/api-key-authenticator.service';
 import { PUBLIC_ROUTE } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { RateLimiter } from './rate-limiter.service';
-import type { RateDecision } from './window-limiters';
-
-export const TOO_MANY_REQUESTS_MESSAGE = 'Too many requests. Please retry after the indicated delay.';
 
 /**
  * Counts every request to an authenticated route, after authentication and before the role check, so 401s and 403s
@@ -36,21 +33,15 @@ export class RateLimitGuard implements CanActivate {
         principal = await this.authenticator.authenticate(request);
       } catch (error) {
         if (error instanceof DomainError && error.code === 'UNAUTHORISED') {
-          enforce(this.limiter.forClient(request.ip), response, `${this.limiter.unauthenticatedPerMinute} unauthenticated requests per minute per client address`);
+          this.limiter.enforceForClient(request.ip, response);
         }
         throw error;
       }
       request.principal = principal;
     }
     if (!principal.isInfrastructure) {
-      enforce(this.limiter.forKey(principal.keyId), response, `${this.limiter.authenticatedPerMinute} requests per minute per API key`);
+      this.limiter.enforceForKey(principal.keyId, response);
     }
     return true;
   }
-}
-
-function enforce(decision: RateDecision, response: Response, limit: string): void {
-  if (decision.allowed) return;
-  response.setHeader('Retry-After', String(decision.retryAfterSeconds));
-  throw new DomainError('TOO_MANY_REQUESTS', TOO_MANY_REQUESTS_MESSAGE, `The limit is ${limit}.`);
 }

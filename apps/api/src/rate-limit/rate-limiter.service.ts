@@ -1,5 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { DomainError } from '@jim/common';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
+import type { Response } from 'express';
 import { clientBucket } from './client-address';
 import { FixedWindowLimiter, SlidingWindowLimiter, type RateDecision } from './window-limiters';
 
@@ -7,6 +9,7 @@ export const RATE_WINDOW_MS = 60_000;
 /** API keys are few; client addresses may be many and hostile. Both tables are capped (oldest entry dropped when full). */
 export const MAX_TRACKED_KEYS = 10_000;
 export const MAX_TRACKED_CLIENTS = 100_000;
+export const TOO_MANY_REQUESTS_MESSAGE = 'Too many requests. Please retry after the indicated delay.';
 
 /**
  * Request counters for this API process (limits are per process, not shared between replicas):
@@ -43,6 +46,18 @@ export class RateLimiter implements OnModuleDestroy {
     return this.perClient.hit(clientBucket(ip));
   }
 
+  /** Counts a request of a valid key; past the limit, sets Retry-After and throws TOO_MANY_REQUESTS (429). */
+  enforceForKey(keyId: string, response: Response): void {
+    if (!this.enabled) return;
+    enforce(this.forKey(keyId), response, `${this.authenticatedPerMinute} requests per minute per API key`);
+  }
+
+  /** Counts a request that failed authentication; past the limit, sets Retry-After and throws TOO_MANY_REQUESTS (429). */
+  enforceForClient(ip: string | undefined, response: Response): void {
+    if (!this.enabled) return;
+    enforce(this.forClient(ip), response, `${this.unauthenticatedPerMinute} unauthenticated requests per minute per client address`);
+  }
+
   sweep(now = Date.now()): void {
     this.perKey.sweep(now);
     this.perClient.sweep(now);
@@ -53,4 +68,10 @@ export class RateLimiter implements OnModuleDestroy {
     this.perKey.clear();
     this.perClient.clear();
   }
+}
+
+function enforce(decision: RateDecision, response: Response, limit: string): void {
+  if (decision.allowed) return;
+  response.setHeader('Retry-After', String(decision.retryAfterSeconds));
+  throw new DomainError('TOO_MANY_REQUESTS', TOO_MANY_REQUESTS_MESSAGE, `The limit is ${limit}.`);
 }
