@@ -7,19 +7,10 @@ import { chromium, type Browser } from 'playwright-core';
 import request from 'supertest';
 import { createApiKey } from '../../apps/api/src/api-keys/api-keys.service';
 import { TICK_QUEUE_TOKEN } from '../../apps/api/src/firing/firing.module';
+import { CHROMIUM, CHROMIUM_ARGS, describeInChromium, recordCspViolations } from '../support/chromium';
+import { expectSecurityHeaders } from '../support/security-headers';
 import { createTestApp, expectErrorBody, type TestApp } from '../support/test-app';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Committed documentation; rewritten only when missing or with UPDATE_SCREENSHOTS=1, so test runs leave the tree clean. */
 const SCREENSHOT = join(__dirname, '../../docs/screenshots/queue-dashboard.png');
 
@@ -107,6 +98,12 @@ describe('Queue dashboard (/admin/queues)', () => {
       expect(ids.sort()).toEqual(scheduleIds.map((id) => `schedule:${id}`).sort());
     });
 
+    it('sends the security headers on the board, its API and its refusals', async () => {
+      expectSecurityHeaders(await request(t.http).get('/admin/queues').set('X-API-Key', t.adminKey).expect(200));
+      expectSecurityHeaders(await request(t.http).get('/admin/queues/api/queues').set('X-API-Key', t.adminKey).expect(200));
+      expectSecurityHeaders(await request(t.http).get('/admin/queues').expect(401));
+    });
+
     it('is read-only: the queues belong to the workers and the database', async () => {
       const res = await request(t.http)
         .put(`/admin/queues/api/queues/schedule-ticks/job-schedulers/${encodeURIComponent(`schedule:${scheduleIds[0]}`)}/remove`)
@@ -116,8 +113,7 @@ describe('Queue dashboard (/admin/queues)', () => {
     });
   });
 
-  const haveChromium = existsSync(CHROMIUM);
-  (haveChromium ? describe : describe.skip)(`in headless Chromium${haveChromium ? '' : ` (skipped: ${CHROMIUM} is not installed)`}`, () => {
+  describeInChromium('in headless Chromium', () => {
     let browser: Browser;
     const external: string[] = [];
 
@@ -138,6 +134,7 @@ describe('Queue dashboard (/admin/queues)', () => {
 
     it('loads the board, lists the three queues, and shows the schedule job schedulers on the tick queue', async () => {
       const page = await adminPage();
+      const cspViolations = await recordCspViolations(page.context());
       const response = await page.goto(`${base}/admin/queues`);
       expect(response?.status()).toBe(200);
       for (const name of ['schedule-ticks', 'schedule-steps', 'run-profiles']) {
@@ -158,6 +155,7 @@ describe('Queue dashboard (/admin/queues)', () => {
       writeFileSync(target, image);
       expect(image.length).toBeGreaterThan(10_000);
       expect(external.every((url) => url.startsWith('https://fonts.googleapis.com/'))).toBe(true);
+      expect(await cspViolations()).toEqual([]);
       await page.context().close();
     });
 
@@ -179,6 +177,43 @@ describe('Queue dashboard (/admin/queues)', () => {
       const response = await page.goto(`${base}/admin/queues`);
       expect(response?.status()).toBe(403);
       await context.close();
+    });
+  });
+
+  describe('rate limits, shared with the API: 3 failed authentications per minute per address', () => {
+    let limited: TestApp;
+    beforeAll(async () => {
+      limited = await createTestApp({ JIM_RATE_LIMIT_ENABLED: 'true', JIM_RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: '3', JIM_RATE_LIMIT_AUTHENTICATED_PER_MINUTE: '5' });
+    });
+    afterAll(() => limited.close());
+
+    it('answers guessed Basic passwords with 429 and Retry-After once the limit is used, and the API shares the count', async () => {
+      const guesses = [];
+      for (let i = 0; i < 4; i++) guesses.push(await request(limited.http).get('/admin/queues').set('Authorization', basic('admin', `guess-${i}`)));
+      expect(guesses.map((res) => res.status)).toEqual([401, 401, 401, 429]);
+      const refused = guesses[3];
+      expectErrorBody(refused.body, 'TOO_MANY_REQUESTS');
+      expect(refused.body.message).toBe('Too many requests. Please retry after the indicated delay.');
+      expect(refused.body.details).toBe('The limit is 3 unauthenticated requests per minute per client address.');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+      // A 429 is not a challenge: the browser must not prompt again.
+      expect(refused.headers['www-authenticate']).toBeUndefined();
+      expectSecurityHeaders(refused);
+      // Requests without credentials and the API's own routes count in the same bucket.
+      expect((await request(limited.http).get('/admin/queues/api/queues')).status).toBe(429);
+      expect((await request(limited.http).get('/api/v1/schedules').set('X-API-Key', 'jim_ak_' + 'f'.repeat(64))).status).toBe(429);
+    });
+
+    it('counts an Administrator key on the board against the same per-key limit as the API', async () => {
+      const { key } = await createApiKey(limited.db, { name: 'board', roles: ['Administrator'] });
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await request(limited.http).get('/admin/queues/api/queues').set('Authorization', basic('admin', key))).status);
+      for (let i = 0; i < 3; i++) statuses.push((await request(limited.http).get('/api/v1/schedules').set('X-API-Key', key)).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      const res = await request(limited.http).get('/admin/queues').set('Authorization', basic('admin', key));
+      expect(res.status).toBe(429);
+      expect(res.headers['retry-after']).toMatch(/^\d+$/);
     });
   });
 });

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { inputGuard } from './common/input-guard.middleware';
+import { installSecurityHeaders } from './common/security-headers';
 import { installRequestObservability } from './observability/observability.module';
 import { setupOpenApi } from './openapi/openapi';
 import { QueueDashboard } from './queue-dashboard/queue-dashboard';
@@ -12,6 +13,7 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   // First, ahead of the body parser: request id, access log and request metrics for every request.
   installRequestObservability(app);
+  installSecurityHeaders(app);
   express.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
   express.use(inputGuard);
   express.set('trust proxy', 'loopback');

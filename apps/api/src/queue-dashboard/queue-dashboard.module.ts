@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { QueueDashboard } from './queue-dashboard';
 
-@Module({ providers: [QueueDashboard], exports: [QueueDashboard] })
+@Module({ imports: [RateLimitModule], providers: [QueueDashboard], exports: [QueueDashboard] })
 export class QueueDashboardModule {}

@@ -48,8 +48,11 @@ export class QueueDashboard implements OnApplicationShutdown {
       serverAdapter: serverAdapter as unknown as BoardServerAdapter,
       options: { uiConfig: { boardTitle: 'JIM queues' } },
     });
+    // The board is an Express application of its own, which would add X-Powered-By back to its responses.
+    const board = serverAdapter.getRouter() as Express;
+    board.disable('x-powered-by');
     const express = app.getHttpAdapter().getInstance() as Express;
-    express.use(QUEUE_DASHBOARD_PATH, administratorsOnly(this.authenticator, this.limiter), serverAdapter.getRouter());
+    express.use(QUEUE_DASHBOARD_PATH, administratorsOnly(this.authenticator, this.limiter), board);
   }
 
   async onApplicationShutdown(): Promise<void> {
