@@ -12,7 +12,7 @@ describe('ExecutableStepExecutor', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'jim-steps-exe-'));
-    for (const script of ['print-step.sh', 'spawn-grandchild.sh', 'ignore-sigterm.sh']) chmodSync(fixture(script), 0o755);
+    for (const script of ['print-step.sh', 'spawn-grandchild.sh', 'spawn-session-sleeper.sh', 'ignore-sigterm.sh']) chmodSync(fixture(script), 0o755);
   });
   afterAll(() => {
     for (const pid of started) {
@@ -216,6 +216,24 @@ describe('ExecutableStepExecutor', () => {
     expect(result).toMatchObject({ outcome: 'Failed', errorMessage: 'Timed out after 0.2 s' });
     expect(result.stdoutTail).toContain('grandchild started');
     expect(isProcessRunning(grandchild)).toBe(false);
+  });
+
+  it('kills on timeout a descendant that started a session of its own (setsid)', async () => {
+    const pidFile = join(dir, 'session-sleeper.pid');
+    const ctx = testContext({ timeoutMs: 1000 });
+    const executor = new ExecutableStepExecutor({ environment: PATH_ONLY, killGraceMs: 300 });
+    const run = executor.execute(stepSpec('Executable', { executablePath: fixture('spawn-session-sleeper.sh'), arguments: pidFile }), ctx);
+
+    await waitFor(() => ctx.lines.includes('sleeper started'));
+    const sleeper = readPid(pidFile);
+    started.push(sleeper);
+    expect(isProcessRunning(sleeper)).toBe(true);
+
+    ctx.timeoutAfter(200);
+    const result = await run;
+
+    expect(result).toMatchObject({ outcome: 'Failed', exitCode: null, errorMessage: 'Timed out after 0.2 s' });
+    expect(await waitFor(() => !isProcessRunning(sleeper))).toBe(true);
   });
 
   it('sends SIGKILL after the grace period to a process that ignores SIGTERM', async () => {
