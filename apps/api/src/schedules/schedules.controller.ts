@@ -119,6 +119,6 @@ export class SchedulesController {
   @ApiErrors({ 400: 'VALIDATION_ERROR: count or after is invalid.', 404: notFound('Schedule not found: {id}') })
   @Get(':id/next-runs')
   nextRuns(@Param('id', scheduleId) id: string, @Query() query: NextRunsQuery): Promise<NextRunsResponse> {
-    return this.schedules.nextRuns(id, query.count ?? 10, query.after ? new Date(query.after) : new Date());
+    return this.schedules.nextRuns(id, query.count ?? 10, query.after ?? new Date());
   }
 }
