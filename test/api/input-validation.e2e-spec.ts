@@ -119,6 +119,8 @@ describe('Request validation', () => {
       expect(created.body.expiresAt).toBe('2030-01-01T00:00:00.123Z');
       const early = await validation(await t.api().put(`${K}/${created.body.id}`).send({ expiresAt: '0099-12-31T23:59:59Z' }));
       expect(early).toEqual({ expiresAt: [expect.stringContaining('is out of range')] });
+      const past = await t.api().put(`${K}/${created.body.id}`).send({ expiresAt: '1969-07-20T20:17:40Z' }).expect(200);
+      expect(past.body.expiresAt).toBe('1969-07-20T20:17:40.000Z');
     });
   });
 });

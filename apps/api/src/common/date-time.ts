@@ -4,13 +4,13 @@ import { ValidateBy } from 'class-validator';
 
 /** RFC 3339 `date-time` (section 5.6): `T`/`t` between date and time, optional fraction, `Z`/`z` or a ±hh:mm offset. */
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2}))?$/;
-const EARLIEST = Date.UTC(1970, 0, 1);
+const EARLIEST = new Date('0100-01-01T00:00:00Z').getTime();
 const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 const EXAMPLE = 'e.g. 2026-07-13T06:00:00Z';
 
 /**
  * The instant an RFC 3339 date-time names, or why it names none. A time without an offset is refused rather than
- * guessed as UTC; instants before 1970 or after 9999 are refused as out of range (fractions finer than a millisecond
+ * guessed as UTC; years 0000-0099 (valid RFC 3339, but meaningless here and easily misread as 19xx) are refused as out of range (fractions finer than a millisecond
  * are truncated).
  */
 export function parseDateTime(text: string): Date | string {
@@ -27,7 +27,7 @@ export function parseDateTime(text: string): Date | string {
   utc.setUTCFullYear(y, mo - 1, d); // setUTCFullYear, unlike Date.UTC, keeps years 0-99 as written
   utc.setUTCHours(h, mi - offset, s, fraction ? Number(fraction.slice(1, 4).padEnd(3, '0')) : 0);
   const time = utc.getTime();
-  if (time < EARLIEST || time > LATEST) return 'is out of range: it must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z';
+  if (time < EARLIEST || time > LATEST) return 'is out of range: it must be from 0100-01-01T00:00:00Z to 9999-12-31T23:59:59Z';
   return utc;
 }
 
