@@ -3,6 +3,7 @@ import { PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PUBLIC_ROUTE } from '../auth/auth.decorators';
+import { addTransportErrors } from './api-responses';
 import { OpenApiDocumentStore } from './openapi-document.store';
 import { API_KEY_SCHEME, REFERENCE_PATH, REFERENCE_TAG } from './openapi.constants';
 
@@ -40,6 +41,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   builder.addTag(REFERENCE_TAG, 'This reference, and the OpenAPI document it is built from.');
   const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: operationId });
   applySecurity(document, publicOperationIds(app));
+  addTransportErrors(document);
   return document;
 }
 
