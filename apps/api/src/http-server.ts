@@ -2,7 +2,7 @@ import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { errorBody, type ErrorBody } from '@jim/common';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import { createServer, STATUS_CODES, type Server } from 'node:http';
+import { createServer, METHODS, STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { match, type MatchFunction } from 'path-to-regexp';
 
@@ -87,7 +87,7 @@ export function answerUnsupportedMethods(app: INestApplication): void {
 
 interface RegisteredPath {
   matches: MatchFunction<object>;
-  /** Upper case; `_ALL` for a route that takes every method. */
+  /** Upper case. */
   methods: Set<string>;
 }
 
@@ -108,6 +108,8 @@ function registeredPaths(express: Express): RegisteredPath[] {
   for (const layer of (express.router as unknown as { stack: RouteLayer[] }).stack) {
     if (!layer.route) continue;
     const methods = Object.keys(layer.route.methods).filter((method) => layer.route!.methods[method]);
+    // A route for every method is middleware bound to paths (Nest's `forRoutes('*')`, as nestjs-pino does), not a resource.
+    if (methods.includes('_all') || METHODS.every((method) => methods.includes(method.toLowerCase()))) continue;
     // Nest registers paths as strings; a RegExp route (none today) is left to the 404.
     for (const path of [layer.route.path].flat().filter((path) => typeof path === 'string')) {
       const set = byPath.get(path) ?? new Set<string>();
@@ -118,11 +120,11 @@ function registeredPaths(express: Express): RegisteredPath[] {
   return [...byPath].map(([path, methods]) => ({ matches: match(path, options), methods }));
 }
 
-/** The methods the path's routes take, or null when no route has this path (a 404) or one takes every method. */
+/** The methods the path's routes take, or null when no route has this path (left to the 404). */
 function allowedMethods(routes: readonly RegisteredPath[], path: string): string[] | null {
   const methods = new Set<string>();
   for (const route of routes) if (route.matches(path)) for (const method of route.methods) methods.add(method);
-  if (methods.size === 0 || methods.has('_ALL')) return null;
+  if (methods.size === 0) return null;
   if (methods.has('GET')) methods.add('HEAD');
   const rank = (method: string) => (METHOD_ORDER.includes(method) ? METHOD_ORDER.indexOf(method) : METHOD_ORDER.length);
   return [...methods].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
