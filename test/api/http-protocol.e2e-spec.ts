@@ -138,6 +138,16 @@ describe('HTTP protocol limits and refusals', () => {
     });
   });
 
+  it('documents 413 where a body is taken, and 431 and 500 on every operation', async () => {
+    const { body: document } = await request(t.http).get('/api/openapi/v1.json').expect(200);
+    const statuses = (path: string, method: string) => Object.keys(document.paths[path][method].responses);
+    expect(statuses('/api/v1/schedules', 'post')).toEqual(expect.arrayContaining(['413', '431', '500']));
+    expect(statuses('/api/v1/schedules/{id}/disable', 'post')).toEqual(expect.arrayContaining(['413', '431', '500']));
+    expect(statuses('/api/v1/schedules', 'get')).toEqual(expect.arrayContaining(['431', '500']));
+    expect(statuses('/api/v1/schedules', 'get')).not.toContain('413');
+    expect(statuses('/health/live', 'get')).toEqual(expect.arrayContaining(['431', '500']));
+  });
+
   describe('methods', () => {
     it.each(['TRACE', 'PATCH', 'PUT'])('answers %s on /api/v1/schedules with 405 and Allow', async (method) => {
       const res = await request(t.http)[method.toLowerCase() as 'put'](S).set('X-API-Key', t.adminKey).expect(405);
