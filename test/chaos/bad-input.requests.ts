@@ -401,7 +401,7 @@ export function generate(total: number, seed: number, refs: References): Job[] {
   };
 
   const huge = (): BadRequest => {
-    const size = 256 * 1024 + 1 + rng.int(600 * 1024);
+    const size = 3 * 1024 * 1024 + 1 + rng.int(600 * 1024); // over the body limit (BODY_LIMIT_BYTES)
     const variant = rng.int(3);
     let body: string;
     if (variant === 0) body = JSON.stringify({ name: unique('Huge'), description: 'x'.repeat(size) });
@@ -576,6 +576,10 @@ export function generate(total: number, seed: number, refs: References): Job[] {
       ['delete the infrastructure key', 'DELETE', `/api/v1/apikeys/${refs.apiKeyId}`, undefined, 'reject'],
       ['cancel a missing execution', 'POST', `/api/v1/schedule-executions/${'7d0d4a8e-8a53-4b39-9d43-1a0f1cbbd3d1'}/cancel`, undefined, 'reject'],
       ['enable with a body', 'POST', `${S}/${refs.scheduleIds[1]}/enable?changeReason=${'r'.repeat(2001)}`, undefined, 'reject'],
+      ['PATCH on the collection', 'PATCH', S, { name: unique('Patch') }, 'reject'],
+      ['cron month names', 'POST', S, { name: unique('Months'), triggerType: 'Cron', patternType: 'Custom', cronExpression: '10 * * February,April-Jun *' }, 'accept'],
+      ['cron misspelt month', 'POST', S, { name: unique('Months'), triggerType: 'Cron', patternType: 'Custom', cronExpression: '10 * * Febuary *' }, 'reject'],
+      ['disable with 2000 CJK characters of reason', 'POST', `${S}/${refs.scheduleIds[1]}/disable?changeReason=${encodeURIComponent('変'.repeat(2000))}`, undefined, 'accept'],
     ]);
     return { category: 'other', label, verdict, method, path, body };
   };

@@ -3,6 +3,7 @@ import { PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type OperationObject, type ReferenceObject, type SchemaObject } from '@nestjs/swagger';
 import { PUBLIC_ROUTE } from '../auth/auth.decorators';
+import { addTransportErrors } from './api-responses';
 import { OpenApiDocumentStore } from './openapi-document.store';
 import { API_KEY_SCHEME, REFERENCE_PATH, REFERENCE_TAG } from './openapi.constants';
 
@@ -44,6 +45,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: operationId });
   applySecurity(document, publicOperationIds(app));
   closeRequestBodies(document);
+  addTransportErrors(document);
   return document;
 }
 
