@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import { createApiKey } from '../../apps/api/src/api-keys/api-keys.service';
 import { API_ENTRY, startProcess, waitFor, type RunningProcess } from '../support/processes';
 import { createTestApp, ENCRYPTION_KEY, REDIS_URL, type TestApp } from '../support/test-app';
 
@@ -118,6 +119,48 @@ describe('API logs (built API process)', () => {
     expect(byId['log-unauthorised']).toMatchObject({ level: 'warn', res: { statusCode: 401 }, req: { headers: { 'x-api-key': '[REDACTED]' } } });
     // Nest's own lines are JSON too, with their context as a field.
     expect(lines).toContainEqual(expect.objectContaining({ context: 'Api', msg: expect.stringMatching(/^Listening on http/), port: expect.any(Number) }));
+  });
+
+  it('redacts keys, tokens and secrets sent in the query string, and anything shaped like an API key', async () => {
+    const queryKey = `jim_ak_${randomBytes(32).toString('hex')}`;
+    const token = secret('tok');
+    const password = secret('pw');
+    await request(base)
+      .get(`/api/v1/schedules?apiKey=${queryKey}&token=${token}&search=x&Client_Secret=${password}&note=${queryKey}`)
+      .set('X-Request-Id', 'log-query-key')
+      .expect(401);
+    const line = await waitFor(async () => jsonLines(api.output()).find((l) => l.msg === 'request completed' && l.req?.id === 'log-query-key'), 10_000);
+
+    const output = api.output();
+    for (const value of [queryKey, queryKey.slice(7), token, password]) expect(output).not.toContain(value);
+    expect(line.req.url).toBe('/api/v1/schedules?apiKey=***&token=***&search=x&Client_Secret=***&note=jim_ak_***');
+    expect(line.req.query).toEqual({ apiKey: '[REDACTED]', token: '[REDACTED]', search: 'x', Client_Secret: '[REDACTED]', note: 'jim_ak_***' });
+  });
+
+  it('answers unknown, disabled and expired keys alike, and logs the reason with the key prefix only', async () => {
+    const disabled = await createApiKey(t.db, { name: 'log disabled', roles: ['Administrator'], isEnabled: false });
+    const expired = await createApiKey(t.db, { name: 'log expired', roles: ['Administrator'], expiresAt: new Date(Date.now() - 1000) });
+    const unknown = `jim_ak_${randomBytes(32).toString('hex')}`;
+    const bodies = [];
+    for (const key of [unknown, disabled.key, expired.key]) {
+      const res = await request(base).get('/api/v1/schedules').set('X-API-Key', key).expect(401);
+      const { timestamp: _timestamp, ...rest } = res.body;
+      bodies.push(rest);
+    }
+    expect(bodies[1]).toEqual(bodies[0]);
+    expect(bodies[2]).toEqual(bodies[0]);
+    expect(bodies[0]).toMatchObject({ code: 'UNAUTHORISED', details: 'Invalid API key' });
+
+    const refusals = await waitFor(async () => {
+      const lines = jsonLines(api.output()).filter((l) => l.context === 'Auth' && [unknown, disabled.key, expired.key].some((k) => l.keyPrefix === k.slice(0, 12)));
+      return lines.length === 3 ? lines : undefined;
+    }, 10_000);
+    expect(refusals.map((l) => [l.level, l.keyPrefix, l.reason])).toEqual([
+      ['warn', unknown.slice(0, 12), 'unknown'],
+      ['warn', disabled.key.slice(0, 12), 'disabled'],
+      ['warn', expired.key.slice(0, 12), 'expired'],
+    ]);
+    for (const key of [unknown, disabled.key, expired.key]) expect(api.output()).not.toContain(key);
   });
 
   it('keeps probe and scrape requests out of the info log', async () => {
