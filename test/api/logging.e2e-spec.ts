@@ -129,12 +129,19 @@ describe('API logs (built API process)', () => {
       .get(`/api/v1/schedules?apiKey=${queryKey}&token=${token}&search=x&Client_Secret=${password}&note=${queryKey}`)
       .set('X-Request-Id', 'log-query-key')
       .expect(401);
-    const line = await waitFor(async () => jsonLines(api.output()).find((l) => l.msg === 'request completed' && l.req?.id === 'log-query-key'), 10_000);
+    // A key in a header of any name, or as the request id (which is echoed in the response), is not logged either.
+    const echoed = await request(base).get('/api/v1/schedules?search=y').set('X-Request-Id', queryKey).set('X-Auth-Token', token).set('X-Note', `key ${queryKey}`).expect(401);
+    expect(echoed.headers['x-request-id']).toBe(queryKey);
+    const completed = () => jsonLines(api.output()).filter((l) => l.msg === 'request completed');
+    const line = await waitFor(async () => completed().find((l) => l.req?.id === 'log-query-key'), 10_000);
+    const echoLine = await waitFor(async () => completed().find((l) => l.req?.url === '/api/v1/schedules?search=y'), 10_000);
 
     const output = api.output();
     for (const value of [queryKey, queryKey.slice(7), token, password]) expect(output).not.toContain(value);
     expect(line.req.url).toBe('/api/v1/schedules?apiKey=***&token=***&search=x&Client_Secret=***&note=jim_ak_***');
     expect(line.req.query).toEqual({ apiKey: '[REDACTED]', token: '[REDACTED]', search: 'x', Client_Secret: '[REDACTED]', note: 'jim_ak_***' });
+    expect(echoLine.req).toMatchObject({ id: 'jim_ak_***', headers: { 'x-auth-token': '[REDACTED]', 'x-note': 'key jim_ak_***', 'x-request-id': 'jim_ak_***' } });
+    expect(echoLine.res.headers['x-request-id']).toBe('jim_ak_***');
   });
 
   it('answers unknown, disabled and expired keys alike, and logs the reason with the key prefix only', async () => {
@@ -223,6 +230,21 @@ describe('Process logger', () => {
     expect(second.err.stack).toContain('postgres://jim:***@db/app');
     expect(third).toMatchObject({ sqlConnectionString: '[REDACTED]', nested: { password: '[REDACTED]', sqlConnectionString: '[REDACTED]' } });
     expect(fourth.msg).toBe('Interpolated postgres://a:***@b/c');
+  });
+
+  it('masks API keys and secret query parameters in messages, string fields and errors', () => {
+    const { lines, stream } = capture();
+    const logger = createProcessLogger({ name: 'jim-test', level: 'info' }, stream);
+    const key = `jim_ak_${randomBytes(32).toString('hex')}`;
+
+    logger.info(`Called /api/v1/schedules?page=2&access_token=t0ken&PWD=pw1&search=x with ${key}`);
+    logger.warn({ target: `https://jim.example/api?apikey=${key}&q=1`, keyPrefix: key.slice(0, 12), err: new Error(`bad ${key}`) }, 'Refused');
+
+    const text = JSON.stringify(lines());
+    for (const value of [key, key.slice(7, 30), 't0ken', 'pw1']) expect(text).not.toContain(value);
+    const [first, second] = lines();
+    expect(first.msg).toBe('Called /api/v1/schedules?page=2&access_token=***&PWD=***&search=x with jim_ak_***');
+    expect(second).toMatchObject({ target: 'https://jim.example/api?apikey=***&q=1', keyPrefix: key.slice(0, 12), err: { message: 'bad jim_ak_***' } });
   });
 
   it('turns `new Logger(context)` calls with an object and a message into JSON fields', () => {

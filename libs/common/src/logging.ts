@@ -21,7 +21,7 @@ export const REDACTED = '[REDACTED]';
 export function redactConnectionStringPasswords(text: string): string {
   return text
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)(@)/gi, '$1***$3')
-    .replace(/(\b(?:password|pwd)\s*=\s*)([^;\s]*)/gi, '$1***');
+    .replace(/(?<![?&])(\b(?:password|pwd)\s*=\s*)([^;\s]*)/gi, '$1***'); // `?pwd=`: a query parameter, below
 }
 
 /** Names (of query parameters, headers, fields) that say their value is a credential: keys, tokens, secrets, passwords. */
@@ -56,24 +56,23 @@ function safeDecode(text: string): string {
 }
 
 /**
- * pino-http's serialized request with its URL, query, params and headers redacted: secret-named query parameters and
- * headers lose their values, and no API key survives anywhere in it.
+ * pino-http's serialized request or response, redacted: every string field (the URL, the request id) as in
+ * {@link redactSecretsInText}, and in the query, params and headers the values of secret-named entries as well.
  */
-export function redactLoggedRequest(req: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...req };
-  if (typeof req.url === 'string') copy.url = redactSecretsInText(req.url);
-  for (const field of ['query', 'params', 'headers']) {
-    const value = req[field];
-    if (value === null || typeof value !== 'object') continue;
-    copy[field] = Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([name, item]) => [
-        name,
-        isSecretName(name) ? REDACTED : typeof item === 'string' ? redactSecretsInText(item) : redactLogValue(item),
-      ]),
-    );
+export function redactLoggedHttp(message: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(message)) {
+    if (typeof value === 'string') copy[field] = redactSecretsInText(value);
+    else if (NAMED_VALUES.has(field) && value !== null && typeof value === 'object') {
+      copy[field] = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([name, item]) => [name, isSecretName(name) ? REDACTED : redactLogValue(item)]),
+      );
+    } else copy[field] = value;
   }
   return copy;
 }
+
+const NAMED_VALUES = new Set(['query', 'params', 'headers']);
 
 /** Fields of error objects (and the like) that are dropped whatever they hold: SQL parameters, secrets. */
 const SECRET_FIELDS = new Set(['parameters', 'password', 'sqlconnectionstring', 'connectionstring', 'authorization', 'x-api-key', 'cookie']);
