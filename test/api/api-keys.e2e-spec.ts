@@ -95,4 +95,30 @@ describe('/api/v1/apikeys', () => {
     expectErrorBody(del.body, 'BAD_REQUEST');
     await t.api().put(`/api/v1/apikeys/${rows[0].id}`).send({ isEnabled: false }).expect(400);
   });
+  it('keeps the infrastructure key usable: its expiry, roles and enabled flag cannot be changed', async () => {
+    const plain = 'jim_ak_' + '3'.repeat(64);
+    await ensureInfrastructureKey(t.db, plain);
+    const [{ id }] = await t.db.query(`SELECT id FROM api_keys WHERE is_infrastructure`);
+    for (const [field, value] of [['expiresAt', '2000-01-01T00:00:00Z'], ['roles', ['User']], ['roles', ['Administrator', 'User']], ['isEnabled', false]] as const) {
+      const res = await t.api().put(`/api/v1/apikeys/${id}`).send({ [field]: value });
+      expect({ field, status: res.status }).toEqual({ field, status: 400 });
+      expectErrorBody(res.body, 'BAD_REQUEST');
+      expect(res.body.message).toContain('JIM_INFRASTRUCTURE_API_KEY');
+      expect(Object.keys(res.body.validationErrors)).toEqual([field]);
+    }
+    const nulls = await t.api().put(`/api/v1/apikeys/${id}`).send({ roles: null, isEnabled: null }).expect(400);
+    expect(nulls.body.validationErrors).toEqual({ roles: ['must not be null'], isEnabled: ['must not be null'] });
+    // Its current values sent back, with a new name, are not a change.
+    const renamed = await t.api().put(`/api/v1/apikeys/${id}`).send({ name: 'Platform key', roles: ['Administrator'], isEnabled: true, expiresAt: null }).expect(200);
+    expect(renamed.body).toMatchObject({ name: 'Platform key', roles: ['Administrator'], isEnabled: true, expiresAt: null, isInfrastructure: true });
+    await t.api().delete(`/api/v1/apikeys/${id}`).expect(400);
+    // Still an Administrator key that works.
+    await request(t.http).get('/api/v1/apikeys').set('X-API-Key', plain).expect(200);
+  });
+
+  it('refuses an unknown query parameter on the list', async () => {
+    const res = await t.api().get('/api/v1/apikeys?foo=1').expect(400);
+    expectErrorBody(res.body, 'VALIDATION_ERROR');
+    expect(res.body.validationErrors).toEqual({ foo: ['is not a known property'] });
+  });
 });

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 type Schema = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Operation = { summary?: string; operationId?: string; security?: Record<string, string[]>[]; responses: Record<string, Schema>; requestBody?: Schema };
+type Operation = { summary?: string; operationId?: string; security?: Record<string, string[]>[]; responses: Record<string, Schema>; requestBody?: Schema; parameters?: Schema[] };
 interface Document {
   openapi: string;
   info: { title: string; version: string };
@@ -50,6 +50,27 @@ function schemaOf(doc: Document, ref: Schema): Schema {
   const name = (ref.$ref as string).replace('#/components/schemas/', '');
   expect(doc.components.schemas[name]).toBeDefined();
   return doc.components.schemas[name];
+}
+
+/** The path with its parameters filled in: an id that matches the parameter's format (its resource need not exist). */
+function concretePath(path: string, operation: Operation): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const schema = operation.parameters?.find((p) => p.in === 'path' && p.name === name)?.schema ?? {};
+    return schema.type === 'integer' ? '1' : '6f1c2a4e-1d2b-4c3d-8e4f-5a6b7c8d9e0f';
+  });
+}
+
+/** Every schema a schema refers to, itself included when it is a reference. */
+function reachableSchemas(doc: Document, root: Schema, seen = new Map<string, Schema>()): Map<string, Schema> {
+  if (!root || typeof root !== 'object') return seen;
+  if (typeof root.$ref === 'string') {
+    const name = root.$ref.replace('#/components/schemas/', '');
+    if (seen.has(name)) return seen;
+    seen.set(name, doc.components.schemas[name]);
+    return reachableSchemas(doc, doc.components.schemas[name], seen);
+  }
+  for (const child of [...Object.values((root.properties ?? {}) as Record<string, Schema>), root.items, ...(root.allOf ?? [])]) reachableSchemas(doc, child, seen);
+  return seen;
 }
 
 describe('OpenAPI document and API reference', () => {
@@ -241,5 +262,77 @@ describe('OpenAPI document and API reference', () => {
     const bundle = page.text.match(/src=['"]\.?\/?([^'"]*swagger-ui-bundle\.js)['"]/);
     expect(bundle).not.toBeNull();
     await request(t.http).get(`/api/reference/${bundle![1].replace(/^.*\//, '')}`).expect(200);
+  });
+  describe('says what the API enforces', () => {
+    const bodyOperations = () => operations(doc).filter(({ operation }) => operation.requestBody);
+    const listOperations = () =>
+      operations(doc).filter(({ method, operation }) => {
+        const schema = operation.responses['200']?.content?.['application/json']?.schema;
+        return method === 'get' && (schema?.type === 'array' || (schema?.allOf ?? []).some((s: Schema) => s.$ref === '#/components/schemas/PagedEnvelope'));
+      });
+    const query = ({ operation }: { operation: Operation }, name: string) => operation.parameters?.find((p) => p.in === 'query' && p.name === name);
+
+    it('closes every request-body schema, nested ones too (additionalProperties: false)', () => {
+      expect(bodyOperations().length).toBeGreaterThanOrEqual(6);
+      for (const { method, path, operation } of bodyOperations()) {
+        for (const [name, schema] of reachableSchemas(doc, operation.requestBody!.content['application/json'].schema)) {
+          const where = `${method.toUpperCase()} ${path}: ${name}`;
+          expect({ where, additionalProperties: schema.additionalProperties }).toEqual({ where, additionalProperties: false });
+        }
+      }
+    });
+
+    it('refuses an unknown field in the body of every operation that takes one', async () => {
+      for (const { method, path, operation } of bodyOperations()) {
+        const res = await t.api()[method as 'post' | 'put'](concretePath(path, operation)).send({ notInTheSchema: 1 });
+        const where = `${method.toUpperCase()} ${path}`;
+        expect({ where, status: res.status, field: res.body.validationErrors?.notInTheSchema }).toEqual({ where, status: 400, field: ['is not a known property'] });
+      }
+    });
+
+    it('refuses an unknown query parameter on every list operation, and documents the 400', async () => {
+      expect(listOperations().map(({ path }) => path)).toEqual(
+        expect.arrayContaining(['/api/v1/schedules', '/api/v1/schedule-executions', '/api/v1/schedule-executions/active', '/api/v1/apikeys']),
+      );
+      for (const { method, path, operation } of listOperations()) {
+        const where = `GET ${path}`;
+        const res = await t.api().get(`${concretePath(path, operation)}?notAParameter=1`);
+        expect({ where, status: res.status, field: res.body.validationErrors?.notAParameter }).toEqual({ where, status: 400, field: ['is not a known property'] });
+        expect({ where, documented: operation.responses['400'] !== undefined }).toEqual({ where, documented: true });
+        expect(method).toBe('get');
+      }
+    });
+
+    it('gives sortBy as an enum of exactly the keys the server takes (ignoring case)', async () => {
+      const sorted = listOperations().filter((o) => query(o, 'sortBy'));
+      expect(sorted.map(({ path }) => path).sort()).toEqual(['/api/v1/schedule-executions', '/api/v1/schedules']);
+      for (const o of sorted) {
+        const values = query(o, 'sortBy')!.schema.enum as string[];
+        expect(values.length).toBeGreaterThan(1);
+        for (const value of [...values, ...values.map((v) => v.toUpperCase())]) {
+          const res = await t.api().get(`${o.path}?sortBy=${value}`);
+          expect({ path: o.path, value, status: res.status }).toEqual({ path: o.path, value, status: 200 });
+        }
+        for (const value of ['constructor', '__proto__', 'toString', 'colour', `${values[0]} DESC`]) {
+          const res = await t.api().get(`${o.path}?sortBy=${encodeURIComponent(value)}`);
+          expect({ path: o.path, value, status: res.status, field: Object.keys(res.body.validationErrors ?? {}) }).toEqual({ path: o.path, value, status: 400, field: ['sortBy'] });
+        }
+      }
+    });
+
+    it('gives page a maximum, which the server enforces', async () => {
+      const paged = listOperations().filter((o) => query(o, 'page'));
+      expect(paged.length).toBeGreaterThanOrEqual(4);
+      for (const o of paged) {
+        const maximum = query(o, 'page')!.schema.maximum as number;
+        expect({ path: o.path, maximum }).toEqual({ path: o.path, maximum: 1_000_001 });
+        const path = concretePath(o.path, o.operation);
+        // The deepest page exists only at a page size of 1; one further is refused at any size.
+        const deepest = await t.api().get(`${path}?page=${maximum}&pageSize=1`);
+        expect({ path: o.path, status: deepest.status }).toEqual({ path: o.path, status: path.includes('6f1c2a4e') ? 404 : 200 });
+        const beyond = await t.api().get(`${path}?page=${maximum + 1}&pageSize=1`);
+        expect({ path: o.path, status: beyond.status, field: Object.keys(beyond.body.validationErrors ?? {}) }).toEqual({ path: o.path, status: 400, field: ['page'] });
+      }
+    });
   });
 });

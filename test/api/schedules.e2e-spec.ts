@@ -203,7 +203,7 @@ describe('Schedules API', () => {
     });
 
     it('rejects a body larger than the limit with the error body', async () => {
-      const res = await t.api().post(S).send({ name: 'big', description: 'x'.repeat(300_000) }).expect(413);
+      const res = await t.api().post(S).send({ name: 'big', description: 'x'.repeat(3 * 1024 * 1024) }).expect(413);
       expectErrorBody(res.body, 'PAYLOAD_TOO_LARGE');
     });
 

@@ -401,7 +401,7 @@ export function generate(total: number, seed: number, refs: References): Job[] {
   };
 
   const huge = (): BadRequest => {
-    const size = 256 * 1024 + 1 + rng.int(600 * 1024);
+    const size = 3 * 1024 * 1024 + 1 + rng.int(600 * 1024); // over the body limit (BODY_LIMIT_BYTES)
     const variant = rng.int(3);
     let body: string;
     if (variant === 0) body = JSON.stringify({ name: unique('Huge'), description: 'x'.repeat(size) });
@@ -576,8 +576,55 @@ export function generate(total: number, seed: number, refs: References): Job[] {
       ['delete the infrastructure key', 'DELETE', `/api/v1/apikeys/${refs.apiKeyId}`, undefined, 'reject'],
       ['cancel a missing execution', 'POST', `/api/v1/schedule-executions/${'7d0d4a8e-8a53-4b39-9d43-1a0f1cbbd3d1'}/cancel`, undefined, 'reject'],
       ['enable with a body', 'POST', `${S}/${refs.scheduleIds[1]}/enable?changeReason=${'r'.repeat(2001)}`, undefined, 'reject'],
+      ['PATCH on the collection', 'PATCH', S, { name: unique('Patch') }, 'reject'],
+      ['cron month names', 'POST', S, { name: unique('Months'), triggerType: 'Cron', patternType: 'Custom', cronExpression: '10 * * February,April-Jun *' }, 'accept'],
+      ['cron misspelt month', 'POST', S, { name: unique('Months'), triggerType: 'Cron', patternType: 'Custom', cronExpression: '10 * * Febuary *' }, 'reject'],
+      ['disable with 2000 CJK characters of reason', 'POST', `${S}/${refs.scheduleIds[1]}/disable?changeReason=${encodeURIComponent('変'.repeat(2000))}`, undefined, 'accept'],
     ]);
     return { category: 'other', label, verdict, method, path, body };
+  };
+
+  /** Nulls, prototype-member names, date-times without an offset, unknown query parameters, the infrastructure key. */
+  const strictness = (): BadRequest => {
+    const cs = '/api/v1/synchronisation/connected-systems';
+    const key = `/api/v1/apikeys/${refs.apiKeyId}`;
+    const sql = (connection: string) => ({ name: unique('Sql'), steps: [{ stepIndex: 0, stepType: 'SqlScript', sqlScriptPath: '/opt/x.sql', sqlConnectionString: connection }] });
+    const nextRuns = (after: string) => `${S}/${refs.scheduleIds[0]}/next-runs?after=${encodeURIComponent(after)}`;
+    const [label, method, path, body, verdict] = rng.pick<[string, string, string, unknown, Verdict]>([
+      ['schedule name null', 'POST', S, { name: null }, 'reject'],
+      ['step index null', 'POST', S, { name: unique('Null'), steps: [{ stepIndex: null, stepType: 'Executable', executablePath: '/bin/true' }] }, 'reject'],
+      ['schedule isEnabled null (nullable)', 'POST', S, { name: unique('Null'), isEnabled: null }, 'accept'],
+      ['system name null', 'POST', cs, { name: null }, 'reject'],
+      ['api key name null', 'PUT', key, { name: null }, 'reject'],
+      ['api key isEnabled null', 'PUT', key, { isEnabled: null }, 'reject'],
+      ['api key roles null', 'PUT', key, { roles: null }, 'reject'],
+      ['infrastructure key expired', 'PUT', key, { expiresAt: '2000-01-01T00:00:00Z' }, 'reject'],
+      ['infrastructure key expiry', 'PUT', key, { expiresAt: '2999-01-01T00:00:00Z' }, 'reject'],
+      ['infrastructure key as User and Administrator', 'PUT', key, { roles: ['Administrator', 'User'] }, 'reject'],
+      ['infrastructure key unchanged', 'PUT', key, { roles: ['Administrator'], isEnabled: true, expiresAt: null }, 'accept'],
+      ['api key expiry without offset', 'POST', '/api/v1/apikeys', { name: unique('Key'), roles: ['User'], expiresAt: '2030-01-01T00:00:00' }, 'reject'],
+      ['api key expiry lower-case t and z', 'POST', '/api/v1/apikeys', { name: unique('Key'), roles: ['User'], expiresAt: '2030-01-01t00:00:00.123456z' }, 'accept'],
+      ['api key expiry year 0050', 'POST', '/api/v1/apikeys', { name: unique('Key'), roles: ['User'], expiresAt: '0050-01-01T00:00:00Z' }, 'reject'],
+      ['api key unknown field', 'POST', '/api/v1/apikeys', { name: unique('Key'), roles: ['User'], colour: 'red' }, 'reject'],
+      ['provider constructor', 'POST', S, sql('Provider=constructor;Host=x;Database=d;User=u'), 'reject'],
+      ['provider __proto__', 'POST', S, sql('Provider=__proto__;Host=x;Database=d;User=u'), 'reject'],
+      ['scheme constructor', 'POST', S, sql('constructor://u:p@x/d'), 'reject'],
+      ['after without offset', 'GET', nextRuns('2026-07-13T00:00:00'), undefined, 'reject'],
+      ['after lower-case t and z', 'GET', nextRuns('2026-07-13t00:00:00.5z'), undefined, 'accept'],
+      ['after with offset', 'GET', nextRuns('2026-07-13T02:00:00+02:00'), undefined, 'accept'],
+      ['after 30 February', 'GET', nextRuns('2026-02-30T00:00:00Z'), undefined, 'reject'],
+      ['sortBy constructor', 'GET', `${S}?sortBy=constructor`, undefined, 'reject'],
+      ['sortBy __proto__', 'GET', `${S}?sortBy=__proto__`, undefined, 'reject'],
+      ['execution sortBy constructor', 'GET', '/api/v1/schedule-executions?sortBy=constructor', undefined, 'reject'],
+      ['execution sortBy __proto__', 'GET', '/api/v1/schedule-executions?sortBy=__proto__', undefined, 'reject'],
+      ['sortBy alias upper case', 'GET', `${S}?sortBy=NEXTRUN`, undefined, 'accept'],
+      ['page beyond its maximum', 'GET', `${S}?page=1000002&pageSize=1`, undefined, 'reject'],
+      ['unknown parameter on the key list', 'GET', '/api/v1/apikeys?foo=1', undefined, 'reject'],
+      ['unknown parameter on active executions', 'GET', '/api/v1/schedule-executions/active?foo=1', undefined, 'reject'],
+      ['unknown parameter on run profiles', 'GET', `${cs}/${refs.connectedSystemId}/run-profiles?foo=1`, undefined, 'reject'],
+      ['unknown parameter on connected systems', 'GET', `${cs}?foo=1`, undefined, 'reject'],
+    ]);
+    return { category: 'strictness', label, verdict, method, path, body };
   };
 
   const race = (): RaceGroup => {
@@ -611,6 +658,7 @@ export function generate(total: number, seed: number, refs: References): Job[] {
     [7, other],
     [1, race],
     [1, valid],
+    [4, strictness],
   ];
   const weight = makers.reduce((n, [w]) => n + w, 0);
   const jobs: Job[] = [];

@@ -42,7 +42,7 @@ function sample(outcomes: Outcome[], n = 3): string {
 
 /**
  * 10,000 (CI 1,000) generated invalid or hostile requests from one seed (`--seed`): wrong types, values at and one
- * past every limit, bodies over 256 KB, nesting up to 60,000 levels, unicode and NUL characters, SQL and shell
+ * past every limit, bodies over 3 MiB, nesting up to 60,000 levels, unicode and NUL characters, SQL and shell
  * metacharacters in names, paths and arguments, path traversal and junk ids, junk query strings, numeric and
  * miscased enums, unknown properties, malformed JSON, wrong content types, and duplicate names sent concurrently.
  * No answer may be a 5xx; every non-2xx must carry the error body; nothing may be written for a rejected request:

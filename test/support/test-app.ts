@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { ApiModule } from '../../apps/api/src/api.module';
 import { createApiKey } from '../../apps/api/src/api-keys/api-keys.service';
 import { configureApp } from '../../apps/api/src/configure-app';
+import { ApiHttpAdapter } from '../../apps/api/src/http-server';
 import { createTestDatabase } from './database';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -64,7 +65,7 @@ export async function createTestApp(
   const moduleRef = await Test.createTestingModule({
     imports: [ApiModule.forRoot({ config, databaseUrl: appDatabaseUrl })],
   }).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  const app = moduleRef.createNestApplication(new ApiHttpAdapter(), { bodyParser: false, logger: false });
   configureApp(app);
   await app.init();
   const db = app.get(DataSource);

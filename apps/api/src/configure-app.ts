@@ -1,24 +1,31 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { inputGuard } from './common/input-guard.middleware';
+import { answerClientErrors, answerUnsupportedMethods, BODY_LIMIT_BYTES } from './http-server';
 import { installRequestObservability } from './observability/observability.module';
 import { setupOpenApi } from './openapi/openapi';
 import { QueueDashboard } from './queue-dashboard/queue-dashboard';
-
-export const BODY_LIMIT = '256kb';
 
 /** Everything main.ts and the tests both need, so a test app behaves like production. */
 export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   // First, ahead of the body parser: request id, access log and request metrics for every request.
   installRequestObservability(app);
-  express.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
+  express.useBodyParser('json', { limit: BODY_LIMIT_BYTES, strict: true });
   express.use(inputGuard);
   express.set('trust proxy', 'loopback');
   express.disable('x-powered-by');
+  // After the global middleware, so a 405 carries the headers of every other response.
+  configureHttpProtocol(app);
   // Public: the OpenAPI document at /api/openapi/v1.json and the interactive reference at /api/reference.
   setupOpenApi(app);
   // Administrators only: the queue dashboard at /admin/queues.
   app.get(QueueDashboard).mount(app);
   app.enableShutdownHooks();
+}
+
+/** Refusals of the HTTP layer itself: oversized headers (before Express), and methods a path does not take. */
+function configureHttpProtocol(app: INestApplication): void {
+  answerClientErrors(app);
+  answerUnsupportedMethods(app);
 }

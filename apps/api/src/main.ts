@@ -6,11 +6,12 @@ import { Logger as JsonLogger } from 'nestjs-pino';
 import type { AddressInfo } from 'node:net';
 import { ApiModule } from './api.module';
 import { configureApp } from './configure-app';
+import { ApiHttpAdapter } from './http-server';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required for the API process (npm start runs the embedded database)']);
-  const app = await NestFactory.create(ApiModule.forRoot({ config, databaseUrl: config.databaseUrl }), { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create(ApiModule.forRoot({ config, databaseUrl: config.databaseUrl }), new ApiHttpAdapter(), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(JsonLogger));
   configureApp(app);
   await app.listen(config.port, config.host);

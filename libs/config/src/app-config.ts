@@ -23,6 +23,10 @@ export interface AppConfig {
     killGraceSeconds: number;
     powerShellPath: string;
     allowedScriptRoots: string[];
+    /** JIM_STEP_ENV_ALLOW: variables passed to step processes besides PATH, HOME, LANG, LC_*, TZ and TMPDIR. */
+    environmentAllow: string[];
+    /** The service's own secret values (keys, database and Redis passwords), redacted from every step's output. */
+    serviceSecrets: string[];
   };
   worker: {
     concurrency: number;

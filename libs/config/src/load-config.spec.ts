@@ -60,6 +60,51 @@ describe('loadConfig', () => {
   });
 });
 
+describe('Step environment and service secrets', () => {
+  it('reads JIM_STEP_ENV_ALLOW as a list of variable names', () => {
+    const config = loadConfig({ NODE_ENV: 'test', JIM_STEP_ENV_ALLOW: ' ORACLE_HOME, http_proxy ,,ORACLE_HOME' });
+    expect(config.steps.environmentAllow).toEqual(['ORACLE_HOME', 'http_proxy']);
+  });
+
+  it('refuses the names of the service\'s own secrets and malformed names, naming them', () => {
+    for (const name of ['JIM_ENCRYPTION_KEY', 'JIM_INFRASTRUCTURE_API_KEY', 'DATABASE_URL', 'REDIS_URL', 'REDIS_PASSWORD', 'JIM_SYNC_API_KEY']) {
+      expect(() => loadConfig({ NODE_ENV: 'test', JIM_STEP_ENV_ALLOW: `HTTP_PROXY,${name}` })).toThrow(
+        `JIM_STEP_ENV_ALLOW must not name ${name}: the service's own secrets are never passed to steps`,
+      );
+    }
+    expect(() => loadConfig({ NODE_ENV: 'test', JIM_STEP_ENV_ALLOW: 'GOOD,BAD-NAME' })).toThrow(
+      'JIM_STEP_ENV_ALLOW must be variable names separated by commas (got "BAD-NAME")',
+    );
+  });
+
+  it('collects the values of the service\'s secrets for redaction, passwords parsed out of the URLs', () => {
+    const encryption = 'cd'.repeat(32);
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      JIM_ENCRYPTION_KEY: encryption,
+      JIM_INFRASTRUCTURE_API_KEY: key,
+      DATABASE_URL: 'postgres://jim:db%40pass@db.example/jim',
+      REDIS_URL: 'redis://:redis-pass@cache.example:6379',
+      REDIS_PASSWORD: 'other-redis-pass',
+      JIM_SYNC_API_KEY: 'sync-key-value',
+    });
+    expect(config.steps.serviceSecrets).toEqual(
+      expect.arrayContaining([
+        encryption,
+        Buffer.from(encryption, 'hex').toString('base64'),
+        key,
+        'db%40pass',
+        'db@pass',
+        'redis-pass',
+        'other-redis-pass',
+        'sync-key-value',
+      ]),
+    );
+    expect(config.steps.serviceSecrets).not.toContain('jim');
+    expect(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://postgres@127.0.0.1/jim' }).steps.serviceSecrets).toEqual([]);
+  });
+});
+
 describe('Redis Sentinel', () => {
   it('reads sentinels and the master name', () => {
     const config = loadConfig({ NODE_ENV: 'test', REDIS_SENTINELS: 's1:26379, s2', REDIS_SENTINEL_MASTER: 'jim' });

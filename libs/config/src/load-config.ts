@@ -1,6 +1,16 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { AppConfig, QueueBackend, RuntimeEnvironment } from './app-config';
 
+/** Settings that hold the service's own secrets: never passed to a step, even when JIM_STEP_ENV_ALLOW names them. */
+export const SERVICE_SECRET_VARIABLES: readonly string[] = Object.freeze([
+  'JIM_ENCRYPTION_KEY',
+  'JIM_INFRASTRUCTURE_API_KEY',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'REDIS_PASSWORD',
+  'JIM_SYNC_API_KEY',
+]);
+
 export const API_KEY_PATTERN = /^jim_ak_[0-9a-f]{64}$/;
 
 /** Raised when the environment is unusable; one line per problem, secrets never echoed. */
@@ -48,6 +58,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       killGraceSeconds: read.int('JIM_KILL_GRACE_SECONDS', 5, 0, 300),
       powerShellPath: read.string('JIM_POWERSHELL_PATH', 'pwsh'),
       allowedScriptRoots: read.pathList('JIM_ALLOWED_SCRIPT_ROOTS'),
+      environmentAllow: readStepEnvironmentAllow(env, problems),
+      serviceSecrets: serviceSecrets(env, encryptionKey),
     },
     worker: {
       concurrency: read.int('JIM_WORKER_CONCURRENCY', 20, 1, 1000),
@@ -69,6 +81,57 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function readStepEnvironmentAllow(env: Env, problems: string[]): string[] {
+  const names = (env.JIM_STEP_ENV_ALLOW ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
+  for (const name of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      problems.push(`JIM_STEP_ENV_ALLOW must be variable names separated by commas (got "${name}")`);
+    } else if (SERVICE_SECRET_VARIABLES.includes(name)) {
+      problems.push(`JIM_STEP_ENV_ALLOW must not name ${name}: the service's own secrets are never passed to steps`);
+    }
+  }
+  return [...new Set(names)];
+}
+
+/**
+ * The raw values of the service's secrets in the spellings a step could print: each key as
+ * given (and the encryption key also as hex and base64), and the passwords of DATABASE_URL and
+ * REDIS_URL both percent-encoded and decoded.
+ */
+function serviceSecrets(env: Env, encryptionKey: Buffer | null): string[] {
+  const secrets: string[] = [];
+  for (const name of ['JIM_ENCRYPTION_KEY', 'JIM_INFRASTRUCTURE_API_KEY', 'REDIS_PASSWORD', 'JIM_SYNC_API_KEY']) {
+    const value = env[name]?.trim();
+    if (value) secrets.push(value);
+  }
+  if (encryptionKey) secrets.push(encryptionKey.toString('hex'), encryptionKey.toString('base64'));
+  for (const name of ['DATABASE_URL', 'REDIS_URL']) {
+    const password = urlPassword(env[name]);
+    if (password) secrets.push(password, safeDecode(password));
+  }
+  return [...new Set(secrets.filter((secret) => secret.length > 0))];
+}
+
+function urlPassword(value: string | undefined): string | null {
+  if (!value?.trim()) return null;
+  try {
+    return new URL(value.trim()).password || null;
+  } catch {
+    return null;
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function readSentinel(env: Env, problems: string[]): AppConfig['redisSentinel'] {

@@ -13,6 +13,7 @@ export { DEFAULT_POWERSHELL_HOST, PowerShellStepExecutor } from './process/power
 export type { PowerShellStepExecutorOptions } from './process/powershell-step.executor';
 export { DEFAULT_KILL_GRACE_MS } from './process/process-runner';
 export { ArgumentSyntaxError, splitArguments } from './process/split-arguments';
+export { allowListedEnvironment } from './process/step-environment';
 export type { Environment } from './process/step-environment';
 
 export { SqlScriptStepExecutor } from './sql/sql-script-step.executor';
@@ -33,6 +34,7 @@ export type { PostgresScriptRunnerOptions } from './sql/postgres-script-runner';
 export { SqlScriptAborted, SqlScriptError } from './sql/sql-script-runner';
 export type { SqlScriptRun, SqlScriptRunner } from './sql/sql-script-runner';
 
-export { isPathAllowed, isRealPathAllowed } from './paths/path-policy';
+export { findOnPath, isPathAllowed, isRealPathAllowed, resolveStepPaths } from './paths/path-policy';
+export type { ResolvedStepPaths, StepPathField, StepPathProblem, StepPaths } from './paths/path-policy';
 export { REDACTED, redactSecrets } from './text/redact-secrets';
 export { OUTPUT_TAIL_BYTES } from './text/output-tail';

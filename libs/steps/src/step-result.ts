@@ -1,4 +1,5 @@
 import type { StepAbortReason, StepContext, StepResult } from './step';
+import { redactSecrets } from './text/redact-secrets';
 
 export function failedResult(errorMessage: string, extra: Partial<StepResult> = {}): StepResult {
   return { outcome: 'Failed', exitCode: null, stdoutTail: null, stderrTail: null, ...extra, errorMessage };
@@ -33,4 +34,10 @@ export function safeLogger(ctx: StepContext): (line: string) => void {
       // The job log is best-effort; the step's own result must still be produced.
     }
   };
+}
+
+/** The result with `secrets` redacted from its error message (the tails are redacted as they are captured). */
+export function redactedResult(result: StepResult, secrets: readonly string[]): StepResult {
+  if (!result.errorMessage || secrets.length === 0) return result;
+  return { ...result, errorMessage: redactSecrets(result.errorMessage, secrets) };
 }

@@ -269,8 +269,14 @@ describe('Custom patterns', () => {
     ['0 0 * 13 *', 'invalid month "13": 13 is outside 1-12'],
     ['0 0 * * 8', 'invalid day-of-week "8": 8 is outside 0-7'],
     ['60 0 0 * * *', 'invalid second "60": 60 is outside 0-59'],
-    ['0 0 * JANX *', 'invalid month "JANX": has characters that are not allowed'],
-    ['0 0 * * FOO', 'invalid day-of-week "FOO": unknown name "foo"'],
+    ['0 0 * JANX *', 'invalid month "JANX": unknown name'],
+    ['0 0 * * FOO', 'invalid day-of-week "FOO": unknown name'],
+    ['10 * * Febuary *', 'invalid month "Febuary": unknown name'],
+    ['10 * * February,April-Jux *', 'invalid month "February,April-Jux": unknown name "Jux"'],
+    ['0 0 * Ju *', 'invalid month "Ju": unknown name'],
+    ['0 0 * * Tu', 'invalid day-of-week "Tu": unknown name'],
+    ['0 0 * * mondays', 'invalid day-of-week "mondays": unknown name'],
+    ['0 0 * * MARCH', 'invalid day-of-week "MARCH": unknown name'],
     ['1-70 * * * *', 'invalid minute "1-70": range 1-70 is outside 0-59'],
     ['5-1 * * * *', 'invalid minute "5-1": range 5-1 runs backwards'],
     ['*/0 * * * *', 'invalid minute "*/0": the step must be a positive whole number'],
@@ -290,6 +296,22 @@ describe('Custom patterns', () => {
     ['0 0 * * *;', 'has an empty expression between ";" separators'],
   ])('rejects %s', (expression, message) => {
     expect(errorsOf(custom(expression))).toEqual({ cronExpression: [message] });
+  });
+
+  it.each([
+    ['30 6 * * sunday', '30 6 * * 0'],
+    ['10 * * February,April-Jun *', '10 * * 2,4-6 *'],
+    ['0 0 1 DECEM *', '0 0 1 12 *'],
+    ['0 0 1 Augu *', '0 0 1 8 *'],
+    ['0 0 * * Monday-FRIDAY', '0 0 * * 1-5'],
+    ['0 0 * * thurs,SATURDAY', '0 0 * * 4,6'],
+    ['0 9 * * Sunday#2', '0 9 * * 0#2'],
+    ['0 0 * september-Nov/2 *', '0 0 * 9-11/2 *'],
+  ])('reads names in full or as a prefix of three letters or more: %s', (expression, numeric) => {
+    const given = compiled(custom(expression));
+    expect(given.cronExpression).toBe(expression);
+    const after = new Date('2026-01-01T00:00:00Z');
+    expect(given.nextN(after, 20)).toEqual(compiled(custom(numeric)).nextN(after, 20));
   });
 
   it('accepts THU although it contains an H', () => {

@@ -13,7 +13,19 @@ export type CronParse = { ok: true; cron: ParsedCron } | { ok: false; problems: 
 const MAX_EXPRESSIONS = 200;
 
 const FIELD_NAMES = ['second', 'minute', 'hour', 'day-of-month', 'month', 'day-of-week'] as const;
-const NAMED_FIELDS = new Set([4, 5]);
+const MONTH_FIELD = 4;
+const DAY_OF_WEEK_FIELD = 5;
+/** English names by field, at their cron value: months 1-12, days 0-6 (Sunday = 0). */
+const NAMES: Readonly<Record<number, { names: readonly string[]; first: number }>> = {
+  [MONTH_FIELD]: {
+    names: ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'],
+    first: 1,
+  },
+  [DAY_OF_WEEK_FIELD]: { names: ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'], first: 0 },
+};
+const MIN_NAME_LENGTH = 3;
+// A run of two or more letters is a name; single letters (L, H, ?) keep their cron meaning.
+const NAME_RUN = /[a-z]{2,}/gi;
 const WILDCARD_FIELDS = ['0', '*', '*', '*', '*', '*'];
 
 const MACROS: Readonly<Record<string, string>> = {
@@ -67,14 +79,19 @@ function parseUnion(text: string): CronParse {
 }
 
 function parseExpression(expression: string, inUnion: boolean): CronRule | string[] {
-  const fields = sixFields(expression);
-  if (typeof fields === 'string') return [fields];
+  const given = sixFields(expression);
+  if (typeof given === 'string') return [given];
+  const where = inUnion ? ` in "${expression}"` : '';
+  const named = given.map(withNumbersForNames);
+  const nameProblems = named.flatMap((field, index) => (typeof field === 'string' ? [] : [unknownName(given[index], index, field.unknown, where)]));
+  if (nameProblems.length > 0) return nameProblems;
+  const fields = named as string[];
   const parsed = fields.some(isHashed) ? null : tryParse(fields);
   if (parsed !== null && !(parsed instanceof Error)) {
     const rule = new CronRule(toRuleSpec(parsed));
     return rule.firesOnSomeDay() ? rule : [neverFires(expression)];
   }
-  const problems = fieldProblems(fields, inUnion ? ` in "${expression}"` : '');
+  const problems = fieldProblems(fields, given, where);
   // Every field is fine alone, so cron-parser rejected the combination: a day that no month has.
   return problems.length > 0 ? problems : [neverFires(expression)];
 }
@@ -92,11 +109,36 @@ function sixFields(expression: string): string[] | string {
   return `"${expression}" has ${count}; expected 5 (minute hour day-of-month month day-of-week) or 6 with seconds first`;
 }
 
-/** Each field parsed on its own, so a message can name the field and its value. */
-function fieldProblems(fields: readonly string[], where: string): string[] {
+/**
+ * The month or day-of-week field with each name replaced by its number, as NCrontab reads them: any case, in full
+ * or as a prefix of at least three letters that starts exactly one name (`sunday`, `Augu`, `DECEM`, `Feb`).
+ */
+function withNumbersForNames(field: string, index: number): string | { unknown: string } {
+  const table = NAMES[index];
+  if (!table) return field;
+  let unknown: string | null = null;
+  const numeric = field.replace(NAME_RUN, (name) => {
+    const prefix = name.toLowerCase();
+    const matches = prefix.length < MIN_NAME_LENGTH ? [] : table.names.filter((candidate) => candidate.startsWith(prefix));
+    if (matches.length !== 1) {
+      unknown ??= name;
+      return name;
+    }
+    return String(table.names.indexOf(matches[0]) + table.first);
+  });
+  return unknown === null ? numeric : { unknown };
+}
+
+/** Quotes the whole field, and the name too when the field holds more than it. */
+function unknownName(field: string, index: number, name: string, where: string): string {
+  return `invalid ${FIELD_NAMES[index]} "${field}"${where}: unknown name${name === field ? '' : ` "${name}"`}`;
+}
+
+/** Each field parsed on its own, so a message can name the field and its value (as given). */
+function fieldProblems(fields: readonly string[], given: readonly string[], where: string): string[] {
   return fields.flatMap((field, index) => {
-    const problem = (reason: string): string[] => [`invalid ${FIELD_NAMES[index]} "${field}"${where}: ${reason}`];
-    if (isHashed(field, index)) return problem('hashed values (H) are not supported');
+    const problem = (reason: string): string[] => [`invalid ${FIELD_NAMES[index]} "${given[index]}"${where}: ${reason}`];
+    if (isHashed(field)) return problem('hashed values (H) are not supported');
     const isolated = [...WILDCARD_FIELDS];
     isolated[index] = field;
     const outcome = tryParse(isolated);
@@ -108,10 +150,9 @@ function neverFires(expression: string): string {
   return `"${expression}" never fires (no date matches its day-of-month, month and day-of-week)`;
 }
 
-/** cron-parser would replace H with a random value; a schedule must be the same on every parse. */
-function isHashed(field: string, index: number): boolean {
-  const withoutNames = NAMED_FIELDS.has(index) ? field.replace(/[a-z]{3}/gi, '') : field;
-  return withoutNames.includes('H');
+/** cron-parser would replace H with a random value; a schedule must be the same on every parse. Names are numbers by now. */
+function isHashed(field: string): boolean {
+  return field.includes('H');
 }
 
 function tryParse(sixFields: readonly string[]): CronFieldCollection | Error {
@@ -125,7 +166,6 @@ function tryParse(sixFields: readonly string[]): CronFieldCollection | Error {
 /** Turns cron-parser's messages into short reasons. */
 function describe(message: string): string {
   let match: RegExpMatchArray | null;
-  if ((match = message.match(/cannot resolve alias "([^"]*)"/))) return `unknown name "${match[1]}"`;
   if ((match = message.match(/got value (\S+) expected range (\d+-\d+)/))) return `${match[1]} is outside ${match[2]}`;
   if ((match = message.match(/got range (\d+-\d+) expected range (\d+-\d+)/))) return `range ${match[1]} is outside ${match[2]}`;
   if ((match = message.match(/Invalid range: (\d+-\d+), min/))) return `range ${match[1]} runs backwards`;

@@ -20,6 +20,11 @@ describe('triggerRepeatStrategy', () => {
     }
   });
 
+  it('fires a stored expression with month and day names (JIM spellings)', () => {
+    const fired = triggerRepeatStrategy(START, { pattern: '30 6 * Mar,April-Jun sunday', tz: 'Europe/London' });
+    expect(new Date(fired as number).toISOString()).toBe('2026-03-29T05:30:00.000Z');
+  });
+
   it('fires what the API shows for a guided trigger', () => {
     const trigger = compileTriggerOrThrow({
       triggerType: 'Cron',

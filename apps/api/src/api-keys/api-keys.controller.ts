@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { RequireRole } from '../auth/auth.decorators';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse, UpdateApiKeyRequest } from './dto/api-key.dto';
+import { NoQueryParameters } from '../common/paging';
 import { uuidPipe } from '../common/uuid.pipe';
 import { ApiAuthErrors, ApiErrors, badRequest, notFound } from '../openapi/api-responses';
 
@@ -23,6 +24,8 @@ export class ApiKeysController {
 
   @ApiOperation({ summary: 'List API keys', description: 'Every key, oldest first; never the keys themselves.' })
   @ApiOkResponse({ type: ApiKeyResponse, isArray: true, description: 'The keys.' })
+  @ApiErrors({ 400: 'VALIDATION_ERROR: an unknown query parameter (this operation takes none).' })
+  @NoQueryParameters()
   @Get()
   list(): Promise<ApiKeyResponse[]> {
     return this.apiKeys.list();
@@ -40,7 +43,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Update an API key', description: 'Changes the fields sent; the others keep their values.' })
   @ApiParam({ name: 'id', format: 'uuid', description: 'API key id' })
   @ApiOkResponse({ type: ApiKeyResponse, description: 'The updated key details.' })
-  @ApiErrors({ 400: 'VALIDATION_ERROR: invalid fields; BAD_REQUEST: the infrastructure key cannot be disabled or demoted.', 404: notFound('API key not found: {id}') })
+  @ApiErrors({ 400: 'VALIDATION_ERROR: invalid fields; BAD_REQUEST: the expiry, roles and enabled flag of the infrastructure key cannot be changed.', 404: notFound('API key not found: {id}') })
   @Put(':id')
   update(@Param('id', uuidPipe('API key')) id: string, @Body() body: UpdateApiKeyRequest): Promise<ApiKeyResponse> {
     return this.apiKeys.update(id, body);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { BadRequestError, NotFoundError } from '@jim/common';
+import { BadRequestError, DomainError, NotFoundError, type ValidationErrors } from '@jim/common';
 import { ApiKey, type Role } from '@jim/persistence';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -22,7 +22,7 @@ export class ApiKeysService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async create(request: CreateApiKeyRequest): Promise<CreatedApiKeyResponse> {
-    return createApiKey(this.db, { ...request, expiresAt: request.expiresAt ? new Date(request.expiresAt) : null });
+    return createApiKey(this.db, request);
   }
 
   async list(): Promise<ApiKeyResponse[]> {
@@ -36,14 +36,12 @@ export class ApiKeysService {
 
   async update(id: string, request: UpdateApiKeyRequest): Promise<ApiKeyResponse> {
     const key = await this.find(id);
-    if (key.isInfrastructure && (request.isEnabled === false || (request.roles && !request.roles.includes('Administrator')))) {
-      throw new BadRequestError('The infrastructure API key is managed by JIM_INFRASTRUCTURE_API_KEY and cannot be disabled or demoted');
-    }
+    if (key.isInfrastructure) refuseInfrastructureChanges(key, request);
     if (request.name !== undefined) key.name = request.name;
     if (request.description !== undefined) key.description = request.description ?? null;
     if (request.roles !== undefined) key.roles = unique(request.roles);
     if (request.isEnabled !== undefined) key.isEnabled = request.isEnabled;
-    if (request.expiresAt !== undefined) key.expiresAt = request.expiresAt ? new Date(request.expiresAt) : null;
+    if (request.expiresAt !== undefined) key.expiresAt = request.expiresAt;
     key.lastUpdated = new Date();
     return ApiKeyResponse.from(await this.db.getRepository(ApiKey).save(key));
   }
@@ -106,6 +104,31 @@ export async function ensureInfrastructureKey(db: DataSource, plain: string): Pr
     created: existing?.created ?? now,
     lastUpdated: existing ? now : null,
   });
+}
+
+/**
+ * The infrastructure key must keep the service reachable: an expiry, other roles or disabling it would lock every
+ * caller out until a restart. Sending its current values back (GET, edit the name, PUT) is not a change.
+ */
+function refuseInfrastructureChanges(key: ApiKey, request: UpdateApiKeyRequest): void {
+  const reason = 'cannot be changed on the infrastructure API key (it is managed by JIM_INFRASTRUCTURE_API_KEY)';
+  const problems: ValidationErrors = {};
+  if (request.expiresAt !== undefined && request.expiresAt?.getTime() !== key.expiresAt?.getTime()) problems.expiresAt = [reason];
+  if (request.roles !== undefined && !sameRoles(request.roles, key.roles)) problems.roles = [reason];
+  if (request.isEnabled !== undefined && request.isEnabled !== key.isEnabled) problems.isEnabled = [reason];
+  const fields = Object.keys(problems);
+  if (fields.length === 0) return;
+  throw new DomainError(
+    'BAD_REQUEST',
+    `The infrastructure API key is managed by JIM_INFRASTRUCTURE_API_KEY: its expiry, roles and enabled flag cannot be changed (${fields.join(', ')})`,
+    null,
+    problems,
+  );
+}
+
+function sameRoles(a: Role[], b: Role[]): boolean {
+  const left = new Set(a);
+  return left.size === new Set(b).size && b.every((role) => left.has(role));
 }
 
 function unique(roles: Role[]): Role[] {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '@jim/config';
 import { createDataSource, migrate, ROLES, type Role } from '@jim/persistence';
+import { parseDateTime } from '../common/date-time';
 import { createApiKey } from './api-keys.service';
 
 function role(value: string, previous: Role[] = []): Role[] {
@@ -16,11 +17,11 @@ async function main(): Promise<void> {
     .requiredOption('--name <name>', 'a name for the key')
     .option('--role <role>', 'a role of the key (repeatable)', role)
     .option('--description <text>', 'what the key is for')
-    .option('--expires-at <iso>', 'expiry date and time (ISO-8601)')
+    .option('--expires-at <date-time>', 'expiry date and time (RFC 3339 with an offset, e.g. 2027-01-01T00:00:00Z)')
     .parse();
   const options = program.opts<{ name: string; role?: Role[]; description?: string; expiresAt?: string }>();
-  const expiresAt = options.expiresAt ? new Date(options.expiresAt) : null;
-  if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new Error('--expires-at must be an ISO-8601 date and time');
+  const expiresAt = options.expiresAt ? parseDateTime(options.expiresAt) : null;
+  if (typeof expiresAt === 'string') throw new Error(`--expires-at ${expiresAt}`);
 
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');

@@ -1,11 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { applyDecorators, UseInterceptors, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { Request } from 'express';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { ValidationError } from '@jim/common';
 
 export const MAX_PAGE_SIZE = 100;
 export const MAX_SKIP = 1_000_000;
+/** The deepest page there is (at a page size of 1); larger page sizes reach less deep, see paging(). */
+export const MAX_PAGE = MAX_SKIP + 1;
 
 /** Query strings arrive as text: convert only clean integers and booleans, so "abc" is an error, not NaN. */
 export const ToInt = () =>
@@ -14,8 +18,8 @@ export const ToBool = () =>
   Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
 
 export class PageQuery {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1, description: 'Page number (1-based, default: 1)' })
-  @IsOptional() @ToInt() @IsInt({ message: 'must be an integer' }) @Min(1, { message: 'must be at least 1' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1, description: `Page number (1-based, default: 1). At most ${MAX_SKIP.toLocaleString('en')} rows can be skipped: the deepest page is ${MAX_SKIP} / pageSize + 1 (${MAX_PAGE} at a page size of 1).` })
+  @IsOptional() @ToInt() @IsInt({ message: 'must be an integer' }) @Min(1, { message: 'must be at least 1' }) @Max(MAX_PAGE, { message: `must be at most ${MAX_PAGE}` })
   page?: number;
 
   /** Above the maximum is clamped (the envelope reports the size used), as in the original API. */
@@ -29,6 +33,40 @@ export class SortedPageQuery extends PageQuery {
   @IsOptional() @ToBool() @IsBoolean({ message: 'must be true or false' })
   sortDescending?: boolean;
 }
+
+/**
+ * A sort key from a fixed list, matched ignoring case. The list is the OpenAPI enum too, so the document names
+ * exactly the keys the server takes.
+ */
+export const SortKey = (keys: readonly string[], defaultKey: string) => {
+  const known = new Set(keys.map((key) => key.toLowerCase()));
+  return applyDecorators(
+    ApiPropertyOptional({ enum: [...keys], default: defaultKey, description: `Sort key, matched ignoring case (default: ${defaultKey})` }),
+    IsOptional(),
+    IsString({ message: 'must be a string' }),
+    ValidateBy({
+      name: 'isSortKey',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && known.has(value.toLowerCase()),
+        defaultMessage: () => `must be one of ${keys.join(', ')}`,
+      },
+    }),
+  );
+};
+
+/**
+ * For list operations that take no query parameter: like the others, they refuse one they do not know rather than
+ * ignore it.
+ */
+export const NoQueryParameters = () => UseInterceptors(refuseQueryParameters);
+
+const refuseQueryParameters: NestInterceptor = {
+  intercept(context: ExecutionContext, next: CallHandler) {
+    const unknown = Object.keys(context.switchToHttp().getRequest<Request>().query ?? {});
+    if (unknown.length > 0) throw new ValidationError(Object.fromEntries(unknown.map((name) => [name, ['is not a known property']])));
+    return next.handle();
+  },
+};
 
 export interface Paging {
   page: number;

@@ -1,4 +1,6 @@
-import { ValidationPipe, type ArgumentMetadata, type ValidationError as ClassValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { DECORATORS } from '@nestjs/swagger';
+import { ValidationError as ClassValidationError, type ValidatorOptions } from 'class-validator';
 import { ValidationError, type ValidationErrors } from '@jim/common';
 
 /** Strict DTO validation: exact types (no coercion of "5" to 5), no unknown properties, errors keyed by field path. */
@@ -23,6 +25,56 @@ class BodyAndQueryValidationPipe extends ValidationPipe {
     if (metadata.type === 'param') return Promise.resolve(value);
     return super.transform(value, metadata);
   }
+
+  /** class-validator's `@IsOptional()` lets null through; here null passes only where the schema says `nullable`. */
+  protected override async validate(object: object, options?: ValidatorOptions): Promise<ClassValidationError[]> {
+    const errors = await super.validate(object, options);
+    for (const path of nullsOfNonNullableFields(object)) {
+      node(errors, path).constraints = { isNotNull: 'must not be null' };
+    }
+    return errors;
+  }
+}
+
+/**
+ * Paths of the properties that hold null although their documented schema (`@ApiProperty`) is not nullable, in the
+ * request and in its nested request objects. One rule for every DTO, so the OpenAPI document and the checks agree.
+ */
+function nullsOfNonNullableFields(object: object, parent: string[] = []): string[][] {
+  const prototype = (object.constructor as { prototype?: object } | undefined)?.prototype;
+  if (!prototype) return [];
+  const found: string[][] = [];
+  for (const [property, value] of Object.entries(object)) {
+    const schema = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, prototype, property) as { nullable?: boolean } | undefined;
+    if (!schema) continue;
+    const path = [...parent, property];
+    if (value === null) {
+      if (schema.nullable !== true) found.push(path);
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => {
+        if (item !== null && typeof item === 'object') found.push(...nullsOfNonNullableFields(item as object, [...path, String(index)]));
+      });
+    } else if (typeof value === 'object' && !(value instanceof Date)) {
+      found.push(...nullsOfNonNullableFields(value as object, path));
+    }
+  }
+  return found;
+}
+
+/** The error node of a property path, created where class-validator found nothing wrong on the way. */
+function node(errors: ClassValidationError[], path: string[]): ClassValidationError {
+  let list = errors;
+  let current: ClassValidationError | undefined;
+  for (const property of path) {
+    current = list.find((error) => error.property === property);
+    if (!current) {
+      current = Object.assign(new ClassValidationError(), { property, children: [] });
+      list.push(current);
+    }
+    current.children ??= [];
+    list = current.children;
+  }
+  return current!;
 }
 
 export function flatten(errors: ClassValidationError[], parent = ''): ValidationErrors {

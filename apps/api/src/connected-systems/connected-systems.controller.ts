@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../auth/auth.decorators';
-import type { PagedResponse } from '../common/paging';
+import { NoQueryParameters, type PagedResponse } from '../common/paging';
 import { intIdPipe } from '../common/uuid.pipe';
 import { ApiAuthErrors, ApiErrors, ApiPagedOkResponse, notFound } from '../openapi/api-responses';
 import { ConnectedSystemsService } from './connected-systems.service';
@@ -70,7 +70,8 @@ export class ConnectedSystemsController {
   @ApiOperation({ summary: 'List run profiles', description: 'The run profiles of a connected system (not paginated).' })
   @ApiParam({ name: 'id', type: 'integer', description: 'Connected system ID' })
   @ApiOkResponse({ type: RunProfileResponse, isArray: true, description: 'The run profiles.' })
-  @ApiErrors({ 404: notFound('Connected System with ID {id} not found.') })
+  @ApiErrors({ 400: 'VALIDATION_ERROR: an unknown query parameter (this operation takes none).', 404: notFound('Connected System with ID {id} not found.') })
+  @NoQueryParameters()
   @Get(':id/run-profiles')
   listRunProfiles(@Param('id', systemId) id: number): Promise<RunProfileResponse[]> {
     return this.systems.listRunProfiles(id);

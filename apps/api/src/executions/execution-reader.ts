@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { iso } from '../common/iso';
 import { pagedResponse, paging, type PagedResponse } from '../common/paging';
 import { scheduleNotFound } from '../schedules/schedule-reader';
-import { EXECUTION_SORT_KEYS, type ExecutionListQuery, type SkippedRunListQuery } from './dto/execution-query.dto';
+import { EXECUTION_SORT_KEYS, type ExecutionListQuery, type ExecutionSortKey, type SkippedRunListQuery } from './dto/execution-query.dto';
 import type {
   ScheduleExecutionDetailResponse,
   ScheduleExecutionResponse,
@@ -17,15 +17,17 @@ import { executionProgress } from './execution-progress';
 /** The status column sorts in lifecycle order, not alphabetically. */
 const STATUS_ORDER = `CASE e.status WHEN 'Queued' THEN 0 WHEN 'InProgress' THEN 1 WHEN 'Complete' THEN 2 WHEN 'Failed' THEN 3 WHEN 'Cancelled' THEN 4 ELSE 5 END`;
 
-const SORT_COLUMNS: Record<string, string> = {
+const SORT_COLUMNS: Record<ExecutionSortKey, string> = {
   status: STATUS_ORDER,
-  startedat: 'e.started_at',
+  startedAt: 'e.started_at',
   started: 'e.started_at',
-  completedat: 'e.completed_at',
+  completedAt: 'e.completed_at',
   completed: 'e.completed_at',
-  queuedat: 'e.queued_at',
+  queuedAt: 'e.queued_at',
   queued: 'e.queued_at',
 };
+/** Keyed by the lower-cased sort key; a Map, so "constructor" or "__proto__" find nothing. */
+const COLUMN_BY_SORT_KEY = new Map(Object.entries(SORT_COLUMNS).map(([key, column]) => [key.toLowerCase(), column]));
 
 const EXECUTION_COLUMNS = `
   e.id, e.schedule_id, e.schedule_name, e.status, e.trigger_kind, e.scheduled_for, e.current_step_index, e.total_steps,
@@ -45,9 +47,9 @@ export class ExecutionReader {
 
   async list(query: ExecutionListQuery): Promise<PagedResponse<ScheduleExecutionResponse>> {
     const page = paging(query);
-    const sortColumn = SORT_COLUMNS[query.sortBy?.toLowerCase() ?? 'queuedat'];
+    const sortColumn = COLUMN_BY_SORT_KEY.get(query.sortBy?.toLowerCase() ?? 'queuedat');
     if (!sortColumn) {
-      throw ValidationError.field('sortBy', `must be one of ${EXECUTION_SORT_KEYS.join(', ')} (got "${query.sortBy}")`);
+      throw ValidationError.field('sortBy', `must be one of ${EXECUTION_SORT_KEYS.join(', ')}`);
     }
     const direction = (query.sortDescending ?? true) ? 'DESC' : 'ASC';
     const params: unknown[] = [];

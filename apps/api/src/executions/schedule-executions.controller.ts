@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../auth/auth.decorators';
-import type { PagedResponse } from '../common/paging';
+import { NoQueryParameters, type PagedResponse } from '../common/paging';
 import { uuidPipe } from '../common/uuid.pipe';
 import { ApiAuthErrors, ApiErrors, ApiPagedOkResponse, badRequest, notFound } from '../openapi/api-responses';
 import { ExecutionListQuery } from './dto/execution-query.dto';
@@ -32,6 +32,8 @@ export class ScheduleExecutionsController {
   /** Declared before ':id' so "active" is never taken for an id. */
   @ApiOperation({ summary: 'List active executions', description: 'Every Queued or InProgress execution, oldest first (not paginated).' })
   @ApiOkResponse({ type: ScheduleExecutionResponse, isArray: true, description: 'The active executions.' })
+  @ApiErrors({ 400: 'VALIDATION_ERROR: an unknown query parameter (this operation takes none).' })
+  @NoQueryParameters()
   @Get('active')
   active(): Promise<ScheduleExecutionResponse[]> {
     return this.reader.active();

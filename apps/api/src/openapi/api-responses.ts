@@ -1,6 +1,7 @@
 import { applyDecorators, type Type } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiResponse, getSchemaPath, type OpenAPIObject, type OperationObject } from '@nestjs/swagger';
 import type { ErrorBody, ErrorCode, ValidationErrors } from '@jim/common';
+import { BODY_LIMIT_BYTES, MAX_HEADER_SIZE } from '../http-server';
 
 /** Every code the error body can carry; a Record so that a new code cannot be left out here. */
 const CODES: Record<ErrorCode, true> = {
@@ -9,8 +10,10 @@ const CODES: Record<ErrorCode, true> = {
   UNAUTHORISED: true,
   FORBIDDEN: true,
   NOT_FOUND: true,
+  METHOD_NOT_ALLOWED: true,
   CONFLICT: true,
   PAYLOAD_TOO_LARGE: true,
+  HEADERS_TOO_LARGE: true,
   TOO_MANY_REQUESTS: true,
   SERVICE_UNAVAILABLE: true,
   INTERNAL_ERROR: true,
@@ -41,7 +44,7 @@ export class ErrorResponse implements ErrorBody {
   timestamp: string;
 }
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 429;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 431 | 500;
 
 const EXAMPLE_ID = '7d0d4a8e-8a53-4b39-9d43-1a0f1cbbd3d1';
 
@@ -52,6 +55,9 @@ const DEFAULT_DESCRIPTIONS: Record<ErrorStatus, string> = {
   404: 'NOT_FOUND: there is no such resource.',
   409: 'CONFLICT: the change conflicts with existing data.',
   429: 'TOO_MANY_REQUESTS: over the rate limit of the API key (or, without a valid key, of the client address); retry after Retry-After seconds.',
+  413: `PAYLOAD_TOO_LARGE: the JSON body is larger than ${BODY_LIMIT_BYTES} bytes (3 MiB: the largest schedule the schema allows fits, in UTF-8).`,
+  431: `HEADERS_TOO_LARGE: the request line and headers together are larger than ${MAX_HEADER_SIZE} bytes (64 KiB).`,
+  500: 'INTERNAL_ERROR: an unexpected failure; `details` carries an error id to quote, never internals.',
 };
 
 const EXAMPLES: Record<ErrorStatus, ErrorBody> = {
@@ -88,6 +94,27 @@ const EXAMPLES: Record<ErrorStatus, ErrorBody> = {
     code: 'TOO_MANY_REQUESTS',
     message: 'Too many requests. Please retry after the indicated delay.',
     details: 'The limit is 300 requests per minute per API key.',
+    validationErrors: null,
+    timestamp: '2026-07-13T12:00:00.000Z',
+  },
+  413: {
+    code: 'PAYLOAD_TOO_LARGE',
+    message: `Request body is larger than the limit of ${BODY_LIMIT_BYTES} bytes`,
+    details: null,
+    validationErrors: null,
+    timestamp: '2026-07-13T12:00:00.000Z',
+  },
+  431: {
+    code: 'HEADERS_TOO_LARGE',
+    message: `The request line and headers are larger than the limit of ${MAX_HEADER_SIZE} bytes`,
+    details: null,
+    validationErrors: null,
+    timestamp: '2026-07-13T12:00:00.000Z',
+  },
+  500: {
+    code: 'INTERNAL_ERROR',
+    message: 'An unexpected error occurred.',
+    details: `Error id: ${EXAMPLE_ID}`,
     validationErrors: null,
     timestamp: '2026-07-13T12:00:00.000Z',
   },
@@ -135,6 +162,29 @@ export function ApiErrors(statuses: Partial<Record<ErrorStatus, true | string | 
 
 /** What every protected operation can return: 401 and 403, and 429 from the rate limiter. */
 export const ApiAuthErrors = () => ApiErrors({ 401: true, 403: true, 429: true });
+
+/**
+ * What any operation can meet below its controller: 431 and 500 everywhere, 413 where a JSON body is taken.
+ * Added to the built document, so no operation can leave them out.
+ */
+export function addTransportErrors(document: OpenAPIObject): void {
+  for (const pathItem of Object.values(document.paths)) {
+    for (const operation of Object.values(pathItem) as unknown[]) {
+      if (!isOperation(operation)) continue;
+      const statuses: ErrorStatus[] = operation.requestBody ? [413, 431, 500] : [431, 500];
+      for (const status of statuses) {
+        operation.responses[status] ??= {
+          description: DEFAULT_DESCRIPTIONS[status],
+          content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) }, example: EXAMPLES[status] } },
+        };
+      }
+    }
+  }
+}
+
+function isOperation(value: unknown): value is OperationObject {
+  return typeof value === 'object' && value !== null && 'responses' in value;
+}
 
 /** The paging fields of every paginated list; the items come from the operation's own model. */
 export class PagedEnvelope {

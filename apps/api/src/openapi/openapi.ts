@@ -1,8 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type OperationObject, type ReferenceObject, type SchemaObject } from '@nestjs/swagger';
 import { PUBLIC_ROUTE } from '../auth/auth.decorators';
+import { addTransportErrors } from './api-responses';
 import { OpenApiDocumentStore } from './openapi-document.store';
 import { API_KEY_SCHEME, REFERENCE_PATH, REFERENCE_TAG } from './openapi.constants';
 
@@ -11,7 +12,10 @@ const DESCRIPTION = `Schedules of JIM (Junctional Identity Manager): a trigger (
 
 Every operation needs an Administrator API key in the \`X-API-Key\` header, except the health probes, the metrics
 and this reference.
-Enums travel as their names (\`"Cron"\`, \`"ParallelWithPrevious"\`), times as ISO-8601 UTC.
+Enums travel as their names (\`"Cron"\`, \`"ParallelWithPrevious"\`), times as ISO-8601 UTC; date-times sent to
+the API are RFC 3339 with an offset (\`Z\` or \`±hh:mm\`).
+Requests are checked strictly: an unknown body field, an unknown query parameter (on every operation that lists),
+or null for a field that is not nullable is a 400 naming it.
 Every failure returns the same error body: \`{ code, message, details, validationErrors, timestamp }\`.`;
 
 const TAGS: [string, string][] = [
@@ -40,6 +44,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   builder.addTag(REFERENCE_TAG, 'This reference, and the OpenAPI document it is built from.');
   const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: operationId });
   applySecurity(document, publicOperationIds(app));
+  closeRequestBodies(document);
+  addTransportErrors(document);
   return document;
 }
 
@@ -62,6 +68,33 @@ function applySecurity(document: OpenAPIObject, publicIds: Set<string>): void {
     for (const operation of Object.values(pathItem)) {
       if (!operation || typeof operation !== 'object' || !('responses' in operation)) continue;
       operation.security = operation.operationId && publicIds.has(operation.operationId) ? [] : [{ [API_KEY_SCHEME]: [] }];
+    }
+  }
+}
+
+/** The validation pipe refuses unknown fields (forbidNonWhitelisted): every request-body schema, nested ones too, says so. */
+function closeRequestBodies(document: OpenAPIObject): void {
+  const schemas = document.components?.schemas ?? {};
+  const closed = new Set<string>();
+  const close = (schema: SchemaObject | ReferenceObject | undefined): void => {
+    if (!schema) return;
+    if ('$ref' in schema) {
+      const name = schema.$ref.replace('#/components/schemas/', '');
+      const target = schemas[name] as SchemaObject | undefined;
+      if (closed.has(name) || !target) return;
+      closed.add(name);
+      close(target);
+      return;
+    }
+    if (schema.type === 'object' || schema.properties) schema.additionalProperties = false;
+    for (const property of Object.values(schema.properties ?? {})) close(property);
+    close(schema.items);
+    for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) close(part);
+  };
+  for (const pathItem of Object.values(document.paths)) {
+    for (const operation of Object.values(pathItem)) {
+      const body = operation && typeof operation === 'object' && 'responses' in operation ? (operation as OperationObject).requestBody : undefined;
+      if (body && !('$ref' in body)) for (const media of Object.values(body.content)) close(media.schema);
     }
   }
 }

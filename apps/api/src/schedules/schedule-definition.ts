@@ -1,6 +1,6 @@
 import { mergeValidationErrors, ValidationError, type ValidationErrors } from '@jim/common';
 import type { ExecutionMode, ScheduleStepType } from '@jim/persistence';
-import { isMaskedConnectionString, isPathAllowed, parseSqlConnectionString, splitArguments } from '@jim/steps';
+import { isMaskedConnectionString, parseSqlConnectionString, resolveStepPaths, splitArguments } from '@jim/steps';
 import { compileTrigger, type CompiledTrigger } from '@jim/trigger';
 import type { ScheduleRequest, ScheduleStepRequest } from './dto/schedule-request.dto';
 
@@ -144,13 +144,8 @@ const FIELDS_BY_TYPE: Record<ScheduleStepType, (keyof ScheduleStepRequest)[]> = 
 function checkStep(step: StepDefinition, rules: DefinitionRules): ValidationErrors {
   const errors: ValidationErrors = {};
   const at = (field: string, message: string) => (errors[`steps[${step.requestOrdinal}].${field}`] ??= []).push(message);
-  const requirePath = (field: 'scriptPath' | 'executablePath' | 'sqlScriptPath' | 'workingDirectory', message: string | null) => {
-    const value = step[field];
-    if (value === null) {
-      if (message) at(field, message);
-      return;
-    }
-    if (!isPathAllowed(value, rules.allowedScriptRoots)) at(field, `path '${value}' is outside the allowed script roots`);
+  const requirePath = (field: 'scriptPath' | 'executablePath' | 'sqlScriptPath', message: string) => {
+    if (step[field] === null) at(field, message);
   };
   switch (step.stepType) {
     case 'RunProfile':
@@ -159,11 +154,9 @@ function checkStep(step: StepDefinition, rules: DefinitionRules): ValidationErro
       break;
     case 'PowerShell':
       requirePath('scriptPath', 'Script path is required for PowerShell steps');
-      requirePath('workingDirectory', null);
       break;
     case 'Executable':
       requirePath('executablePath', 'Executable path is required for Executable steps');
-      requirePath('workingDirectory', null);
       break;
     case 'SqlScript':
       if (step.sqlConnectionString === null) at('sqlConnectionString', 'Connection string is required for SqlScript steps');
@@ -177,6 +170,9 @@ function checkStep(step: StepDefinition, rules: DefinitionRules): ValidationErro
       requirePath('sqlScriptPath', 'SQL script path is required for SqlScript steps');
       break;
   }
+  // The worker checks the same paths with the same policy before it runs the step.
+  const paths = resolveStepPaths(step, rules.allowedScriptRoots);
+  for (const problem of paths.problems) at(problem.field, problem.message);
   if (step.arguments !== null) {
     try {
       splitArguments(step.arguments);

@@ -6,21 +6,22 @@ import { maskConnectionString } from '@jim/steps';
 import type { DataSource, EntityManager } from 'typeorm';
 import { iso } from '../common/iso';
 import { pagedResponse, paging, type PagedResponse } from '../common/paging';
-import type { ScheduleListQuery } from './dto/schedule-query.dto';
+import { SCHEDULE_SORT_KEYS, type ScheduleListQuery, type ScheduleSortKey } from './dto/schedule-query.dto';
 import type { ScheduleDetailResponse, ScheduleResponse, ScheduleStepResponse } from './dto/schedule-response.dto';
 
-const SORT_COLUMNS: Record<string, string> = {
+const SORT_COLUMNS: Record<ScheduleSortKey, string> = {
   name: 'lower(s.name)',
-  isenabled: 's.is_enabled',
+  isEnabled: 's.is_enabled',
   enabled: 's.is_enabled',
   status: 's.is_enabled',
-  lastruntime: 's.last_run_time',
-  lastrun: 's.last_run_time',
-  nextruntime: 's.next_run_time',
-  nextrun: 's.next_run_time',
+  lastRunTime: 's.last_run_time',
+  lastRun: 's.last_run_time',
+  nextRunTime: 's.next_run_time',
+  nextRun: 's.next_run_time',
   created: 's.created',
 };
-export const SORT_KEYS = ['name', 'isEnabled', 'lastRunTime', 'nextRunTime', 'created'];
+/** Keyed by the lower-cased sort key; a Map, so "constructor" or "__proto__" find nothing. */
+const COLUMN_BY_SORT_KEY = new Map(Object.entries(SORT_COLUMNS).map(([key, column]) => [key.toLowerCase(), column]));
 
 const SUMMARY_COLUMNS = `
   s.id, s.name, s.description, s.trigger_type, s.cron_expression, s.pattern_type, s.days_of_week, s.run_times,
@@ -47,9 +48,9 @@ export class ScheduleReader {
   async list(query: ScheduleListQuery): Promise<PagedResponse<ScheduleResponse>> {
     const page = paging(query);
     const sortKey = query.sortBy?.toLowerCase() ?? 'created';
-    const sortColumn = SORT_COLUMNS[sortKey];
+    const sortColumn = COLUMN_BY_SORT_KEY.get(sortKey);
     if (!sortColumn) {
-      throw ValidationError.field('sortBy', `must be one of ${SORT_KEYS.join(', ')} (got "${query.sortBy}")`);
+      throw ValidationError.field('sortBy', `must be one of ${SCHEDULE_SORT_KEYS.join(', ')}`);
     }
     const direction = query.sortDescending ? 'DESC' : 'ASC';
     const params: unknown[] = [];

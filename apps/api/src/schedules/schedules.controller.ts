@@ -7,6 +7,7 @@ import type { PagedResponse } from '../common/paging';
 import { ApiAuthErrors, ApiErrors, ApiPagedOkResponse, notFound } from '../openapi/api-responses';
 import { CREATE_SCHEDULE_EXAMPLES, UPDATE_SCHEDULE_EXAMPLES } from '../openapi/schedule-examples';
 import { uuidPipe } from '../common/uuid.pipe';
+import { ChangeReasonBody, changeReasonOf } from './dto/change-reason.dto';
 import { ChangeReasonQuery, NextRunsQuery, ScheduleListQuery } from './dto/schedule-query.dto';
 import { ScheduleRequest } from './dto/schedule-request.dto';
 import { NextRunsResponse, ScheduleDetailResponse, ScheduleResponse } from './dto/schedule-response.dto';
@@ -14,6 +15,9 @@ import { ScheduleReader } from './schedule-reader';
 import { SchedulesService } from './schedules.service';
 
 export const scheduleId = uuidPipe('Schedule');
+
+const CHANGE_REASON_BODY = 'Optional: changeReason in a JSON body instead of the query (for reasons too long for a URL). Not in both.';
+const CHANGE_REASON_ERRORS = 'VALIDATION_ERROR: changeReason is too long, or is given in both the query and the body.';
 
 @ApiTags('Schedules')
 @ApiAuthErrors()
@@ -74,43 +78,49 @@ export class SchedulesController {
   @ApiOperation({ summary: 'Delete a schedule', description: 'Deletes the schedule and its steps. Its executions remain, without their schedule.' })
   @ApiParam({ name: 'id', format: 'uuid', description: 'Schedule id' })
   @ApiNoContentResponse({ description: 'Deleted.' })
-  @ApiErrors({ 400: 'VALIDATION_ERROR: changeReason is too long.', 404: notFound('Schedule not found: {id}') })
+  @ApiBody({ type: ChangeReasonBody, required: false, description: CHANGE_REASON_BODY })
+  @ApiErrors({ 400: CHANGE_REASON_ERRORS, 404: notFound('Schedule not found: {id}') })
   @Delete(':id')
   @HttpCode(204)
   async remove(
     @Param('id', scheduleId) id: string,
     @Query() query: ChangeReasonQuery,
+    @Body() body: ChangeReasonBody,
     @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
-    await this.schedules.remove(id, query.changeReason ?? null, initiatorOf(principal));
+    await this.schedules.remove(id, changeReasonOf(query, body), initiatorOf(principal));
   }
 
   @ApiOperation({ summary: 'Enable a schedule', description: 'The schedule fires on its trigger again (Cron schedules); nextRunTime is recomputed.' })
   @ApiParam({ name: 'id', format: 'uuid', description: 'Schedule id' })
   @ApiOkResponse({ type: ScheduleResponse, description: 'The schedule, without its steps.' })
-  @ApiErrors({ 400: 'VALIDATION_ERROR: changeReason is too long.', 404: notFound('Schedule not found: {id}') })
+  @ApiBody({ type: ChangeReasonBody, required: false, description: CHANGE_REASON_BODY })
+  @ApiErrors({ 400: CHANGE_REASON_ERRORS, 404: notFound('Schedule not found: {id}') })
   @Post(':id/enable')
   @HttpCode(200)
   enable(
     @Param('id', scheduleId) id: string,
     @Query() query: ChangeReasonQuery,
+    @Body() body: ChangeReasonBody,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ScheduleResponse> {
-    return this.schedules.setEnabled(id, true, query.changeReason ?? null, initiatorOf(principal));
+    return this.schedules.setEnabled(id, true, changeReasonOf(query, body), initiatorOf(principal));
   }
 
   @ApiOperation({ summary: 'Disable a schedule', description: 'The schedule stops firing; it can still be run manually.' })
   @ApiParam({ name: 'id', format: 'uuid', description: 'Schedule id' })
   @ApiOkResponse({ type: ScheduleResponse, description: 'The schedule, without its steps.' })
-  @ApiErrors({ 400: 'VALIDATION_ERROR: changeReason is too long.', 404: notFound('Schedule not found: {id}') })
+  @ApiBody({ type: ChangeReasonBody, required: false, description: CHANGE_REASON_BODY })
+  @ApiErrors({ 400: CHANGE_REASON_ERRORS, 404: notFound('Schedule not found: {id}') })
   @Post(':id/disable')
   @HttpCode(200)
   disable(
     @Param('id', scheduleId) id: string,
     @Query() query: ChangeReasonQuery,
+    @Body() body: ChangeReasonBody,
     @CurrentPrincipal() principal: Principal,
   ): Promise<ScheduleResponse> {
-    return this.schedules.setEnabled(id, false, query.changeReason ?? null, initiatorOf(principal));
+    return this.schedules.setEnabled(id, false, changeReasonOf(query, body), initiatorOf(principal));
   }
 
   @ApiOperation({ summary: 'Preview next run times', description: 'The next times the schedule fires, computed exactly as the workers fire it (UTC). Empty for Manual schedules; disabled schedules are previewed as if enabled.' })
@@ -119,6 +129,6 @@ export class SchedulesController {
   @ApiErrors({ 400: 'VALIDATION_ERROR: count or after is invalid.', 404: notFound('Schedule not found: {id}') })
   @Get(':id/next-runs')
   nextRuns(@Param('id', scheduleId) id: string, @Query() query: NextRunsQuery): Promise<NextRunsResponse> {
-    return this.schedules.nextRuns(id, query.count ?? 10, query.after ? new Date(query.after) : new Date());
+    return this.schedules.nextRuns(id, query.count ?? 10, query.after ?? new Date());
   }
 }

@@ -30,12 +30,15 @@ export const stepExecutorProviders: Provider[] = [
     useFactory: (config: AppConfig, gateway: BullmqRunProfileGateway) => {
       const killGraceMs = config.steps.killGraceSeconds * 1000;
       const allowedRoots = config.steps.allowedScriptRoots;
+      // Steps see only allow-listed variables, and whatever they print is cleared of the service's own secrets.
+      const environmentAllow = config.steps.environmentAllow;
+      const secrets = config.steps.serviceSecrets;
       // The registry refuses to build when a step type has no executor or two.
       return new StepExecutorRegistry([
         new RunProfileStepExecutor(gateway),
-        new PowerShellStepExecutor({ hostPath: config.steps.powerShellPath, killGraceMs, allowedRoots }),
-        new ExecutableStepExecutor({ killGraceMs, allowedRoots }),
-        new SqlScriptStepExecutor({ allowedRoots }),
+        new PowerShellStepExecutor({ hostPath: config.steps.powerShellPath, killGraceMs, allowedRoots, environmentAllow, secrets }),
+        new ExecutableStepExecutor({ killGraceMs, allowedRoots, environmentAllow, secrets }),
+        new SqlScriptStepExecutor({ allowedRoots, secrets }),
       ]);
     },
   },

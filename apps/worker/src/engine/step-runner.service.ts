@@ -53,7 +53,7 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
       () => controller.abort({ kind: 'timeout', message: `Timed out after ${timeoutSeconds} s` } satisfies StepAbortReason),
       timeoutSeconds * 1000,
     );
-    const log = new BufferedJobLog(job, step.secrets);
+    const log = new BufferedJobLog(job, [...step.secrets, ...this.config.steps.serviceSecrets]);
     this.running.add(executionStepId, controller);
     let result: StepResult;
     try {

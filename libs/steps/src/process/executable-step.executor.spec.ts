@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fixture, isProcessRunning, readPid, stepSpec, testContext, waitFor } from '../../test-fixtures/step-test-kit';
@@ -12,7 +12,7 @@ describe('ExecutableStepExecutor', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'jim-steps-exe-'));
-    for (const script of ['print-step.sh', 'spawn-grandchild.sh', 'ignore-sigterm.sh']) chmodSync(fixture(script), 0o755);
+    for (const script of ['print-step.sh', 'spawn-grandchild.sh', 'spawn-session-sleeper.sh', 'ignore-sigterm.sh']) chmodSync(fixture(script), 0o755);
   });
   afterAll(() => {
     for (const pid of started) {
@@ -59,17 +59,35 @@ describe('ExecutableStepExecutor', () => {
     expect(ctx.lines).toContain('[stderr] to stderr');
   });
 
-  it('inherits the base environment', async () => {
-    const executor = new ExecutableStepExecutor({ environment: { ...PATH_ONLY, JIM_TEST_MARKER: 'inherited' } });
-    const result = await executor.execute(
-      stepSpec('Executable', { executablePath: '/bin/sh', arguments: '-c "echo $JIM_TEST_MARKER"' }),
-      testContext(),
-    );
-    expect(result.stdoutTail).toBe('inherited\n');
+  it('passes only allow-listed variables of the base environment', async () => {
+    const executor = new ExecutableStepExecutor({
+      environment: {
+        ...PATH_ONLY,
+        HOME: '/home/jim',
+        LC_ALL: 'C.UTF-8',
+        TZ: 'Europe/Paris',
+        JIM_TEST_MARKER: 'inherited',
+        DATABASE_URL: 'postgres://jim:db-pass@db/jim',
+        JIM_ENCRYPTION_KEY: 'ab'.repeat(32),
+        UNLISTED: 'hidden',
+      },
+      environmentAllow: ['JIM_TEST_MARKER'],
+    });
+    const result = await executor.execute(stepSpec('Executable', { executablePath: '/usr/bin/env' }), testContext({ executionId: 'exec-3' }));
+    const names = result.stdoutTail!.trim().split('\n').map((line) => line.slice(0, line.indexOf('=')));
+    expect(names.sort()).toEqual(['HOME', 'JIM_EXECUTION_ID', 'JIM_SCHEDULE_ID', 'JIM_STEP_ID', 'JIM_STEP_INDEX', 'JIM_TEST_MARKER', 'LC_ALL', 'PATH', 'TZ']);
+    expect(result.stdoutTail).toContain('JIM_TEST_MARKER=inherited\n');
+    expect(result.stdoutTail).toContain('JIM_EXECUTION_ID=exec-3\n');
+  });
+
+  it('redacts configured secrets from the error message as well', async () => {
+    const executor = new ExecutableStepExecutor({ environment: PATH_ONLY, secrets: ['hunter2'] });
+    const result = await executor.execute(stepSpec('Executable', { executablePath: join(dir, 'hunter2', 'tool') }), testContext());
+    expect(result).toMatchObject({ outcome: 'Failed', errorMessage: `Executable '${join(dir, '***', 'tool')}' was not found` });
   });
 
   it('fails with the exit code when the process exits non-zero', async () => {
-    const executor = new ExecutableStepExecutor({ environment: { ...PATH_ONLY, EXIT_CODE: '3' } });
+    const executor = new ExecutableStepExecutor({ environment: { ...PATH_ONLY, EXIT_CODE: '3' }, environmentAllow: ['EXIT_CODE'] });
     const result = await executor.execute(stepSpec('Executable', { executablePath: fixture('print-step.sh') }), testContext());
     expect(result).toMatchObject({ outcome: 'Failed', exitCode: 3, errorMessage: 'Process exited with code 3' });
     expect(result.stdoutTail).toContain('JIM_STEP_ID=step-1');
@@ -175,8 +193,46 @@ describe('ExecutableStepExecutor', () => {
 
     const sneaky = `${dir}/allowed/../print-step.sh`;
     const viaDotDot = await executor.execute(stepSpec('Executable', { executablePath: sneaky }), testContext());
-    expect(viaDotDot).toMatchObject({ outcome: 'Failed', errorMessage: `Path '${sneaky}' is outside the allowed script roots` });
+    expect(viaDotDot).toMatchObject({
+      outcome: 'Failed',
+      errorMessage: `Path '${sneaky}' (${dir}/print-step.sh) is outside the allowed script roots`,
+    });
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('checks a bare command name where PATH finds it, not in the current directory', async () => {
+    const marker = join(dir, 'bare-marker');
+    const executor = new ExecutableStepExecutor({ environment: PATH_ONLY, allowedRoots: [process.cwd()] });
+    const result = await executor.execute(stepSpec('Executable', { executablePath: 'sh', arguments: `-c "touch ${marker}"` }), testContext());
+    expect(result.outcome).toBe('Failed');
+    expect(result.errorMessage).toMatch(/^Path 'sh' \(\/(usr\/)?bin\/sh\) is outside the allowed script roots$/);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('runs a bare command name found on PATH inside the roots, by its absolute path', async () => {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'whoami-step'), '#!/bin/sh\necho "ran $0"\n', { mode: 0o755 });
+    const executor = new ExecutableStepExecutor({ environment: { PATH: `${bin}:/usr/bin:/bin` }, allowedRoots: [bin] });
+    const result = await executor.execute(stepSpec('Executable', { executablePath: 'whoami-step' }), testContext());
+    expect(result).toMatchObject({ outcome: 'Completed', stdoutTail: `ran ${join(bin, 'whoami-step')}\n` });
+  });
+
+  it('refuses a working directory outside the roots, also through a symbolic link', async () => {
+    const root = join(dir, 'wd-root');
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, 'pwd.sh'), '#!/bin/sh\npwd\n', { mode: 0o755 });
+    symlinkSync('/etc', join(root, 'etc-link'));
+    const executor = new ExecutableStepExecutor({ environment: PATH_ONLY, allowedRoots: [root] });
+
+    const viaLink = await executor.execute(stepSpec('Executable', { executablePath: join(root, 'pwd.sh'), workingDirectory: join(root, 'etc-link') }), testContext());
+    expect(viaLink).toMatchObject({ outcome: 'Failed', stdoutTail: null, errorMessage: `Path '${join(root, 'etc-link')}' is outside the allowed script roots` });
+
+    const outside = await executor.execute(stepSpec('Executable', { executablePath: join(root, 'pwd.sh'), workingDirectory: '/tmp' }), testContext());
+    expect(outside).toMatchObject({ outcome: 'Failed', errorMessage: "Path '/tmp' is outside the allowed script roots" });
+
+    const inside = await executor.execute(stepSpec('Executable', { executablePath: './pwd.sh', workingDirectory: root }), testContext());
+    expect(inside).toMatchObject({ outcome: 'Completed', stdoutTail: `${root}\n` });
   });
 
   it('runs a path inside the allowed roots', async () => {
@@ -216,6 +272,24 @@ describe('ExecutableStepExecutor', () => {
     expect(result).toMatchObject({ outcome: 'Failed', errorMessage: 'Timed out after 0.2 s' });
     expect(result.stdoutTail).toContain('grandchild started');
     expect(isProcessRunning(grandchild)).toBe(false);
+  });
+
+  it('kills on timeout a descendant that started a session of its own (setsid)', async () => {
+    const pidFile = join(dir, 'session-sleeper.pid');
+    const ctx = testContext({ timeoutMs: 1000 });
+    const executor = new ExecutableStepExecutor({ environment: PATH_ONLY, killGraceMs: 300 });
+    const run = executor.execute(stepSpec('Executable', { executablePath: fixture('spawn-session-sleeper.sh'), arguments: pidFile }), ctx);
+
+    await waitFor(() => ctx.lines.includes('sleeper started'));
+    const sleeper = readPid(pidFile);
+    started.push(sleeper);
+    expect(isProcessRunning(sleeper)).toBe(true);
+
+    ctx.timeoutAfter(200);
+    const result = await run;
+
+    expect(result).toMatchObject({ outcome: 'Failed', exitCode: null, errorMessage: 'Timed out after 0.2 s' });
+    expect(await waitFor(() => !isProcessRunning(sleeper))).toBe(true);
   });
 
   it('sends SIGKILL after the grace period to a process that ignores SIGTERM', async () => {

@@ -1,10 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { refusePathOutsideRoots } from '../paths/path-policy';
+import { problemText, resolveStepPaths } from '../paths/path-policy';
 import type { StepContext, StepExecutor, StepResult, StepSpec } from '../step';
-import { errorText, failedResult } from '../step-result';
+import { errorText, failedResult, redactedResult } from '../step-result';
 import { DEFAULT_KILL_GRACE_MS, runProcess } from './process-runner';
 import { describeStartFailure } from './start-failure';
-import { isBareCommandName, resolveInWorkingDirectory } from './working-directory';
 import { stepArguments } from './step-arguments';
 import { stepEnvironment, workerEnvironment, type Environment } from './step-environment';
 
@@ -13,8 +12,10 @@ export interface ExecutableStepExecutorOptions {
   killGraceMs?: number;
   /** Directories executables must live in; empty or absent allows any path. */
   allowedRoots?: string[];
-  /** Base environment of the process; default the worker's environment. */
+  /** Where the process's allow-listed variables come from; default the worker's environment. */
   environment?: Environment;
+  /** Variables passed besides PATH, HOME, LANG, LC_*, TZ and TMPDIR. */
+  environmentAllow?: string[];
   /** Values redacted from output besides the step's own secrets. */
   secrets?: string[];
 }
@@ -27,19 +28,20 @@ export class ExecutableStepExecutor implements StepExecutor {
 
   async execute(step: StepSpec, ctx: StepContext): Promise<StepResult> {
     try {
-      return await this.run(step, ctx);
+      return redactedResult(await this.run(step, ctx), this.opts.secrets ?? []);
     } catch (error) {
-      return failedResult(`Executable step failed unexpectedly: ${errorText(error)}`);
+      return redactedResult(failedResult(`Executable step failed unexpectedly: ${errorText(error)}`), this.opts.secrets ?? []);
     }
   }
 
   private async run(step: StepSpec, ctx: StepContext): Promise<StepResult> {
-    const configuredPath = step.executablePath?.trim();
-    if (!configuredPath) return failedResult('The step has no executable path');
-    const workingDirectory = step.workingDirectory?.trim() || null;
-    const executablePath = isBareCommandName(configuredPath) ? configuredPath : resolveInWorkingDirectory(configuredPath, workingDirectory);
-    const refusal = await refusePathOutsideRoots(executablePath, this.opts.allowedRoots);
-    if (refusal) return failedResult(refusal);
+    const source = this.opts.environment ?? workerEnvironment();
+    const env = stepEnvironment(source, this.opts.environmentAllow, step, ctx);
+    const paths = resolveStepPaths(step, this.opts.allowedRoots, env);
+    if (!paths.configuredFile) return failedResult('The step has no executable path');
+    if (paths.problems.length > 0) return failedResult(problemText(paths.problems[0]));
+    if (!paths.file) return failedResult(`Executable '${paths.configuredFile}' was not found on PATH`);
+    const executablePath = paths.file;
     if (await isDirectory(executablePath)) return failedResult(`Executable '${executablePath}' is a directory`);
 
     const parsed = stepArguments(step);
@@ -49,8 +51,8 @@ export class ExecutableStepExecutor implements StepExecutor {
       {
         command: executablePath,
         args: parsed.args,
-        cwd: workingDirectory,
-        env: stepEnvironment(this.opts.environment ?? workerEnvironment(), step, ctx),
+        cwd: paths.workingDirectory,
+        env,
         killGraceMs: this.opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
         secrets: this.opts.secrets ?? [],
         describeStartFailure: (error) => describeStartFailure(`Executable '${executablePath}'`, error),

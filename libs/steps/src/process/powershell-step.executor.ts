@@ -1,10 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { refusePathOutsideRoots } from '../paths/path-policy';
+import { problemText, resolveStepPaths } from '../paths/path-policy';
 import type { StepContext, StepExecutor, StepResult, StepSpec } from '../step';
-import { errorText, failedResult } from '../step-result';
+import { errorText, failedResult, redactedResult } from '../step-result';
 import { DEFAULT_KILL_GRACE_MS, runProcess } from './process-runner';
 import { describeStartFailure } from './start-failure';
-import { resolveInWorkingDirectory } from './working-directory';
 import { stepArguments } from './step-arguments';
 import { stepEnvironment, workerEnvironment, type Environment } from './step-environment';
 
@@ -15,8 +14,10 @@ export interface PowerShellStepExecutorOptions {
   killGraceMs?: number;
   /** Directories scripts must live in; empty or absent allows any path. */
   allowedRoots?: string[];
-  /** Base environment of the host process; default the worker's environment. */
+  /** Where the host process's allow-listed variables come from; default the worker's environment. */
   environment?: Environment;
+  /** Variables passed besides PATH, HOME, LANG, LC_*, TZ and TMPDIR. */
+  environmentAllow?: string[];
   /** Values redacted from output besides the step's own secrets. */
   secrets?: string[];
 }
@@ -34,19 +35,19 @@ export class PowerShellStepExecutor implements StepExecutor {
 
   async execute(step: StepSpec, ctx: StepContext): Promise<StepResult> {
     try {
-      return await this.run(step, ctx);
+      return redactedResult(await this.run(step, ctx), this.opts.secrets ?? []);
     } catch (error) {
-      return failedResult(`PowerShell step failed unexpectedly: ${errorText(error)}`);
+      return redactedResult(failedResult(`PowerShell step failed unexpectedly: ${errorText(error)}`), this.opts.secrets ?? []);
     }
   }
 
   private async run(step: StepSpec, ctx: StepContext): Promise<StepResult> {
-    const configuredPath = step.scriptPath?.trim();
-    if (!configuredPath) return failedResult('The step has no script path');
-    const workingDirectory = step.workingDirectory?.trim() || null;
-    const scriptPath = resolveInWorkingDirectory(configuredPath, workingDirectory);
-    const refusal = await refusePathOutsideRoots(scriptPath, this.opts.allowedRoots);
-    if (refusal) return failedResult(refusal);
+    const source = this.opts.environment ?? workerEnvironment();
+    const env = stepEnvironment(source, this.opts.environmentAllow, step, ctx);
+    const paths = resolveStepPaths(step, this.opts.allowedRoots, env);
+    if (!paths.configuredFile || !paths.file) return failedResult('The step has no script path');
+    if (paths.problems.length > 0) return failedResult(problemText(paths.problems[0]));
+    const scriptPath = paths.file;
     const scriptProblem = await scriptFileProblem(scriptPath);
     if (scriptProblem) return failedResult(scriptProblem);
 
@@ -57,8 +58,8 @@ export class PowerShellStepExecutor implements StepExecutor {
       {
         command: this.hostPath,
         args: ['-NoProfile', '-NonInteractive', '-File', scriptPath, ...parsed.args],
-        cwd: workingDirectory,
-        env: stepEnvironment(this.opts.environment ?? workerEnvironment(), step, ctx),
+        cwd: paths.workingDirectory,
+        env,
         killGraceMs: this.opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
         secrets: this.opts.secrets ?? [],
         describeStartFailure: (error) => describeStartFailure(`PowerShell host '${this.hostPath}'`, error),

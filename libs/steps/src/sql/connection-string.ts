@@ -105,7 +105,7 @@ export function maskConnectionString(cs: string): string {
     }
     if (text.includes('=')) {
       return tokenizeKeyValue(text)
-        .map((pair) => (KEY_ALIASES[pair.key] === 'password' ? `${pair.rawKey}=${REDACTED}` : pair.segment))
+        .map((pair) => (own(KEY_ALIASES, pair.key) === 'password' ? `${pair.rawKey}=${REDACTED}` : pair.segment))
         .join(';');
     }
   } catch {
@@ -125,7 +125,7 @@ export function isMaskedConnectionString(cs: string): boolean {
       return [...url.searchParams.entries()].some(([key, value]) => URL_PASSWORD_PARAMS.has(key.toLowerCase()) && value === REDACTED);
     }
     if (text.includes('=')) {
-      return tokenizeKeyValue(text).some((pair) => KEY_ALIASES[pair.key] === 'password' && pair.value === REDACTED);
+      return tokenizeKeyValue(text).some((pair) => own(KEY_ALIASES, pair.key) === 'password' && pair.value === REDACTED);
     }
   } catch {
     return false;
@@ -187,11 +187,16 @@ export function connectionStringPassword(cs: string): string {
       if (url.password) return decodeURIComponent(url.password);
       return [...url.searchParams.entries()].find(([key]) => URL_PASSWORD_PARAMS.has(key.toLowerCase()))?.[1] ?? '';
     }
-    const pairs = tokenizeKeyValue(text).filter((pair) => KEY_ALIASES[pair.key] === 'password');
+    const pairs = tokenizeKeyValue(text).filter((pair) => own(KEY_ALIASES, pair.key) === 'password');
     return pairs.at(-1)?.value ?? '';
   } catch {
     return '';
   }
+}
+
+/** The table's own entry: a key such as "constructor" or "__proto__" must not find a member of Object.prototype. */
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 function looksLikeUrl(text: string): boolean {
@@ -200,7 +205,7 @@ function looksLikeUrl(text: string): boolean {
 
 function parseUrlForm(text: string): ParsedConnectionString {
   const scheme = text.slice(0, text.indexOf(':')).toLowerCase();
-  const dialect = URL_SCHEMES[scheme];
+  const dialect = own(URL_SCHEMES, scheme);
   if (!dialect) {
     throw new ConnectionStringError(`Unsupported connection string scheme '${scheme}' (expected postgres, postgresql, mysql or mariadb)`);
   }
@@ -237,14 +242,14 @@ function parseKeyValueForm(text: string): ParsedConnectionString {
   const values: Partial<Record<'host' | 'port' | 'database' | 'user' | 'password' | 'provider' | 'sslmode', string>> = {};
   const options: Record<string, string> = {};
   for (const pair of tokenizeKeyValue(text)) {
-    const meaning = KEY_ALIASES[pair.key];
+    const meaning = own(KEY_ALIASES, pair.key);
     if (meaning) values[meaning] = pair.value;
     else options[pair.key] = pair.value;
   }
 
   let dialect: SqlDialect = 'postgres';
   if (values.provider !== undefined) {
-    const provider = PROVIDERS[normaliseKey(values.provider)];
+    const provider = own(PROVIDERS, normaliseKey(values.provider));
     if (!provider) throw new ConnectionStringError(`Unsupported provider '${values.provider}' (expected PostgreSQL, MySQL or MariaDB)`);
     dialect = provider;
   }

@@ -76,7 +76,8 @@ export class PostgresScriptRunner implements SqlScriptRunner {
       port: connection.port,
       database: connection.database,
       user: connection.user,
-      password: connection.password,
+      // A function, so that pg never falls back to the worker's PGPASSWORD or ~/.pgpass for a step's server.
+      password: async () => connection.password,
       ssl: connection.sslMode === 'disable' ? false : { rejectUnauthorized: connection.sslMode === 'verify' },
       application_name: this.opts.applicationName ?? 'jim-schedules-step',
       connectionTimeoutMillis: Math.min(remainingMs(run) ?? Infinity, this.opts.connectTimeoutMs ?? 30_000),

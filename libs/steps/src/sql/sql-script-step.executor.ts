@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { refusePathOutsideRoots } from '../paths/path-policy';
+import { problemText, resolveStepPaths } from '../paths/path-policy';
 import type { StepContext, StepExecutor, StepResult, StepSpec } from '../step';
 import { abortMessage, errorText, failedResult, safeLogger } from '../step-result';
 import { CapturedOutput } from '../text/captured-output';
@@ -49,12 +49,12 @@ export class SqlScriptStepExecutor implements StepExecutor {
   private async run(step: StepSpec, ctx: StepContext, secrets: string[]): Promise<StepResult> {
     const startedAt = Date.now();
     if (ctx.signal.aborted) return failedResult(abortMessage(ctx.signal));
-    const scriptPath = step.sqlScriptPath?.trim();
+    const paths = resolveStepPaths(step, this.opts.allowedRoots);
+    const scriptPath = paths.file;
     if (!scriptPath) return failedResult('The step has no SQL script path');
     const connectionString = step.sqlConnectionString?.trim();
     if (!connectionString) return failedResult('The step has no SQL connection string');
-    const refusal = await refusePathOutsideRoots(scriptPath, this.opts.allowedRoots);
-    if (refusal) return failedResult(refusal);
+    if (paths.problems.length > 0) return failedResult(problemText(paths.problems[0]));
 
     let connection: ParsedConnectionString;
     try {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { ROLES, type ApiKey, type Role } from '@jim/persistence';
+import { IsDateTime } from '../../common/date-time';
 import { iso } from '../../common/iso';
 
 export class CreateApiKeyRequest {
@@ -21,9 +22,9 @@ export class CreateApiKeyRequest {
   @IsOptional() @IsBoolean({ message: 'must be true or false' })
   isEnabled?: boolean | null;
 
-  @ApiPropertyOptional({ type: 'string', format: 'date-time', nullable: true, description: 'When the key stops working (ISO-8601); never when absent' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'must be an ISO-8601 date and time' })
-  expiresAt?: string | null;
+  @ApiPropertyOptional({ type: 'string', format: 'date-time', nullable: true, description: 'When the key stops working (RFC 3339 with an offset, e.g. 2027-01-01T00:00:00Z); never when absent' })
+  @IsOptional() @IsDateTime()
+  expiresAt?: Date | null;
 }
 
 export class UpdateApiKeyRequest {
@@ -35,18 +36,18 @@ export class UpdateApiKeyRequest {
   @IsOptional() @IsString() @MaxLength(1000, { message: 'must be at most 1000 characters' })
   description?: string | null;
 
-  @ApiPropertyOptional({ enum: [...ROLES], isArray: true, minItems: 1, maxItems: ROLES.length, description: 'Roles of the key (at least one)' })
+  @ApiPropertyOptional({ enum: [...ROLES], isArray: true, minItems: 1, maxItems: ROLES.length, description: 'Roles of the key (at least one). Not for the infrastructure key.' })
   @IsOptional() @IsArray() @ArrayMinSize(1, { message: 'must hold at least one role' }) @ArrayMaxSize(ROLES.length)
   @IsIn(ROLES, { each: true, message: `each role must be one of ${ROLES.join(', ')}` })
   roles?: Role[];
 
-  @ApiPropertyOptional({ type: 'boolean', description: 'Whether the key can be used' })
+  @ApiPropertyOptional({ type: 'boolean', description: 'Whether the key can be used. Not for the infrastructure key.' })
   @IsOptional() @IsBoolean({ message: 'must be true or false' })
   isEnabled?: boolean;
 
-  @ApiPropertyOptional({ type: 'string', format: 'date-time', nullable: true, description: 'When the key stops working (ISO-8601); null for never' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'must be an ISO-8601 date and time' })
-  expiresAt?: string | null;
+  @ApiPropertyOptional({ type: 'string', format: 'date-time', nullable: true, description: 'When the key stops working (RFC 3339 with an offset); null for never. Not for the infrastructure key.' })
+  @IsOptional() @IsDateTime()
+  expiresAt?: Date | null;
 }
 
 export class ApiKeyResponse {
@@ -62,7 +63,7 @@ export class ApiKeyResponse {
   roles: Role[];
   @ApiProperty({ description: 'Whether the key can be used' })
   isEnabled: boolean;
-  @ApiProperty({ description: 'The key managed by JIM_INFRASTRUCTURE_API_KEY; it cannot be deleted, disabled or demoted here' })
+  @ApiProperty({ description: 'The key managed by JIM_INFRASTRUCTURE_API_KEY; it cannot be deleted here, and its roles, enabled flag and expiry cannot be changed' })
   isInfrastructure: boolean;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the key stops working' })
   expiresAt: string | null;

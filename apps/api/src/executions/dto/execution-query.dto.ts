@@ -1,9 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { EXECUTION_STATUSES, type ExecutionStatus } from '@jim/persistence';
-import { PageQuery, SortedPageQuery } from '../../common/paging';
+import { PageQuery, SortKey, SortedPageQuery } from '../../common/paging';
 
-export const EXECUTION_SORT_KEYS = ['status', 'startedAt', 'completedAt', 'queuedAt'] as const;
+/** Every key sortBy takes (JIM's aliases included), each naming a column of ExecutionReader. */
+export const EXECUTION_SORT_KEYS = ['status', 'startedAt', 'started', 'completedAt', 'completed', 'queuedAt', 'queued'] as const;
+export type ExecutionSortKey = (typeof EXECUTION_SORT_KEYS)[number];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -16,8 +18,7 @@ export class ExecutionListQuery extends SortedPageQuery {
   @IsOptional() @IsIn(EXECUTION_STATUSES, { message: `must be one of ${EXECUTION_STATUSES.join(', ')}` })
   status?: ExecutionStatus;
 
-  @ApiPropertyOptional({ type: 'string', maxLength: 30, example: 'startedAt', description: 'Sort key, case-insensitive: status, startedAt, completedAt or queuedAt (default: queuedAt)' })
-  @IsOptional() @IsString({ message: 'must be a string' }) @MaxLength(30, { message: 'must be at most 30 characters' })
+  @SortKey(EXECUTION_SORT_KEYS, 'queuedAt')
   sortBy?: string;
 }
 

@@ -1,14 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { SortedPageQuery, ToInt } from '../../common/paging';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDateTime } from '../../common/date-time';
+import { SortKey, SortedPageQuery, ToInt } from '../../common/paging';
+
+/** Every key sortBy takes (JIM's aliases included), each naming a column of ScheduleReader. */
+export const SCHEDULE_SORT_KEYS = ['name', 'isEnabled', 'enabled', 'status', 'lastRunTime', 'lastRun', 'nextRunTime', 'nextRun', 'created'] as const;
+export type ScheduleSortKey = (typeof SCHEDULE_SORT_KEYS)[number];
 
 export class ScheduleListQuery extends SortedPageQuery {
   @ApiPropertyOptional({ type: 'string', maxLength: 200, example: 'Sync', description: 'Case-insensitive text to find in the name or description' })
   @IsOptional() @IsString() @MaxLength(200, { message: 'must be at most 200 characters' })
   search?: string;
 
-  @ApiPropertyOptional({ type: 'string', maxLength: 30, example: 'name', description: 'Sort key, case-insensitive: name, isEnabled, lastRunTime, nextRunTime or created (default: created)' })
-  @IsOptional() @IsString() @MaxLength(30)
+  @SortKey(SCHEDULE_SORT_KEYS, 'created')
   sortBy?: string;
 }
 
@@ -17,9 +21,9 @@ export class NextRunsQuery {
   @IsOptional() @ToInt() @IsInt({ message: 'must be an integer' }) @Min(1, { message: 'must be at least 1' }) @Max(100, { message: 'must be at most 100' })
   count?: number;
 
-  @ApiPropertyOptional({ type: 'string', format: 'date-time', example: '2026-07-13T00:00:00Z', description: 'Fire times strictly after this instant (ISO-8601; default: now)' })
-  @IsOptional() @IsISO8601({ strict: true }, { message: 'must be an ISO-8601 date and time' })
-  after?: string;
+  @ApiPropertyOptional({ type: 'string', format: 'date-time', example: '2026-07-13T00:00:00Z', description: 'Fire times strictly after this instant (RFC 3339 with an offset, Z or ±hh:mm; default: now)' })
+  @IsOptional() @IsDateTime()
+  after?: Date;
 }
 
 export class ChangeReasonQuery {

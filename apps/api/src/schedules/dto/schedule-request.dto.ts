@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -34,6 +35,13 @@ const maxChars = (n: number) => ({ message: `must be at most ${n} characters` })
 const int = { message: 'must be an integer' };
 const bool = { message: 'must be true or false' };
 const text = { message: 'must be a string' };
+
+/** A field of the GET response: accepted (any value) and ignored, so a client can GET, edit and PUT back. */
+const Echoed = (type: 'string' | 'integer', format?: 'uuid' | 'date-time') =>
+  applyDecorators(
+    Allow(),
+    ApiPropertyOptional({ type, format, nullable: true, description: 'From a GET response: accepted and ignored (the server sets it)' }),
+  );
 
 export class ScheduleStepRequest {
   /** An existing step's id updates that step on PUT; absent (or unknown) creates a step. */
@@ -99,8 +107,8 @@ export class ScheduleStepRequest {
   sqlScriptPath?: string | null;
 
   // Read-only fields a GET returns: accepted and ignored, so a client can GET, edit and PUT back.
-  @Allow() connectedSystemName?: unknown;
-  @Allow() runProfileName?: unknown;
+  @Echoed('string') connectedSystemName?: unknown;
+  @Echoed('string') runProfileName?: unknown;
 }
 
 export class ScheduleRequest {
@@ -166,16 +174,16 @@ export class ScheduleRequest {
   changeReason?: string | null;
 
   // Read-only fields a GET returns: accepted and ignored.
-  @Allow() id?: unknown;
-  @Allow() created?: unknown;
-  @Allow() lastUpdated?: unknown;
-  @Allow() lastRunTime?: unknown;
-  @Allow() nextRunTime?: unknown;
-  @Allow() stepCount?: unknown;
-  @Allow() lastExecutionId?: unknown;
-  @Allow() lastExecutionStatus?: unknown;
-  @Allow() lastExecutionCurrentStepIndex?: unknown;
-  @Allow() lastExecutionTotalSteps?: unknown;
-  @Allow() lastExecutionCompletedAt?: unknown;
-  @Allow() lastExecutionErrorMessage?: unknown;
+  @Echoed('string', 'uuid') id?: unknown;
+  @Echoed('string', 'date-time') created?: unknown;
+  @Echoed('string', 'date-time') lastUpdated?: unknown;
+  @Echoed('string', 'date-time') lastRunTime?: unknown;
+  @Echoed('string', 'date-time') nextRunTime?: unknown;
+  @Echoed('integer') stepCount?: unknown;
+  @Echoed('string', 'uuid') lastExecutionId?: unknown;
+  @Echoed('string') lastExecutionStatus?: unknown;
+  @Echoed('integer') lastExecutionCurrentStepIndex?: unknown;
+  @Echoed('integer') lastExecutionTotalSteps?: unknown;
+  @Echoed('string', 'date-time') lastExecutionCompletedAt?: unknown;
+  @Echoed('string') lastExecutionErrorMessage?: unknown;
 }
