@@ -45,7 +45,7 @@ describe('/api/v1/apikeys', () => {
 
     await t.api().put(`/api/v1/apikeys/${created.body.id}`).send({ roles: ['Administrator'], isEnabled: false }).expect(200);
     const refused = await request(t.http).get('/api/v1/schedules').set('X-API-Key', created.body.key).expect(401);
-    expect(refused.body.details).toBe('API key is disabled');
+    expect(refused.body.details).toBe('Invalid API key');
   });
 
   it('deletes a key; it no longer authenticates; a second delete is 404', async () => {

@@ -1,7 +1,7 @@
-import { SecretCipher, secretFingerprint } from '@jim/persistence';
+import { migrate } from '@jim/persistence';
 import request from 'supertest';
 import { createApiKey } from '../../apps/api/src/api-keys/api-keys.service';
-import { ENCRYPTION_KEY, createTestApp, expectErrorBody, type TestApp } from '../support/test-app';
+import { createTestApp, expectErrorBody, type TestApp } from '../support/test-app';
 
 const S = '/api/v1/schedules';
 const FIRST_SECRET = 'first-s3cret!';
@@ -11,7 +11,8 @@ const CS2 = `Host=db2.example;Port=5432;Database=hr;Username=jim;Password=${SECO
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const ITEM_KEYS = ['changeReason', 'changedAt', 'initiatedById', 'initiatedByName', 'initiatedByType', 'operation', 'version'];
 
-const fingerprint = (plain: string) => secretFingerprint(new SecretCipher(Buffer.from(ENCRYPTION_KEY, 'hex')), plain);
+const MASKED1 = 'Host=db.example;Port=5432;Database=hr;Username=jim;Password=***';
+const MASKED2 = 'Host=db2.example;Port=5432;Database=hr;Username=jim;Password=***';
 
 describe('Schedule change history API', () => {
   let t: TestApp;
@@ -52,6 +53,7 @@ describe('Schedule change history API', () => {
     executablePath: null,
     workingDirectory: null,
     sqlConnectionString: null,
+    sqlPasswordChangedInVersion: null,
     sqlScriptPath: null,
     ...extra,
   });
@@ -187,12 +189,12 @@ describe('Schedule change history API', () => {
             stepIndex: 1,
             name: 'Load',
             stepType: 'SqlScript',
-            sqlConnectionString: fingerprint(CS1),
+            sqlConnectionString: MASKED1,
+            sqlPasswordChangedInVersion: 1,
             sqlScriptPath: '/opt/load.sql',
           }),
         ],
       });
-      expect(res.body.snapshot.steps[1].sqlConnectionString).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
     });
 
     it('has a null snapshot for the deletion', async () => {
@@ -223,14 +225,13 @@ describe('Schedule change history API', () => {
       return res.body.differences;
     };
 
-    it('shows field-level differences of an update, steps matched by id, secrets only as fingerprints', async () => {
-      expect(fingerprint(CS1)).not.toBe(fingerprint(CS2));
+    it('shows field-level differences of an update, steps matched by id, connection strings masked', async () => {
       expect(await compare(1, 2)).toEqual([
         { path: 'name', from: 'History original', to: 'History renamed' },
         { path: 'runTimes', from: '06:00', to: '07:30' },
         { path: 'cronExpression', from: created.cronExpression, to: updated.cronExpression },
         { path: `steps[${exportStepId}].timeoutSeconds`, from: 60, to: 120 },
-        { path: `steps[${sqlStepId}].sqlConnectionString`, from: fingerprint(CS1), to: fingerprint(CS2) },
+        { path: `steps[${sqlStepId}].sqlConnectionString`, from: MASKED1, to: MASKED2, passwordChanged: true },
         {
           path: `steps[${addedStepId}]`,
           from: null,
@@ -277,7 +278,7 @@ describe('Schedule change history API', () => {
         { path: `steps[${sqlStepId}]`, from: v4.steps[1], to: null },
         { path: `steps[${addedStepId}]`, from: v4.steps[2], to: null },
       ]);
-      expect(v4.steps[1].sqlConnectionString).toBe(fingerprint(CS2));
+      expect(v4.steps[1]).toMatchObject({ sqlConnectionString: MASKED2, sqlPasswordChangedInVersion: 2 });
       const restored = await compare(5, 1);
       expect(restored.every((d: { from: unknown }) => d.from === null)).toBe(true);
       expect(restored).toHaveLength(11); // nine fields and the two steps of version 1
@@ -317,6 +318,90 @@ describe('Schedule change history API', () => {
       const unknown = await get(`${S}/${UNKNOWN_ID}/change-history/compare?fromVersion=1&toVersion=2`);
       expect(unknown.status).toBe(404);
       expect(unknown.body.message).toBe(`Change version 1 not found for schedule ${UNKNOWN_ID}`);
+    });
+  });
+
+  describe('secrets', () => {
+    const password = 'Sh4red-pa55';
+    const cs = `Host=shared.example;Port=5432;Database=hr;Username=jim;Password=${password}`;
+    const masked = 'Host=shared.example;Port=5432;Database=hr;Username=jim;Password=***';
+    const sqlOnly = (name: string, connectionString: string, stepId?: string) => ({
+      name,
+      steps: [{ ...(stepId ? { id: stepId } : {}), stepIndex: 0, stepType: 'SqlScript', sqlConnectionString: connectionString, sqlScriptPath: '/opt/x.sql' }],
+    });
+
+    it('keeps nothing derived from a password: two schedules with the same secret cannot be told apart by it', async () => {
+      const a = (await t.api().post(S).send(sqlOnly('Secret A', cs)).expect(201)).body;
+      const b = (await t.api().post(S).send(sqlOnly('Secret B', `Host=other.example;Port=5432;Database=crm;Username=bob;Password=${password}`)).expect(201)).body;
+      const stepOf = async (scheduleId: string) => (await get(`${S}/${scheduleId}/change-history/1`)).body.snapshot.steps[0];
+      expect(await stepOf(a.id)).toMatchObject({ sqlConnectionString: masked, sqlPasswordChangedInVersion: 1 });
+      expect(await stepOf(b.id)).toMatchObject({
+        sqlConnectionString: 'Host=other.example;Port=5432;Database=crm;Username=bob;Password=***',
+        sqlPasswordChangedInVersion: 1,
+      });
+      const stored: { s: string }[] = await t.db.query(`SELECT snapshot::text AS s FROM configuration_changes WHERE snapshot IS NOT NULL`);
+      for (const { s: snapshot } of stored) {
+        expect(snapshot).not.toContain('hmac');
+        expect(snapshot).not.toMatch(/[0-9a-f]{32}/);
+        expect(snapshot).not.toContain(password);
+      }
+    });
+
+    it('says whether the password changed between versions, and only that', async () => {
+      const created = (await t.api().post(S).send(sqlOnly('Secret flags', cs)).expect(201)).body;
+      const stepId = created.steps[0].id;
+      const path = `steps[${stepId}].sqlConnectionString`;
+      const update = (connectionString: string) => t.api().put(`${S}/${created.id}`).send(sqlOnly('Secret flags', connectionString, stepId)).expect(200);
+      const compare = async (from: number, to: number) =>
+        (await get(`${S}/${created.id}/change-history/compare?fromVersion=${from}&toVersion=${to}`)).body.differences;
+
+      await update(`${masked};Timeout=30`); // v2: masked password kept, an option added
+      await update(`Host=shared.example;Port=5432;Database=hr;Username=jim;Password=${password};Timeout=30`); // v3: same password re-sent
+      await update('Host=shared.example;Port=5432;Database=hr;Username=jim;Password=rotated;Timeout=30'); // v4: rotated
+      await t.api().post(`${S}/${created.id}/enable`).expect(200); // v5
+
+      expect(await compare(1, 2)).toEqual([{ path, from: masked, to: `${masked};Timeout=30`, passwordChanged: false }]);
+      expect(await compare(2, 3)).toEqual([]);
+      expect(await compare(3, 4)).toEqual([{ path, from: `${masked};Timeout=30`, to: `${masked};Timeout=30`, passwordChanged: true }]);
+      expect(await compare(1, 5)).toEqual([
+        { path: 'isEnabled', from: false, to: true },
+        { path, from: masked, to: `${masked};Timeout=30`, passwordChanged: true },
+      ]);
+      const versions = [];
+      for (const version of [1, 2, 3, 4, 5]) versions.push((await get(`${S}/${created.id}/change-history/${version}`)).body.snapshot.steps[0].sqlPasswordChangedInVersion);
+      expect(versions).toEqual([1, 1, 1, 4, 4]);
+    });
+
+    it('scrubs the fingerprints of history recorded before, keeping which versions changed the secret', async () => {
+      const legacy = (await t.api().post(S).send(sqlOnly('Secret legacy', cs)).expect(201)).body;
+      const stepId = legacy.steps[0].id;
+      const legacyStep = (fingerprint: string | null) => ({ id: stepId, stepIndex: 0, stepType: 'SqlScript', sqlConnectionString: fingerprint, sqlScriptPath: '/opt/x.sql' });
+      const [one, two] = ['hmac-sha256:' + 'a'.repeat(64), 'hmac-sha256:' + 'b'.repeat(64)];
+      await t.db.query(`DELETE FROM configuration_changes WHERE target_id = $1`, [legacy.id]);
+      for (const [version, fingerprint] of [[1, one], [2, one], [3, two], [4, two], [5, null]] as const) {
+        await t.db.query(
+          `INSERT INTO configuration_changes (target_type, target_id, target_name, version, operation, snapshot, initiated_by_type, changed_at)
+           VALUES ('Schedule', $1, 'Secret legacy', $2, 'Update', $3::jsonb, 'System', now())`,
+          [legacy.id, version, JSON.stringify({ name: 'Secret legacy', steps: [legacyStep(fingerprint)] })],
+        );
+      }
+      // As on an upgrade: the migration has not run yet, and runs with the others at start-up.
+      await t.db.query(`DELETE FROM schema_migrations WHERE name = 'ScrubSecretFingerprints1764640800000'`);
+      expect(await migrate(t.db)).toEqual(['ScrubSecretFingerprints1764640800000']);
+      const rows: { s: string }[] = await t.db.query(`SELECT snapshot::text AS s FROM configuration_changes`);
+      expect(rows.map((r) => r.s).join()).not.toContain('hmac-sha256');
+      const steps = [];
+      for (const version of [1, 2, 3, 4, 5]) steps.push((await get(`${S}/${legacy.id}/change-history/${version}`)).body.snapshot.steps[0]);
+      expect(steps.map((step) => [step.sqlConnectionString, step.sqlPasswordChangedInVersion ?? null])).toEqual([
+        ['***', 1],
+        ['***', 1],
+        ['***', 3],
+        ['***', 3],
+        [null, null],
+      ]);
+      // The next change carries on from the scrubbed history.
+      await t.api().put(`${S}/${legacy.id}`).send(sqlOnly('Secret legacy', masked, stepId)).expect(200);
+      expect((await get(`${S}/${legacy.id}/change-history/6`)).body.snapshot.steps[0]).toMatchObject({ sqlConnectionString: masked, sqlPasswordChangedInVersion: 6 });
     });
   });
 

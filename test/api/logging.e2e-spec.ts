@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import { createApiKey } from '../../apps/api/src/api-keys/api-keys.service';
 import { API_ENTRY, startProcess, waitFor, type RunningProcess } from '../support/processes';
 import { createTestApp, ENCRYPTION_KEY, REDIS_URL, type TestApp } from '../support/test-app';
 
@@ -120,6 +121,55 @@ describe('API logs (built API process)', () => {
     expect(lines).toContainEqual(expect.objectContaining({ context: 'Api', msg: expect.stringMatching(/^Listening on http/), port: expect.any(Number) }));
   });
 
+  it('redacts keys, tokens and secrets sent in the query string, and anything shaped like an API key', async () => {
+    const queryKey = `jim_ak_${randomBytes(32).toString('hex')}`;
+    const token = secret('tok');
+    const password = secret('pw');
+    await request(base)
+      .get(`/api/v1/schedules?apiKey=${queryKey}&token=${token}&search=x&Client_Secret=${password}&note=${queryKey}`)
+      .set('X-Request-Id', 'log-query-key')
+      .expect(401);
+    // A key in a header of any name, or as the request id (which is echoed in the response), is not logged either.
+    const echoed = await request(base).get('/api/v1/schedules?search=y').set('X-Request-Id', queryKey).set('X-Auth-Token', token).set('X-Note', `key ${queryKey}`).expect(401);
+    expect(echoed.headers['x-request-id']).toBe(queryKey);
+    const completed = () => jsonLines(api.output()).filter((l) => l.msg === 'request completed');
+    const line = await waitFor(async () => completed().find((l) => l.req?.id === 'log-query-key'), 10_000);
+    const echoLine = await waitFor(async () => completed().find((l) => l.req?.url === '/api/v1/schedules?search=y'), 10_000);
+
+    const output = api.output();
+    for (const value of [queryKey, queryKey.slice(7), token, password]) expect(output).not.toContain(value);
+    expect(line.req.url).toBe('/api/v1/schedules?apiKey=***&token=***&search=x&Client_Secret=***&note=jim_ak_***');
+    expect(line.req.query).toEqual({ apiKey: '[REDACTED]', token: '[REDACTED]', search: 'x', Client_Secret: '[REDACTED]', note: 'jim_ak_***' });
+    expect(echoLine.req).toMatchObject({ id: 'jim_ak_***', headers: { 'x-auth-token': '[REDACTED]', 'x-note': 'key jim_ak_***', 'x-request-id': 'jim_ak_***' } });
+    expect(echoLine.res.headers['x-request-id']).toBe('jim_ak_***');
+  });
+
+  it('answers unknown, disabled and expired keys alike, and logs the reason with the key prefix only', async () => {
+    const disabled = await createApiKey(t.db, { name: 'log disabled', roles: ['Administrator'], isEnabled: false });
+    const expired = await createApiKey(t.db, { name: 'log expired', roles: ['Administrator'], expiresAt: new Date(Date.now() - 1000) });
+    const unknown = `jim_ak_${randomBytes(32).toString('hex')}`;
+    const bodies = [];
+    for (const key of [unknown, disabled.key, expired.key]) {
+      const res = await request(base).get('/api/v1/schedules').set('X-API-Key', key).expect(401);
+      const { timestamp: _timestamp, ...rest } = res.body;
+      bodies.push(rest);
+    }
+    expect(bodies[1]).toEqual(bodies[0]);
+    expect(bodies[2]).toEqual(bodies[0]);
+    expect(bodies[0]).toMatchObject({ code: 'UNAUTHORISED', details: 'Invalid API key' });
+
+    const refusals = await waitFor(async () => {
+      const lines = jsonLines(api.output()).filter((l) => l.context === 'Auth' && [unknown, disabled.key, expired.key].some((k) => l.keyPrefix === k.slice(0, 12)));
+      return lines.length === 3 ? lines : undefined;
+    }, 10_000);
+    expect(refusals.map((l) => [l.level, l.keyPrefix, l.reason])).toEqual([
+      ['warn', unknown.slice(0, 12), 'unknown'],
+      ['warn', disabled.key.slice(0, 12), 'disabled'],
+      ['warn', expired.key.slice(0, 12), 'expired'],
+    ]);
+    for (const key of [unknown, disabled.key, expired.key]) expect(api.output()).not.toContain(key);
+  });
+
   it('keeps probe and scrape requests out of the info log', async () => {
     await request(base).get('/health/live').set('X-Request-Id', 'probe-live').expect(200);
     await request(base).get('/metrics').set('X-Request-Id', 'probe-metrics').expect(200);
@@ -180,6 +230,21 @@ describe('Process logger', () => {
     expect(second.err.stack).toContain('postgres://jim:***@db/app');
     expect(third).toMatchObject({ sqlConnectionString: '[REDACTED]', nested: { password: '[REDACTED]', sqlConnectionString: '[REDACTED]' } });
     expect(fourth.msg).toBe('Interpolated postgres://a:***@b/c');
+  });
+
+  it('masks API keys and secret query parameters in messages, string fields and errors', () => {
+    const { lines, stream } = capture();
+    const logger = createProcessLogger({ name: 'jim-test', level: 'info' }, stream);
+    const key = `jim_ak_${randomBytes(32).toString('hex')}`;
+
+    logger.info(`Called /api/v1/schedules?page=2&access_token=t0ken&PWD=pw1&search=x with ${key}`);
+    logger.warn({ target: `https://jim.example/api?apikey=${key}&q=1`, keyPrefix: key.slice(0, 12), err: new Error(`bad ${key}`) }, 'Refused');
+
+    const text = JSON.stringify(lines());
+    for (const value of [key, key.slice(7, 30), 't0ken', 'pw1']) expect(text).not.toContain(value);
+    const [first, second] = lines();
+    expect(first.msg).toBe('Called /api/v1/schedules?page=2&access_token=***&PWD=***&search=x with jim_ak_***');
+    expect(second).toMatchObject({ target: 'https://jim.example/api?apikey=***&q=1', keyPrefix: key.slice(0, 12), err: { message: 'bad jim_ak_***' } });
   });
 
   it('turns `new Logger(context)` calls with an object and a message into JSON fields', () => {

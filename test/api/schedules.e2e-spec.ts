@@ -1,6 +1,8 @@
+import { SecretCipher } from '@jim/persistence';
+import { parseSqlConnectionString } from '@jim/steps';
 import { compileTriggerOrThrow } from '@jim/trigger';
 import { SEED_EXAMPLES, type SeedExample } from '../fixtures/seed-examples';
-import { createTestApp, expectErrorBody, type TestApp } from '../support/test-app';
+import { ENCRYPTION_KEY, createTestApp, expectErrorBody, type TestApp } from '../support/test-app';
 
 const CS = '/api/v1/synchronisation/connected-systems';
 const S = '/api/v1/schedules';
@@ -331,6 +333,63 @@ describe('Schedules API', () => {
         .send({ name: 'Sql masked', steps: [{ stepIndex: 0, stepType: 'SqlScript', sqlConnectionString: masked, sqlScriptPath: '/opt/x.sql' }] })
         .expect(400);
       expect(newStep.body.validationErrors).toHaveProperty(['steps[0].sqlConnectionString']);
+    });
+
+    it('keeps a masked password only for the same server; other parts may change with it', async () => {
+      const cipher = new SecretCipher(Buffer.from(ENCRYPTION_KEY, 'hex'));
+      const storedString = async (scheduleId: string): Promise<string> => {
+        const [row] = await t.db.query(`SELECT sql_connection_string FROM schedule_steps WHERE schedule_id = $1`, [scheduleId]);
+        return cipher.decrypt(row.sql_connection_string);
+      };
+      const sqlSchedule = (name: string, cs: string) => ({
+        name,
+        steps: [{ stepIndex: 0, stepType: 'SqlScript', sqlConnectionString: cs, sqlScriptPath: '/opt/x.sql' }],
+      });
+      const put = (created: { body: { id: string; steps: { id: string }[] } }, name: string, cs: string) => {
+        const body = sqlSchedule(name, cs);
+        return t.api().put(`${S}/${created.body.id}`).send({ ...body, steps: [{ ...body.steps[0], id: created.body.steps[0].id }] });
+      };
+
+      const cs = 'Host=db.example;Port=5432;Database=hr;Username=jim;Password=s3cr3t!';
+      const kv = await t.api().post(S).send(sqlSchedule('Sql server kv', cs)).expect(201);
+      const masked = kv.body.steps[0].sqlConnectionString;
+      expect(masked).toBe('Host=db.example;Port=5432;Database=hr;Username=jim;Password=***');
+      for (const other of [
+        'Host=evil.example;Port=5432;Database=hr;Username=jim;Password=***',
+        'Host=db.example;Port=6543;Database=hr;Username=jim;Password=***',
+        'Host=db.example;Port=5432;Database=payroll;Username=jim;Password=***',
+        'Host=db.example;Port=5432;Database=hr;Username=root;Password=***',
+        'Provider=MySQL;Host=db.example;Port=5432;Database=hr;Username=jim;Password=***',
+        'postgresql://jim:***@evil.example:5432/hr',
+      ]) {
+        const res = await put(kv, 'Sql server kv', other).expect(400);
+        expectErrorBody(res.body, 'VALIDATION_ERROR');
+        expect(Object.keys(res.body.validationErrors)).toEqual(['steps[0].sqlConnectionString']);
+        expect(res.body.validationErrors['steps[0].sqlConnectionString'][0]).toMatch(/re-enter the password to change the server$/);
+        expect(await storedString(kv.body.id)).toBe(cs);
+      }
+      // Masking more than the password is not a masked password either.
+      const whole = await put(kv, 'Sql server kv', '***').expect(400);
+      expect(whole.body.validationErrors).toHaveProperty(['steps[0].sqlConnectionString']);
+      expect(await storedString(kv.body.id)).toBe(cs);
+
+      // Same server (the host's case does not matter), new options: the stored password stays, the options are stored.
+      const retuned = await put(kv, 'Sql server kv', 'host=DB.example;Port=5432;Database=hr;Username=jim;Password=***;Timeout=30;SSL Mode=require').expect(200);
+      expect(retuned.body.steps[0].sqlConnectionString).toBe('host=DB.example;Port=5432;Database=hr;Username=jim;Password=***;Timeout=30;SSL Mode=require');
+      expect(await storedString(kv.body.id)).toBe('host=DB.example;Port=5432;Database=hr;Username=jim;Password=s3cr3t!;Timeout=30;SSL Mode=require');
+      // A new server with its password re-entered is a plain edit.
+      await put(kv, 'Sql server kv', 'Host=db2.example;Port=5432;Database=hr;Username=jim;Password=n3w').expect(200);
+      expect(await storedString(kv.body.id)).toBe('Host=db2.example;Port=5432;Database=hr;Username=jim;Password=n3w');
+
+      // The URL form, with a password that needs quoting or encoding in either form.
+      const url = await t.api().post(S).send(sqlSchedule('Sql server url', 'postgresql://jim:p%40ss%3Bw%22rd@db.example/hr')).expect(201);
+      expect(url.body.steps[0].sqlConnectionString).toBe('postgresql://jim:***@db.example/hr');
+      await put(url, 'Sql server url', 'postgresql://jim:***@db.example:5432/hr?connect_timeout=5&sslmode=require').expect(200);
+      const parsed = parseSqlConnectionString(await storedString(url.body.id));
+      expect(parsed).toMatchObject({ host: 'db.example', port: 5432, database: 'hr', user: 'jim', password: 'p@ss;w"rd', sslMode: 'require', options: { connect_timeout: '5' } });
+      await put(url, 'Sql server url', 'Host=db.example;Database=hr;Username=jim;Password=***').expect(200);
+      expect(parseSqlConnectionString(await storedString(url.body.id))).toMatchObject({ form: 'keyValue', password: 'p@ss;w"rd' });
+      await put(url, 'Sql server url', 'postgresql://jim:***@db.example:5432/crm').expect(400);
     });
 
     it('records every change with its initiator and reason', async () => {

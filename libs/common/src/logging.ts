@@ -21,8 +21,58 @@ export const REDACTED = '[REDACTED]';
 export function redactConnectionStringPasswords(text: string): string {
   return text
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)(@)/gi, '$1***$3')
-    .replace(/(\b(?:password|pwd)\s*=\s*)([^;\s]*)/gi, '$1***');
+    .replace(/(?<![?&])(\b(?:password|pwd)\s*=\s*)([^;\s]*)/gi, '$1***'); // `?pwd=`: a query parameter, below
 }
+
+/** Names (of query parameters, headers, fields) that say their value is a credential: keys, tokens, secrets, passwords. */
+const SECRET_NAME = /key|token|secret|passw|pwd|auth|credential|signature/i;
+
+function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+/** An API key, or anything longer than its stored prefix (`jim_ak_` and five hex digits) that starts like one. */
+const API_KEY_SHAPE = /jim_ak_[0-9a-f]{6,}/gi;
+
+/** Query parameters (`?name=value`, `&name=value`) in any text. */
+const QUERY_PARAMETER = /([?&]([^=&#\s?]+)=)([^&#\s]*)/g;
+
+/**
+ * `text` with connection-string passwords, the values of secret-named query parameters and anything shaped like an
+ * API key replaced by `***`, wherever they appear (messages, URLs, header values, error stacks).
+ */
+export function redactSecretsInText(text: string): string {
+  return redactConnectionStringPasswords(text)
+    .replace(QUERY_PARAMETER, (whole, head: string, name: string) => (isSecretName(safeDecode(name)) ? `${head}***` : whole))
+    .replace(API_KEY_SHAPE, 'jim_ak_***');
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * pino-http's serialized request or response, redacted: every string field (the URL, the request id) as in
+ * {@link redactSecretsInText}, and in the query, params and headers the values of secret-named entries as well.
+ */
+export function redactLoggedHttp(message: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(message)) {
+    if (typeof value === 'string') copy[field] = redactSecretsInText(value);
+    else if (NAMED_VALUES.has(field) && value !== null && typeof value === 'object') {
+      copy[field] = Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([name, item]) => [name, isSecretName(name) ? REDACTED : redactLogValue(item)]),
+      );
+    } else copy[field] = value;
+  }
+  return copy;
+}
+
+const NAMED_VALUES = new Set(['query', 'params', 'headers']);
 
 /** Fields of error objects (and the like) that are dropped whatever they hold: SQL parameters, secrets. */
 const SECRET_FIELDS = new Set(['parameters', 'password', 'sqlconnectionstring', 'connectionstring', 'authorization', 'x-api-key', 'cookie']);
@@ -32,7 +82,7 @@ const SECRET_FIELDS = new Set(['parameters', 'password', 'sqlconnectionstring', 
  * a few levels deep (enough for serialized errors and their causes).
  */
 export function redactLogValue(value: unknown, depth = 4): unknown {
-  if (typeof value === 'string') return redactConnectionStringPasswords(value);
+  if (typeof value === 'string') return redactSecretsInText(value);
   if (depth <= 0 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => redactLogValue(item, depth - 1));
   const copy: Record<string, unknown> = {};
@@ -74,7 +124,7 @@ export function processLoggerOptions({ name, level }: ProcessLoggerOptions): Log
         let copy: Record<string, unknown> | undefined;
         for (const [key, value] of Object.entries(object)) {
           if (typeof value !== 'string') continue;
-          const redacted = redactConnectionStringPasswords(value);
+          const redacted = redactSecretsInText(value);
           if (redacted !== value) (copy ??= { ...object })[key] = redacted;
         }
         return copy ?? object;
@@ -82,7 +132,7 @@ export function processLoggerOptions({ name, level }: ProcessLoggerOptions): Log
     },
     hooks: {
       logMethod(args, method) {
-        const redacted = args.map((arg) => (typeof arg === 'string' ? redactConnectionStringPasswords(arg) : arg));
+        const redacted = args.map((arg) => (typeof arg === 'string' ? redactSecretsInText(arg) : arg));
         return method.apply(this, redacted as Parameters<typeof method>);
       },
     },

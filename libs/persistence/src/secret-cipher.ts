@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 /** Used only when no key is configured outside production, so development data is still not in clear text. */
@@ -28,10 +28,6 @@ export class SecretCipher {
     return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
   }
 
-  fingerprint(plain: string): string {
-    return createHmac('sha256', this.key).update(plain, 'utf8').digest('hex');
-  }
-
   encryptNullable(plain: string | null): string | null {
     return plain === null ? null : this.encrypt(plain);
   }
@@ -39,9 +35,4 @@ export class SecretCipher {
   decryptNullable(sealed: string | null): string | null {
     return sealed === null ? null : this.decrypt(sealed);
   }
-}
-
-/** A keyed fingerprint of a secret: lets the change history show that a secret changed without storing it. */
-export function secretFingerprint(cipher: SecretCipher, plain: string): string {
-  return `hmac-sha256:${cipher.fingerprint(plain)}`;
 }

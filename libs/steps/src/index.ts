@@ -24,6 +24,7 @@ export {
   isMaskedConnectionString,
   maskConnectionString,
   parseSqlConnectionString,
+  restoreMaskedPassword,
 } from './sql/connection-string';
 export type { ParsedConnectionString, SqlDialect, SqlSslMode } from './sql/connection-string';
 export { MysqlScriptRunner } from './sql/mysql-script-runner';

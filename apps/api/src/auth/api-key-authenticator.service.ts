@@ -1,11 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DomainError } from '@jim/common';
 import { ApiKey, type Role } from '@jim/persistence';
 import type { Request } from 'express';
 import type { DataSource } from 'typeorm';
-import { API_KEY_HEADER, AUTHENTICATION_REQUIRED, hashApiKey, hashesEqual, isWellFormedApiKey } from './api-key-format';
-
+import { API_KEY_HEADER, AUTHENTICATION_REQUIRED, hashApiKey, hashesEqual, isWellFormedApiKey, keyPrefix } from './api-key-format';
 import type { Principal } from './principal';
 
 type KeyRecord = Pick<ApiKey, 'id' | 'name' | 'keyHash' | 'keyPrefix' | 'roles' | 'isEnabled' | 'isInfrastructure' | 'expiresAt' | 'lastUsedAt'>;
@@ -13,8 +12,16 @@ type KeyRecord = Pick<ApiKey, 'id' | 'name' | 'keyHash' | 'keyPrefix' | 'roles' 
 /** Recording every use would write on every request; once a minute per key is enough to show activity. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/**
+ * The one 401 detail for a key that does not authenticate, whatever the reason: telling an unknown key from a disabled
+ * or expired one would confirm to a caller that a key exists. The reason goes to the log instead.
+ */
+export const INVALID_API_KEY = 'Invalid API key';
+
 @Injectable()
 export class ApiKeyAuthenticator {
+  private readonly logger = new Logger('Auth');
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async authenticate(request: Request): Promise<Principal> {
@@ -35,9 +42,9 @@ export class ApiKeyAuthenticator {
        FROM api_keys WHERE key_hash = $1`,
       [hash],
     );
-    if (!record || !hashesEqual(record.keyHash, hash)) throw unauthorised('Invalid API key');
-    if (!record.isEnabled) throw unauthorised('API key is disabled');
-    if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) throw unauthorised('API key has expired');
+    if (!record || !hashesEqual(record.keyHash, hash)) throw this.refused(keyPrefix(key.trim()), 'unknown');
+    if (!record.isEnabled) throw this.refused(record.keyPrefix, 'disabled');
+    if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) throw this.refused(record.keyPrefix, 'expired');
     this.recordUse(record, ip);
     return {
       keyId: record.id,
@@ -46,6 +53,11 @@ export class ApiKeyAuthenticator {
       roles: withUserRole(record.roles),
       isInfrastructure: record.isInfrastructure,
     };
+  }
+
+  private refused(prefix: string, reason: 'unknown' | 'disabled' | 'expired'): DomainError {
+    this.logger.warn({ keyPrefix: prefix, reason }, `API key refused: ${reason}`);
+    return unauthorised(INVALID_API_KEY);
   }
 
   private recordUse(record: KeyRecord, ip: string | null): void {

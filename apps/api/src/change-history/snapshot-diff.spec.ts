@@ -15,6 +15,7 @@ const step = (id: string, extra: Record<string, unknown> = {}) => ({
   executablePath: '/bin/true',
   workingDirectory: null,
   sqlConnectionString: null,
+  sqlPasswordChangedInVersion: null,
   sqlScriptPath: null,
   ...extra,
 });
@@ -66,5 +67,18 @@ describe('diffSnapshots', () => {
     ]);
     expect(diffSnapshots(null, s)).toEqual(removed.map(({ path, from, to }) => ({ path, from: to, to: from })));
     expect(diffSnapshots(null, null)).toEqual([]);
+  });
+
+  it('reports a connection string once, masked, with whether its password changed', () => {
+    const sql = (masked: string, changedIn: number) =>
+      snapshot({ steps: [step('s1', { stepType: 'SqlScript', sqlConnectionString: masked, sqlPasswordChangedInVersion: changedIn })] });
+    const masked = 'Host=db;Database=hr;Username=jim;Password=***';
+    expect(diffSnapshots(sql(masked, 1), sql(masked, 1))).toEqual([]);
+    expect(diffSnapshots(sql(masked, 1), sql(masked, 3))).toEqual([
+      { path: 'steps[s1].sqlConnectionString', from: masked, to: masked, passwordChanged: true },
+    ]);
+    expect(diffSnapshots(sql(masked, 1), sql(`${masked};Timeout=5`, 1))).toEqual([
+      { path: 'steps[s1].sqlConnectionString', from: masked, to: `${masked};Timeout=5`, passwordChanged: false },
+    ]);
   });
 });

@@ -3,6 +3,8 @@ export interface SnapshotDifference {
   path: string;
   from: unknown;
   to: unknown;
+  /** Only on `steps[<id>].sqlConnectionString`: whether the password was set or changed in between. */
+  passwordChanged?: boolean;
 }
 
 export type Snapshot = Record<string, unknown>;
@@ -38,14 +40,19 @@ const STEP_FIELDS = [
   'executablePath',
   'workingDirectory',
   'sqlConnectionString',
+  'sqlPasswordChangedInVersion',
   'sqlScriptPath',
 ];
+
+/** Told through `passwordChanged` on the connection string's difference, never on its own. */
+const PASSWORD_VERSION = 'sqlPasswordChangedInVersion';
 
 /**
  * Field-level differences from one snapshot to another. Top-level fields are named as they are; steps are matched
  * by id (`steps[<id>].<field>`), and a step only on one side is reported whole (`steps[<id>]`, null on the other).
  * A missing snapshot (a deletion) is an empty one, so every field that had a value goes to (or comes from) null.
- * Snapshots hold secrets only as fingerprints, so neither do the differences.
+ * A connection string is masked in snapshots; it differs when its masked form or the version its password was last
+ * set in differs, and that difference says whether the password changed (`passwordChanged`), nothing about its value.
  */
 export function diffSnapshots(from: Snapshot | null, to: Snapshot | null): SnapshotDifference[] {
   const before = from ?? {};
@@ -63,7 +70,10 @@ export function diffSnapshots(from: Snapshot | null, to: Snapshot | null): Snaps
       continue;
     }
     for (const field of orderedKeys(previous, step, STEP_FIELDS, 'id')) {
-      addIfChanged(differences, `${stepPath(id)}.${field}`, previous[field], step[field]);
+      if (field === PASSWORD_VERSION) continue;
+      const path = `${stepPath(id)}.${field}`;
+      if (field === 'sqlConnectionString') addConnectionStringIfChanged(differences, path, previous, step);
+      else addIfChanged(differences, path, previous[field], step[field]);
     }
   }
   for (const [id, step] of stepsBefore) {
@@ -80,6 +90,13 @@ function addIfChanged(differences: SnapshotDifference[], path: string, from: unk
   const a = from ?? null;
   const b = to ?? null;
   if (!jsonEqual(a, b)) differences.push({ path, from: a, to: b });
+}
+
+function addConnectionStringIfChanged(differences: SnapshotDifference[], path: string, before: Snapshot, after: Snapshot): void {
+  const from = before.sqlConnectionString ?? null;
+  const to = after.sqlConnectionString ?? null;
+  const passwordChanged = !jsonEqual(before[PASSWORD_VERSION] ?? null, after[PASSWORD_VERSION] ?? null);
+  if (passwordChanged || !jsonEqual(from, to)) differences.push({ path, from, to, passwordChanged });
 }
 
 function orderedKeys(a: Snapshot, b: Snapshot, known: readonly string[], excluded: string): string[] {

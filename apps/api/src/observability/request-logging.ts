@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, RequestHandler } from 'express';
-import { LOG_SERIALIZERS } from '@jim/common';
+import { LOG_SERIALIZERS, redactLoggedHttp } from '@jim/common';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { routeOf } from './http-metrics';
@@ -20,7 +20,8 @@ export class RequestLogging {
     this.middleware = pinoHttp({
       logger,
       genReqId: (req, res) => assignRequestId(req, res),
-      serializers: LOG_SERIALIZERS,
+      // The access line must not carry a key or token a client put in the query string, a header or the request id.
+      serializers: { ...LOG_SERIALIZERS, req: redactLoggedHttp, res: redactLoggedHttp },
       customLogLevel: (req, res, err) => {
         if (err || res.statusCode >= 500) return 'error';
         if (res.statusCode >= 400) return 'warn';

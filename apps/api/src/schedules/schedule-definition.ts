@@ -20,8 +20,8 @@ export interface StepDefinition {
   arguments: string | null;
   executablePath: string | null;
   workingDirectory: string | null;
-  /** Clear text as sent; `keepStored` when a masked value asks to keep the stored secret. */
-  sqlConnectionString: string | null | { keepStored: true };
+  /** Clear text as sent; `masked` when its password is `***`, asking to keep the stored password. */
+  sqlConnectionString: string | null | { masked: string };
   sqlScriptPath: string | null;
   /** Where this step sat in the request, for error paths. */
   requestOrdinal: number;
@@ -126,7 +126,7 @@ function defineStep({ request: s, requestOrdinal }: OrderedStep, i: number, all:
     arguments: pick('arguments'),
     executablePath: pick('executablePath'),
     workingDirectory: pick('workingDirectory'),
-    sqlConnectionString: connectionString !== null && isMaskedConnectionString(connectionString) ? { keepStored: true } : connectionString,
+    sqlConnectionString: connectionString !== null && isMaskedConnectionString(connectionString) ? { masked: connectionString } : connectionString,
     sqlScriptPath: pick('sqlScriptPath'),
     requestOrdinal,
   };
@@ -160,9 +160,9 @@ function checkStep(step: StepDefinition, rules: DefinitionRules): ValidationErro
       break;
     case 'SqlScript':
       if (step.sqlConnectionString === null) at('sqlConnectionString', 'Connection string is required for SqlScript steps');
-      else if (typeof step.sqlConnectionString === 'string') {
+      else {
         try {
-          parseSqlConnectionString(step.sqlConnectionString);
+          parseSqlConnectionString(typeof step.sqlConnectionString === 'string' ? step.sqlConnectionString : step.sqlConnectionString.masked);
         } catch (error) {
           at('sqlConnectionString', (error as Error).message);
         }

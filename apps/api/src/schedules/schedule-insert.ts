@@ -1,9 +1,9 @@
 import { ValidationError } from '@jim/common';
-import { secretFingerprint, type Initiator, type SecretCipher } from '@jim/persistence';
+import type { Initiator, SecretCipher } from '@jim/persistence';
 import { maskConnectionString } from '@jim/steps';
 import type { EntityManager } from 'typeorm';
 import type { ScheduleDetailResponse } from './dto/schedule-response.dto';
-import { SCHEDULE_TARGET } from './schedule-change-recorder';
+import { SCHEDULE_TARGET, snapshotConnectionString } from './schedule-change-recorder';
 import { storedStepFields, type ScheduleDefinition } from './schedule-definition';
 
 export interface RunProfileNames {
@@ -77,7 +77,7 @@ export async function insertSchedule(manager: EntityManager, cipher: SecretCiphe
     steps: definition.steps.map((step, i) => ({
       id: stepIds[i],
       ...storedStepFields(step),
-      sqlConnectionString: plain[i] === null ? null : secretFingerprint(cipher, plain[i]!),
+      ...snapshotConnectionString(plain[i], 1),
     })),
   };
   await manager.query(

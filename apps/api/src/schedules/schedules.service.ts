@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ConflictError, ValidationError, type ValidationErrors } from '@jim/common';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
 import { isForeignKeyViolation, Schedule, ScheduleStep, SecretCipher, uniqueViolation, type ConfigurationOperation, type Initiator } from '@jim/persistence';
+import { connectionStringPassword, restoreMaskedPassword } from '@jim/steps';
 import { compileTrigger } from '@jim/trigger';
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
@@ -60,8 +61,8 @@ export class SchedulesService {
         },
       );
       const current = await tx.getRepository(ScheduleStep).find({ where: { scheduleId: id } });
-      await this.writeSteps(tx, id, definition.steps, new Map(current.map((s) => [s.id, s])), now);
-      await this.record(tx, id, definition.name, 'Update', definition.changeReason, initiator);
+      const passwordChanged = await this.writeSteps(tx, id, definition.steps, new Map(current.map((s) => [s.id, s])), now);
+      await this.record(tx, id, definition.name, 'Update', definition.changeReason, initiator, passwordChanged);
       return this.reader.detail(id, tx);
     });
     await this.syncFiring(detail);
@@ -145,32 +146,42 @@ export class SchedulesService {
     steps: StepDefinition[],
     existing: Map<string, ScheduleStep>,
     now: Date,
-  ): Promise<void> {
+  ): Promise<Set<string>> {
     const repository = tx.getRepository(ScheduleStep);
     const kept = new Set<string>();
+    /** Steps whose connection string password is new or differs from the stored one: the history says so. */
+    const passwordChanged = new Set<string>();
     const rows: ScheduleStep[] = [];
     const errors: ValidationErrors = {};
     for (const step of steps) {
       const previous = step.requestedId && !kept.has(step.requestedId) ? existing.get(step.requestedId) : undefined;
       if (previous) kept.add(previous.id);
-      let sealed: string | null;
-      if (step.sqlConnectionString !== null && typeof step.sqlConnectionString === 'object') {
-        if (!previous?.sqlConnectionString) {
-          errors[`steps[${step.requestOrdinal}].sqlConnectionString`] = [
-            'is masked; send the full connection string (a masked value only keeps the stored secret of an existing step)',
+      const id = previous?.id ?? randomUUID();
+      const stored = this.cipher.decryptNullable(previous?.sqlConnectionString ?? null);
+      let plain = step.sqlConnectionString;
+      if (plain !== null && typeof plain === 'object') {
+        const path = `steps[${step.requestOrdinal}].sqlConnectionString`;
+        if (stored === null) {
+          errors[path] = ['is masked; send the full connection string (a masked value only keeps the stored secret of an existing step)'];
+          continue;
+        }
+        const restored = restoreMaskedPassword(plain.masked, stored);
+        if (restored === null) {
+          errors[path] = [
+            'keeps the stored password (***) but names another server (provider, host, port, database or user); re-enter the password to change the server',
           ];
           continue;
         }
-        sealed = previous.sqlConnectionString;
-      } else {
-        sealed = this.cipher.encryptNullable(step.sqlConnectionString);
+        plain = restored;
+      } else if (plain !== null && (stored === null || connectionStringPassword(plain) !== connectionStringPassword(stored))) {
+        passwordChanged.add(id);
       }
       rows.push({
-        id: previous?.id ?? randomUUID(),
+        id,
         scheduleId,
         position: step.position,
         ...storedStepFields(step),
-        sqlConnectionString: sealed,
+        sqlConnectionString: plain === stored && previous ? previous.sqlConnectionString : this.cipher.encryptNullable(plain),
         created: previous?.created ?? now,
         lastUpdated: previous ? now : null,
       });
@@ -183,6 +194,7 @@ export class SchedulesService {
     const changed = rows.filter((row) => existing.has(row.id));
     if (added.length > 0) await repository.insert(added);
     if (changed.length > 0) await repository.save(changed, { chunk: 100 });
+    return passwordChanged;
   }
 
   private async record(
@@ -192,9 +204,9 @@ export class SchedulesService {
     operation: ConfigurationOperation,
     changeReason: string | null,
     initiator: Initiator,
-    version?: number,
+    passwordChanged: ReadonlySet<string> = new Set(),
   ): Promise<void> {
-    const snapshot = await scheduleSnapshot(tx, this.cipher, scheduleId);
+    const { snapshot, version } = await scheduleSnapshot(tx, this.cipher, scheduleId, passwordChanged);
     await recordScheduleChange(tx, { scheduleId, scheduleName, operation, snapshot, changeReason, initiator, version });
   }
 

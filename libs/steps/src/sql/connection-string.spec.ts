@@ -4,6 +4,7 @@ import {
   isMaskedConnectionString,
   maskConnectionString,
   parseSqlConnectionString,
+  restoreMaskedPassword,
 } from './connection-string';
 
 describe('parseSqlConnectionString', () => {
@@ -138,5 +139,34 @@ describe('connectionStringPassword', () => {
     expect(connectionStringPassword('Host=h;Password=pw')).toBe('pw');
     expect(connectionStringPassword('postgres://u:p%20w@h')).toBe('p w');
     expect(connectionStringPassword('garbage')).toBe('');
+  });
+});
+
+describe('restoreMaskedPassword', () => {
+  const stored = 'Host=db;Port=5432;Database=hr;Username=jim;Password=se;cret';
+  const storedQuoted = 'Host=db;Port=5432;Database=hr;Username=jim;Password="se;cret"';
+
+  it('puts the stored password back, keeping the other parts of the edited string', () => {
+    const restored = restoreMaskedPassword('Host=DB;Database=hr;User Id=jim;Pwd=***;Timeout=30', storedQuoted)!;
+    expect(parseSqlConnectionString(restored)).toMatchObject({ host: 'DB', port: 5432, password: 'se;cret', options: { timeout: '30' } });
+    const url = restoreMaskedPassword('postgres://jim:***@db/hr?sslmode=require', storedQuoted)!;
+    expect(parseSqlConnectionString(url)).toMatchObject({ form: 'url', password: 'se;cret', sslMode: 'require' });
+  });
+
+  it.each([
+    ['another host', 'Host=db2;Database=hr;Username=jim;Password=***'],
+    ['another port', 'Host=db;Port=5433;Database=hr;Username=jim;Password=***'],
+    ['another database', 'Host=db;Database=crm;Username=jim;Password=***'],
+    ['another user', 'Host=db;Database=hr;Username=bob;Password=***'],
+    ['another provider', 'Provider=MySQL;Host=db;Port=5432;Database=hr;Username=jim;Password=***'],
+    ['a whole masked string', '***'],
+    ['another masked part', 'Host=db;Database=hr;Username=jim;Password=***;Timeout=***'],
+    ['a password that is not masked', 'Host=db;Database=hr;Username=jim;Password=x'],
+  ])('refuses %s', (_label, edited) => {
+    expect(restoreMaskedPassword(edited, storedQuoted)).toBeNull();
+  });
+
+  it('refuses when the stored string cannot be read', () => {
+    expect(restoreMaskedPassword('Host=db;Database=hr;Username=jim;Password=***', stored.replace('Host=db;', ''))).toBeNull();
   });
 });

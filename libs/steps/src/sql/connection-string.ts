@@ -133,6 +133,51 @@ export function isMaskedConnectionString(cs: string): boolean {
   return false;
 }
 
+/**
+ * An edited connection string whose password is the `***` placeholder, with the stored string's password put back.
+ * Only the password may be masked, and the server must be the stored one (same provider, host, port, database and
+ * user): otherwise null, since keeping a password for another server would send it there. Every other part
+ * (options such as timeouts or the SSL mode, the form) is taken from the edited string.
+ */
+export function restoreMaskedPassword(edited: string, stored: string): string | null {
+  let next: ParsedConnectionString;
+  let previous: ParsedConnectionString;
+  try {
+    next = parseSqlConnectionString(edited);
+    previous = parseSqlConnectionString(stored);
+  } catch {
+    return null;
+  }
+  if (next.password !== REDACTED || Object.values(next.options).includes(REDACTED) || !sameServer(next, previous)) return null;
+  const text = edited.trim();
+  if (next.form === 'url') {
+    const url = new URL(text);
+    if (url.password) url.password = encodeURIComponent(previous.password);
+    for (const key of [...url.searchParams.keys()]) {
+      if (URL_PASSWORD_PARAMS.has(key.toLowerCase())) url.searchParams.set(key, previous.password);
+    }
+    return url.toString();
+  }
+  return tokenizeKeyValue(text)
+    .map((pair) => (KEY_ALIASES[pair.key] === 'password' ? `${pair.rawKey}=${quoteKeyValue(previous.password)}` : pair.segment))
+    .join(';');
+}
+
+function sameServer(a: ParsedConnectionString, b: ParsedConnectionString): boolean {
+  return (
+    a.dialect === b.dialect &&
+    a.host.toLowerCase() === b.host.toLowerCase() &&
+    a.port === b.port &&
+    a.database === b.database &&
+    a.user === b.user
+  );
+}
+
+/** A Key=Value value as the tokenizer reads it back: quoted when it holds `;`, a quote, or edge spaces. */
+function quoteKeyValue(value: string): string {
+  return /[;"']|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
 /** The password of a connection string even when the rest is incomplete; '' when there is none or it cannot be found. */
 export function connectionStringPassword(cs: string): string {
   const text = cs.trim();

@@ -53,8 +53,15 @@ export class ChangeHistoryItem {
 }
 
 export class ChangeHistoryDetail extends ChangeHistoryItem {
-  /** The redacted snapshot stored with the change (secrets as fingerprints); null for a deletion. */
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'The schedule and its steps after the change, secrets as fingerprints; null for a deletion' })
+  /** The redacted snapshot stored with the change; null for a deletion. */
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description:
+      'The schedule and its steps after the change; null for a deletion. A SqlScript step shows its connection string masked ' +
+      '(password as ***) and sqlPasswordChangedInVersion, the version in which its password was last set or changed; nothing derived from the password is kept',
+  })
   snapshot: Record<string, unknown> | null;
 }
 
@@ -77,6 +84,10 @@ export class ChangeComparison {
         path: { type: 'string', example: 'steps[6f1c…].timeoutSeconds', description: 'What changed: a schedule field, or a step (by id) and its field' },
         from: { nullable: true, description: 'The value in fromVersion (null when absent)' },
         to: { nullable: true, description: 'The value in toVersion (null when absent)' },
+        passwordChanged: {
+          type: 'boolean',
+          description: 'Only on steps[<id>].sqlConnectionString (masked on both sides): whether the password was set or changed between the two versions',
+        },
       },
     },
     description: 'Every field that differs between the two versions',
