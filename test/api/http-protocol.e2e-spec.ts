@@ -104,6 +104,8 @@ describe('HTTP protocol limits and refusals', () => {
       const { status, headers, body } = parseRaw(raw);
       expect(status).toBe(431);
       expect(headers).toMatch(/content-type: application\/json/i);
+      expect(headers).toMatch(/x-content-type-options: nosniff/i);
+      expect(headers).toMatch(/content-security-policy: default-src 'none'; frame-ancestors 'none'/i);
       expectErrorBody(body, 'HEADERS_TOO_LARGE');
       expect(body.message).toBe('The request line and headers are larger than the limit of 65536 bytes');
     });

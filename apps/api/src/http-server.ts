@@ -57,6 +57,10 @@ function rawResponse(status: number, body: ErrorBody): string {
   return [
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
     'Content-Type: application/json; charset=utf-8',
+    // Written before Express (and helmet) see the request: the security headers a JSON error needs, by hand.
+    'X-Content-Type-Options: nosniff',
+    'X-Frame-Options: DENY',
+    "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'",
     `Content-Length: ${Buffer.byteLength(json)}`,
     'Connection: close',
     '',

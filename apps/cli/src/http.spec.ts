@@ -45,9 +45,9 @@ describe('JimHttpClient', () => {
   });
 
   it('says when authentication failed', async () => {
-    const body = { code: 'UNAUTHORISED', message: 'Authentication required', details: 'API key has expired', validationErrors: null };
+    const body = { code: 'UNAUTHORISED', message: 'Authentication required', details: 'Invalid API key', validationErrors: null };
     const client = new JimHttpClient('http://jim.test', 'k', { fetch: (async () => reply(401, body)) as never });
-    await expect(client.get('/x')).rejects.toThrow(/^Authentication failed: API key has expired\. /);
+    await expect(client.get('/x')).rejects.toThrow(/^Authentication failed: Invalid API key\. /);
   });
 
   it('copes with an error that is not JSON', async () => {
