@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { inputGuard } from './common/input-guard.middleware';
 import { installRequestObservability } from './observability/observability.module';
-import { setupOpenApi } from './openapi/openapi';
+import { redirectRootToReference, setupOpenApi } from './openapi/openapi';
 import { QueueDashboard } from './queue-dashboard/queue-dashboard';
 
 export const BODY_LIMIT = '256kb';
@@ -18,6 +18,7 @@ export function configureApp(app: INestApplication): void {
   express.disable('x-powered-by');
   // Public: the OpenAPI document at /api/openapi/v1.json and the interactive reference at /api/reference.
   setupOpenApi(app);
+  redirectRootToReference(app);
   // Administrators only: the queue dashboard at /admin/queues.
   app.get(QueueDashboard).mount(app);
   app.enableShutdownHooks();

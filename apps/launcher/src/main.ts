@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig } from '@jim/config';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { forwardLines, logLineFormatter } from './console-output';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
 import { loadOrCreateLocalSecrets } from './local-secrets';
 
@@ -27,9 +28,12 @@ async function main(): Promise<void> {
     JIM_ENCRYPTION_KEY: process.env.JIM_ENCRYPTION_KEY || secrets.encryptionKey,
     JIM_INFRASTRUCTURE_API_KEY: process.env.JIM_INFRASTRUCTURE_API_KEY || secrets.adminApiKey,
   };
-  const api = start('api', API_ENTRY, env);
+  const format = logLineFormatter(Boolean(process.stdout.isTTY));
+  const api = start('api', API_ENTRY, env, format);
   await waitForPort(api, config.port);
-  const worker = start('worker', WORKER_ENTRY, env);
+  const worker = start('worker', WORKER_ENTRY, env, format);
+  // The banner comes last, once the worker has started too, so that start-up lines do not push it off the screen.
+  await waitForReady(worker);
 
   const url = `http://localhost:${config.port}`;
   const lines = [
@@ -43,8 +47,10 @@ async function main(): Promise<void> {
     );
   }
   lines.push(
+    `API reference: ${url}/api/reference`,
     'Try:',
     `  curl -s ${url}/api/v1/schedules -H "X-API-Key: $(cat ${join(config.dataDir, 'admin-api-key')})"`,
+    '  or the walkthrough in README.md.',
     'This mode is for evaluation and development; see README.md for the production setup.',
     '',
   );
@@ -70,9 +76,11 @@ async function main(): Promise<void> {
   }
 }
 
-function start(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.pipe(process.stdout);
+function start(name: string, entry: string, env: NodeJS.ProcessEnv, format: (line: string) => string): ChildProcess {
+  // The worker's IPC channel carries its "ready" message (see waitForReady).
+  const stdio: StdioOptions = ['ignore', 'pipe', 'pipe', ...(name === 'worker' ? ['ipc' as const] : [])];
+  const child = spawn(process.execPath, [entry], { env, stdio });
+  forwardLines(child.stdout!, process.stdout, format);
   child.stderr!.pipe(process.stderr);
   child.once('error', (error) => process.stderr.write(`Could not start the ${name}: ${error.message}\n`));
   return child;
@@ -92,6 +100,22 @@ async function waitForPort(child: ChildProcess, port: number): Promise<void> {
     if (open) return;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** The worker says "ready" over IPC once started, whatever the log level; then the channel is closed. */
+async function waitForReady(child: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`The worker exited with code ${code} while starting`));
+    child.once('exit', onExit);
+    child.on('message', (message) => {
+      if (message !== 'ready') return;
+      child.off('exit', onExit);
+      child.disconnect();
+      resolve();
+    });
+  });
+  // Lines the worker wrote before its message are read in the same turn of the event loop: let them out first.
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 function terminate(child: ChildProcess): Promise<void> {

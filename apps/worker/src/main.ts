@@ -12,6 +12,8 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(JsonLogger));
   app.enableShutdownHooks();
   new Logger('Worker').log(`Worker started (queue backend: ${config.queueBackend}, concurrency: ${config.worker.concurrency})`);
+  // Started under `npm start`: the launcher prints its banner after this.
+  process.send?.('ready');
 }
 
 bootstrap().catch((error: unknown) => {
