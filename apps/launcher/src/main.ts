@@ -1,3 +1,4 @@
+import { LAUNCHER_READY_LINE } from '@jim/common';
 import { ConfigError, loadConfig } from '@jim/config';
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { connect } from 'node:net';
@@ -31,9 +32,15 @@ async function main(): Promise<void> {
   const format = logLineFormatter(Boolean(process.stdout.isTTY));
   const api = start('api', API_ENTRY, env, format);
   await waitForPort(api, config.port);
-  const worker = start('worker', WORKER_ENTRY, env, format);
   // The banner comes last, once the worker has started too, so that start-up lines do not push it off the screen.
-  await waitForReady(worker);
+  let workerReady!: () => void;
+  const ready = new Promise<void>((resolve) => (workerReady = resolve));
+  const worker = start('worker', WORKER_ENTRY, env, (line) => {
+    if (line !== LAUNCHER_READY_LINE) return format(line);
+    workerReady();
+    return '';
+  });
+  await waitForReady(worker, ready);
 
   const url = `http://localhost:${config.port}`;
   const lines = [
@@ -77,7 +84,7 @@ async function main(): Promise<void> {
 }
 
 function start(name: string, entry: string, env: NodeJS.ProcessEnv, format: (line: string) => string): ChildProcess {
-  // The worker's IPC channel carries its "ready" message (see waitForReady).
+  // An IPC channel tells the worker it runs under the launcher (see LAUNCHER_READY_LINE); nothing is sent over it.
   const stdio: StdioOptions = ['ignore', 'pipe', 'pipe', ...(name === 'worker' ? ['ipc' as const] : [])];
   const child = spawn(process.execPath, [entry], { env, stdio });
   forwardLines(child.stdout!, process.stdout, format);
@@ -102,20 +109,16 @@ async function waitForPort(child: ChildProcess, port: number): Promise<void> {
   }
 }
 
-/** The worker says "ready" over IPC once started, whatever the log level; then the channel is closed. */
-async function waitForReady(child: ChildProcess): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`The worker exited with code ${code} while starting`));
+/** Until the worker's ready line (written whatever the log level), or a clear error if it exits first. */
+async function waitForReady(child: ChildProcess, ready: Promise<void>): Promise<void> {
+  let onExit!: (code: number | null) => void;
+  const exited = new Promise<never>((_, reject) => {
+    onExit = (code) => reject(new Error(`The worker exited with code ${code} while starting`));
     child.once('exit', onExit);
-    child.on('message', (message) => {
-      if (message !== 'ready') return;
-      child.off('exit', onExit);
-      child.disconnect();
-      resolve();
-    });
   });
-  // Lines the worker wrote before its message are read in the same turn of the event loop: let them out first.
-  await new Promise((resolve) => setImmediate(resolve));
+  await Promise.race([ready, exited]);
+  child.off('exit', onExit);
+  child.disconnect();
 }
 
 function terminate(child: ChildProcess): Promise<void> {

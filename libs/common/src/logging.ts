@@ -63,6 +63,12 @@ function isFrameworkStartUp(first: unknown): boolean {
   return typeof context === 'string' && FRAMEWORK_START_UP_CONTEXTS.has(context);
 }
 
+/**
+ * The line a worker started by `npm start` writes to stdout once it has started and its log lines are written out;
+ * the launcher takes it out of the output and prints its banner. Same pipe as the logs, so nothing can overtake it.
+ */
+export const LAUNCHER_READY_LINE = '@@jim-worker-ready@@';
+
 export interface ProcessLoggerOptions {
   /** `jim-api`, `jim-worker`: the `name` field of every line. */
   name: string;
