@@ -40,7 +40,11 @@ async function main(): Promise<void> {
     workerReady();
     return '';
   });
-  await waitForReady(worker, ready);
+  await waitForReady(worker, ready).catch(async (error: unknown) => {
+    await terminate(api);
+    await embedded?.stop();
+    throw error;
+  });
 
   const url = `http://localhost:${config.port}`;
   const lines = [
