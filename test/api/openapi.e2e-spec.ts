@@ -335,4 +335,13 @@ describe('OpenAPI document and API reference', () => {
       }
     });
   });
+
+  it('sends a person who opens the service root to the reference (302), without a key', async () => {
+    const root = await request(t.http).get('/').expect(302);
+    expect(root.headers.location).toBe('/api/reference');
+    await request(t.http).head('/').expect(302);
+    // Only the root: other unknown paths keep their 404 error body.
+    const other = await request(t.http).get('/nothing-here').expect(404);
+    expect(other.body.code).toBe('NOT_FOUND');
+  });
 });

@@ -14,11 +14,12 @@ export interface RunningProcess {
 }
 
 /** Starts a built entry point (run `npm run build` first) and resolves once it prints `readyText`. */
-export async function startProcess(entry: string, env: Record<string, string>, readyText: RegExp, timeoutMs = 30_000): Promise<RunningProcess> {
+export async function startProcess(entry: string, env: Record<string, string>, readyText: RegExp, timeoutMs = 30_000, cwd?: string): Promise<RunningProcess> {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run "npm run build" before the integration tests`);
   const child = spawn(process.execPath, [entry], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd,
   });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -4,7 +4,7 @@ import { inputGuard } from './common/input-guard.middleware';
 import { installSecurityHeaders } from './common/security-headers';
 import { answerClientErrors, answerUnsupportedMethods, BODY_LIMIT_BYTES } from './http-server';
 import { installRequestObservability } from './observability/observability.module';
-import { setupOpenApi } from './openapi/openapi';
+import { redirectRootToReference, setupOpenApi } from './openapi/openapi';
 import { QueueDashboard } from './queue-dashboard/queue-dashboard';
 
 /** Everything main.ts and the tests both need, so a test app behaves like production. */
@@ -21,6 +21,7 @@ export function configureApp(app: INestApplication): void {
   configureHttpProtocol(app);
   // Public: the OpenAPI document at /api/openapi/v1.json and the interactive reference at /api/reference.
   setupOpenApi(app);
+  redirectRootToReference(app);
   // Administrators only: the queue dashboard at /admin/queues.
   app.get(QueueDashboard).mount(app);
   app.enableShutdownHooks();

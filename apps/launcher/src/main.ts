@@ -1,7 +1,9 @@
+import { LAUNCHER_READY_LINE } from '@jim/common';
 import { ConfigError, loadConfig } from '@jim/config';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { forwardLines, logLineFormatter } from './console-output';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
 import { loadOrCreateLocalSecrets } from './local-secrets';
 
@@ -27,9 +29,22 @@ async function main(): Promise<void> {
     JIM_ENCRYPTION_KEY: process.env.JIM_ENCRYPTION_KEY || secrets.encryptionKey,
     JIM_INFRASTRUCTURE_API_KEY: process.env.JIM_INFRASTRUCTURE_API_KEY || secrets.adminApiKey,
   };
-  const api = start('api', API_ENTRY, env);
+  const format = logLineFormatter(Boolean(process.stdout.isTTY));
+  const api = start('api', API_ENTRY, env, format);
   await waitForPort(api, config.port);
-  const worker = start('worker', WORKER_ENTRY, env);
+  // The banner comes last, once the worker has started too, so that start-up lines do not push it off the screen.
+  let workerReady!: () => void;
+  const ready = new Promise<void>((resolve) => (workerReady = resolve));
+  const worker = start('worker', WORKER_ENTRY, env, (line) => {
+    if (line !== LAUNCHER_READY_LINE) return format(line);
+    workerReady();
+    return '';
+  });
+  await waitForReady(worker, ready).catch(async (error: unknown) => {
+    await terminate(api);
+    await embedded?.stop();
+    throw error;
+  });
 
   const url = `http://localhost:${config.port}`;
   const lines = [
@@ -43,8 +58,10 @@ async function main(): Promise<void> {
     );
   }
   lines.push(
+    `API reference: ${url}/api/reference`,
     'Try:',
     `  curl -s ${url}/api/v1/schedules -H "X-API-Key: $(cat ${join(config.dataDir, 'admin-api-key')})"`,
+    '  or the walkthrough in README.md.',
     'This mode is for evaluation and development; see README.md for the production setup.',
     '',
   );
@@ -70,9 +87,11 @@ async function main(): Promise<void> {
   }
 }
 
-function start(name: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.pipe(process.stdout);
+function start(name: string, entry: string, env: NodeJS.ProcessEnv, format: (line: string) => string): ChildProcess {
+  // An IPC channel tells the worker it runs under the launcher (see LAUNCHER_READY_LINE); nothing is sent over it.
+  const stdio: StdioOptions = ['ignore', 'pipe', 'pipe', ...(name === 'worker' ? ['ipc' as const] : [])];
+  const child = spawn(process.execPath, [entry], { env, stdio });
+  forwardLines(child.stdout!, process.stdout, format);
   child.stderr!.pipe(process.stderr);
   child.once('error', (error) => process.stderr.write(`Could not start the ${name}: ${error.message}\n`));
   return child;
@@ -92,6 +111,18 @@ async function waitForPort(child: ChildProcess, port: number): Promise<void> {
     if (open) return;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Until the worker's ready line (written whatever the log level), or a clear error if it exits first. */
+async function waitForReady(child: ChildProcess, ready: Promise<void>): Promise<void> {
+  let onExit!: (code: number | null) => void;
+  const exited = new Promise<never>((_, reject) => {
+    onExit = (code) => reject(new Error(`The worker exited with code ${code} while starting`));
+    child.once('exit', onExit);
+  });
+  await Promise.race([ready, exited]);
+  child.off('exit', onExit);
+  child.disconnect();
 }
 
 function terminate(child: ChildProcess): Promise<void> {

@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { LAUNCHER_READY_LINE } from '@jim/common';
 import { ConfigError, loadConfig } from '@jim/config';
 import { Logger as JsonLogger } from 'nestjs-pino';
+import type { Logger as PinoRootLogger } from 'pino';
+import { WORKER_LOGGER } from './observability/tokens';
 import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
@@ -12,6 +15,8 @@ async function bootstrap(): Promise<void> {
   app.useLogger(app.get(JsonLogger));
   app.enableShutdownHooks();
   new Logger('Worker').log(`Worker started (queue backend: ${config.queueBackend}, concurrency: ${config.worker.concurrency})`);
+  // Under `npm start` (which opens an IPC channel): once the lines above are written out, the launcher's banner.
+  if (process.send) app.get<PinoRootLogger>(WORKER_LOGGER).flush(() => process.stdout.write(`${LAUNCHER_READY_LINE}\n`));
 }
 
 bootstrap().catch((error: unknown) => {

@@ -100,6 +100,25 @@ export function serializeLoggedError(error: unknown): unknown {
 
 export const LOG_SERIALIZERS = { err: serializeLoggedError };
 
+const INFO = 30;
+
+/**
+ * Nest's own start-up lines (one per module, controller and route: "Mapped {/api/v1/schedules, GET} route", …):
+ * useful when debugging the wiring, noise for a person starting the product, so they log at debug.
+ */
+const FRAMEWORK_START_UP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
+function isFrameworkStartUp(first: unknown): boolean {
+  const context = first !== null && typeof first === 'object' ? (first as { context?: unknown }).context : undefined;
+  return typeof context === 'string' && FRAMEWORK_START_UP_CONTEXTS.has(context);
+}
+
+/**
+ * The line a worker started by `npm start` writes to stdout once it has started and its log lines are written out;
+ * the launcher takes it out of the output and prints its banner. Same pipe as the logs, so nothing can overtake it.
+ */
+export const LAUNCHER_READY_LINE = '@@jim-worker-ready@@';
+
 export interface ProcessLoggerOptions {
   /** `jim-api`, `jim-worker`: the `name` field of every line. */
   name: string;
@@ -131,7 +150,8 @@ export function processLoggerOptions({ name, level }: ProcessLoggerOptions): Log
       },
     },
     hooks: {
-      logMethod(args, method) {
+      logMethod(args, method, level) {
+        if (level === INFO && isFrameworkStartUp(args[0])) return this.debug(...args);
         const redacted = args.map((arg) => (typeof arg === 'string' ? redactSecretsInText(arg) : arg));
         return method.apply(this, redacted as Parameters<typeof method>);
       },

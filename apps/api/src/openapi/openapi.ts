@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type OperationObject, type ReferenceObject, type SchemaObject } from '@nestjs/swagger';
 import { PUBLIC_ROUTE } from '../auth/auth.decorators';
 import { addTransportErrors } from './api-responses';
@@ -60,6 +61,14 @@ export function setupOpenApi(app: INestApplication): OpenAPIObject {
     swaggerOptions: { validatorUrl: null, docExpansion: 'list', tagsSorter: 'alpha', operationsSorter: 'alpha' },
   });
   return document;
+}
+
+/** `GET /` (and HEAD) answers 302 to the interactive reference: where a person opening the service's URL wants to be. */
+export function redirectRootToReference(app: INestApplication): void {
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.path === '/' && (req.method === 'GET' || req.method === 'HEAD')) return res.redirect(302, REFERENCE_PATH);
+    next();
+  });
 }
 
 /** Every operation states its security: the API key, or none for public routes. */
