@@ -11,7 +11,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, databaseUrl: config.databaseUrl }), { bufferLogs: true });
   app.useLogger(app.get(JsonLogger));
   app.enableShutdownHooks();
-  new Logger('Worker').log(`Worker started (queue backend: ${config.queueBackend}, concurrency: ${config.worker.concurrency})`);
+  new Logger('Worker').log(`Worker started (roles: ${config.worker.roles.join(',')}, queue backend: ${config.queueBackend}, concurrency: ${config.worker.concurrency})`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,5 +1,8 @@
 export type QueueBackend = 'redis' | 'postgres';
 export type RuntimeEnvironment = 'production' | 'development' | 'test';
+/** What a worker process does: `firing` (ticks, reconcile, missed ticks), `steps` (step jobs, sweeper). */
+export type WorkerRole = 'firing' | 'steps';
+export const WORKER_ROLES: readonly WorkerRole[] = ['firing', 'steps'];
 
 export interface AppConfig {
   environment: RuntimeEnvironment;
@@ -37,6 +40,8 @@ export interface AppConfig {
     sweepIntervalSeconds: number;
     workerLostAfterSeconds: number;
     healthPort: number | null;
+    /** JIM_WORKER_ROLES: never empty; both by default. */
+    roles: WorkerRole[];
   };
   runProfileQueueName: string;
   rateLimit: {

@@ -12,6 +12,7 @@ const BATCH = 5000;
 /**
  * PostgreSQL is the source of truth for what fires. At start and then periodically, one worker at a time
  * makes the job schedulers match it, so a wiped queue or a write made while the queue was down heals itself.
+ * Part of the `firing` role, with the misfire pass.
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -26,6 +27,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.worker.roles.includes('firing')) return;
     void this.tick();
     this.timer = setInterval(() => void this.tick(), this.config.worker.reconcileIntervalSeconds * 1000);
     this.timer.unref();
