@@ -35,6 +35,8 @@ export interface AppConfig {
     concurrency: number;
     shutdownGraceSeconds: number;
     reconcileIntervalSeconds: number;
+    /** Schedules (and job schedulers) a reconcile pass holds at a time. */
+    reconcileBatchSize: number;
     /** A tick that no worker has handled this long after its time is recorded as a skipped run. */
     misfireGraceSeconds: number;
     sweepIntervalSeconds: number;
