@@ -97,7 +97,11 @@ interface ApiRun {
 }
 
 export async function scaleBench({ ci }: BenchOptions): Promise<Report[]> {
-  const p = ci ? CI : FULL;
+  // BENCH_RUNS and BENCH_SCALE_PARTS (reconcile,api) narrow a run by hand; a narrowed run writes scale.<parts>.json.
+  const base = ci ? CI : FULL;
+  const runCount = Number(process.env.BENCH_RUNS ?? base.runs);
+  const p = { ...base, runs: runCount, apiRuns: Math.min(runCount, base.apiRuns) };
+  const parts = process.env.BENCH_SCALE_PARTS?.split(',') ?? ['reconcile', 'api'];
   const report = new Report(ci ? 'scale-ci' : 'scale', ci);
   const redis = redisClient();
   report.data.parameters = { ...p, reconcileBatch: DEFAULT_RECONCILE_PAGE, anchorBatch: BATCH };
@@ -216,6 +220,14 @@ export async function scaleBench({ ci }: BenchOptions): Promise<Report[]> {
   );
   report.require('every job scheduler created', runs.every((r) => r.keys > p.schedules), runs.map((r) => `${r.keys} keys`).join(', '));
 
+  report.data.idleWorkerRssMb = idleWorkerRssMb;
+  report.data.reconcile = { samplePattern, runs, summary: reconcile };
+  const narrowed = process.env.BENCH_RUNS || process.env.BENCH_SCALE_PARTS ? `${report.name}.${parts.join('+')}.json` : undefined;
+  if (!parts.includes('api')) {
+    report.write(narrowed);
+    return [report];
+  }
+
   // API memory ------------------------------------------------------------------------------------------------------
   report.section(`API RSS with ${p.apiSchedules.toLocaleString('en')} schedules, listing every page ${p.listPasses} times, ${p.apiRuns} runs`);
   const apiDb = await createBenchDatabase('scale_api');
@@ -253,10 +265,8 @@ export async function scaleBench({ ci }: BenchOptions): Promise<Report[]> {
   };
   report.line(`API RSS idle ${fmtSpread(apiMemory.idleRssMb, ' MB')}, after listing ${fmtSpread(apiMemory.afterListingRssMb, ' MB')}, ${fmtSpread(apiMemory.msPerPage, ' ms')} per page of 100`);
 
-  report.data.idleWorkerRssMb = idleWorkerRssMb;
-  report.data.reconcile = { samplePattern, runs, summary: reconcile };
   report.data.apiMemory = { runs: apiRuns, summary: apiMemory };
-  report.write();
+  report.write(narrowed);
   return [report];
 }
 
