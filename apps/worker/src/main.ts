@@ -14,7 +14,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, databaseUrl: config.databaseUrl }), { bufferLogs: true });
   app.useLogger(app.get(JsonLogger));
   app.enableShutdownHooks();
-  new Logger('Worker').log(`Worker started (queue backend: ${config.queueBackend}, concurrency: ${config.worker.concurrency})`);
+  new Logger('Worker').log(`Worker started (roles: ${config.worker.roles.join(',')}, queue backend: ${config.queueBackend}, concurrency: ${config.worker.concurrency})`);
   // Under `npm start` (which opens an IPC channel): once the lines above are written out, the launcher's banner.
   if (process.send) app.get<PinoRootLogger>(WORKER_LOGGER).flush(() => process.stdout.write(`${LAUNCHER_READY_LINE}\n`));
 }

@@ -119,3 +119,18 @@ describe('Redis Sentinel', () => {
     );
   });
 });
+
+describe('Worker roles', () => {
+  it('runs both roles by default and reads one, the other or both', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).worker.roles).toEqual(['firing', 'steps']);
+    expect(loadConfig({ NODE_ENV: 'test', JIM_WORKER_ROLES: 'firing' }).worker.roles).toEqual(['firing']);
+    expect(loadConfig({ NODE_ENV: 'test', JIM_WORKER_ROLES: ' steps ' }).worker.roles).toEqual(['steps']);
+    expect(loadConfig({ NODE_ENV: 'test', JIM_WORKER_ROLES: 'steps, firing' }).worker.roles).toEqual(['firing', 'steps']);
+  });
+
+  it('refuses an unknown role, naming the variable', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', JIM_WORKER_ROLES: 'firing,sweeping' })).toThrow(
+      'JIM_WORKER_ROLES must be "firing", "steps" or "firing,steps" (got "sweeping")',
+    );
+  });
+});

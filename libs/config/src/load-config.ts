@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { AppConfig, QueueBackend, RuntimeEnvironment } from './app-config';
+import { WORKER_ROLES, type AppConfig, type QueueBackend, type RuntimeEnvironment, type WorkerRole } from './app-config';
 
 /** Settings that hold the service's own secrets: never passed to a step, even when JIM_STEP_ENV_ALLOW names them. */
 export const SERVICE_SECRET_VARIABLES: readonly string[] = Object.freeze([
@@ -65,11 +65,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       concurrency: read.int('JIM_WORKER_CONCURRENCY', 20, 1, 1000),
       shutdownGraceSeconds: read.int('JIM_SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
       reconcileIntervalSeconds: read.int('JIM_RECONCILE_INTERVAL_SECONDS', 60, 1, 86400),
+      reconcileBatchSize: read.int('JIM_RECONCILE_BATCH_SIZE', 1000, 1, 100_000),
       // Longer than a failing tick's retries (about 8.5 min), so that a tick held up by an outage runs late instead.
       misfireGraceSeconds: read.int('JIM_MISFIRE_GRACE_SECONDS', 600, 1, 86400),
       sweepIntervalSeconds: read.int('JIM_SWEEP_INTERVAL_SECONDS', 10, 1, 3600),
       workerLostAfterSeconds: read.int('JIM_WORKER_LOST_AFTER_SECONDS', 30, 5, 3600),
       healthPort: read.optionalInt('WORKER_HEALTH_PORT', 0, 65535),
+      roles: readWorkerRoles(env, problems),
     },
     runProfileQueueName: read.string('JIM_RUN_PROFILE_QUEUE', 'run-profiles'),
     rateLimit: {
@@ -81,6 +83,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function readWorkerRoles(env: Env, problems: string[]): WorkerRole[] {
+  const names = (env.JIM_WORKER_ROLES ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
+  if (names.length === 0) return [...WORKER_ROLES];
+  const unknown = names.filter((name) => !(WORKER_ROLES as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    problems.push(`JIM_WORKER_ROLES must be "firing", "steps" or "firing,steps" (got "${unknown[0]}")`);
+    return [...WORKER_ROLES];
+  }
+  return WORKER_ROLES.filter((role) => names.includes(role));
 }
 
 function readStepEnvironmentAllow(env: Env, problems: string[]): string[] {

@@ -10,7 +10,11 @@ const SWEEP_LOCK_KEY = 7_345_003;
 /** A queued step older than this may have missed its job (a crash between commit and enqueue). */
 const REDISPATCH_AFTER_SECONDS = 30;
 
-/** Repairs what crashes leave behind, so no execution stays InProgress forever. One worker at a time. */
+/**
+ * Repairs what crashes leave behind, so no execution stays InProgress forever. One worker at a time, among those
+ * with the `steps` role: what it repairs is step work (lost steps, queued steps without a job), and a worker that
+ * runs steps is the one that can tell; a `firing` worker keeps its event loop for ticks.
+ */
 @Injectable()
 export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Sweeper');
@@ -24,6 +28,7 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.worker.roles.includes('steps')) return;
     this.timer = setInterval(() => void this.tick(), this.config.worker.sweepIntervalSeconds * 1000);
     this.timer.unref();
   }

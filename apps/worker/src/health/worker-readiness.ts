@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig, type WorkerRole } from '@jim/config';
 import { TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
@@ -12,10 +13,12 @@ export type WorkerCheck = 'database' | 'queue' | 'workers';
 export interface WorkerHealthReport {
   status: 'ok' | 'error';
   checks: Record<WorkerCheck, CheckResult | { status: 'up' | 'down' }>;
+  /** JIM_WORKER_ROLES: what this worker does (a `firing` worker runs no steps, a `steps` worker fires no ticks). */
+  roles: WorkerRole[];
   runningSteps: number;
 }
 
-/** Ready = the database answers, the queue backend answers, and this process's BullMQ workers are running. */
+/** Ready = the database answers, the queue backend answers, and the BullMQ workers of this process's roles are running. */
 @Injectable()
 export class WorkerReadiness {
   private readonly logger = new Logger('Health');
@@ -25,6 +28,7 @@ export class WorkerReadiness {
   constructor(
     @InjectDataSource() db: DataSource,
     @Inject(TICK_QUEUE_TOKEN) queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly workers: QueueWorkers,
     private readonly steps: StepRunner,
   ) {
@@ -53,6 +57,6 @@ export class WorkerReadiness {
       }
     }
     const status = report.status === 'ok' && workers.status === 'up' ? 'ok' : 'error';
-    return { status, checks, runningSteps: this.runningSteps };
+    return { status, checks, roles: this.config.worker.roles, runningSteps: this.runningSteps };
   }
 }
