@@ -53,7 +53,8 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
       () => controller.abort({ kind: 'timeout', message: `Timed out after ${timeoutSeconds} s` } satisfies StepAbortReason),
       timeoutSeconds * 1000,
     );
-    const log = new BufferedJobLog(job, step.secrets);
+    // The JIM API key is the worker's, not the step's, but nothing a step prints may show it either.
+    const log = new BufferedJobLog(job, this.config.jimSync ? [...step.secrets, this.config.jimSync.apiKey] : step.secrets);
     this.running.add(executionStepId, controller);
     let result: StepResult;
     try {
@@ -63,6 +64,8 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
         signal: controller.signal,
         timeoutMs: timeoutSeconds * 1000,
         log: (line) => log.add(line),
+        dispatchState: step.dispatchState,
+        recordDispatch: (state) => this.store.recordDispatch(executionStepId, state),
       });
     } catch (error) {
       result = { outcome: 'Failed', exitCode: null, stdoutTail: null, stderrTail: null, errorMessage: `Step executor failed: ${(error as Error).message}` };
