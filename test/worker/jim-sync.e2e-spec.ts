@@ -75,6 +75,13 @@ describe('RunProfile steps on JIM (real workers, JIM double)', () => {
       expect(row).toMatchObject({ activity_status: 'Complete', progress: { percentComplete: 100, objectsProcessed: 10_000, objectsToProcess: 10_000 } });
       expect(row.task_id).toEqual(expect.any(String));
     }
+    // The executions API shows each step's activity, its status and progress.
+    const api = await t.api().get(`/api/v1/schedule-executions/${id}`).expect(200);
+    expect(api.body.steps[0]).toMatchObject({
+      activityId: rows[0].activity_id,
+      activityStatus: 'Complete',
+      progress: { percentComplete: 100, objectsProcessed: 10_000, objectsToProcess: 10_000, phase: null },
+    });
     // The sequential step was sent only once the parallel ones had finished in JIM.
     const last = jim.activity(rows[2].activity_id)!;
     for (const row of rows.slice(0, 2)) expect(Date.parse(jim.activity(row.activity_id)!.ended!)).toBeLessThanOrEqual(Date.parse(last.created));

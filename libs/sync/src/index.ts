@@ -18,3 +18,5 @@ export { percentComplete } from './activity-follower';
 export type { ActivityFollower, ActivityNews, FollowedActivity, RunProgress } from './activity-follower';
 export { JimRunProfileStepExecutor } from './jim-run-profile.executor';
 export type { JimRunProfileExecutorOptions } from './jim-run-profile.executor';
+export { JimReachability } from './jim-reachability';
+export type { JimCheck } from './jim-reachability';

@@ -143,6 +143,11 @@ export class JimSyncClient {
     return tasks;
   }
 
+  /** The cheapest authenticated call: one worker task. */
+  async ping(signal?: AbortSignal): Promise<void> {
+    await this.request('GET', '/api/v1/worker-tasks?page=1&pageSize=1', signal);
+  }
+
   async cancelTask(taskId: string, signal?: AbortSignal): Promise<void> {
     await this.request('POST', `/api/v1/worker-tasks/${encodeURIComponent(taskId)}/cancel`, signal);
   }

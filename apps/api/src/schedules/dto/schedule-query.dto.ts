@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { SortedPageQuery, ToInt } from '../../common/paging';
+import { IsBoolean, IsISO8601, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { SortedPageQuery, ToBool, ToInt } from '../../common/paging';
 
 export class ScheduleListQuery extends SortedPageQuery {
   @ApiPropertyOptional({ type: 'string', maxLength: 200, example: 'Sync', description: 'Case-insensitive text to find in the name or description' })
@@ -10,6 +10,10 @@ export class ScheduleListQuery extends SortedPageQuery {
   @ApiPropertyOptional({ type: 'string', maxLength: 30, example: 'name', description: 'Sort key, case-insensitive: name, isEnabled, lastRunTime, nextRunTime or created (default: created)' })
   @IsOptional() @IsString() @MaxLength(30)
   sortBy?: string;
+
+  @ApiPropertyOptional({ type: 'boolean', description: 'true: only schedules with a RunProfile step whose run profile or connected system JIM no longer has' })
+  @IsOptional() @ToBool() @IsBoolean({ message: 'must be true or false' })
+  invalid?: boolean;
 }
 
 export class NextRunsQuery {
