@@ -96,7 +96,7 @@ describe('RunProfile steps on JIM (real workers, JIM double)', () => {
     ['CompleteWithError', undefined, 'CompletedWithError', '2 unhandled error(s) occurred during processing. Review the items for more information.', 'Failed'],
     ['FailedWithError', 'Connector threw --> LDAP down', 'Failed', 'Connector threw --> LDAP down', 'Failed'],
     ['Cancelled', undefined, 'Cancelled', 'Run profile was cancelled in JIM', 'Failed'],
-  ])('maps JIM status %s to a %s step… (message %j)', async (finalStatus, message, stepStatus, errorMessage, executionStatus) => {
+  ])('maps JIM status %s (message %j) to a %s step (error %j) and a %s execution', async (finalStatus, message, stepStatus, errorMessage, executionStatus) => {
     jim.setBehaviour(31, { steps: 2, finalStatus, message });
     const id = await runSteps(t, `Maps ${finalStatus}`, [rp(0, 3, 31)]);
     const done = await finished(t, id, 30_000);
@@ -148,6 +148,28 @@ describe('RunProfile steps on JIM (real workers, JIM double)', () => {
     expect(after.worker_id).not.toBe(row.worker_id);
     expect(jim.executes().length - before).toBe(1);
     workers.push(...(await startWorkers(t, 1, jimEnv())));
+  });
+
+  it('a worker shut down for a deploy leaves the run going in JIM; another worker follows it to the end', async () => {
+    jim.setBehaviour(31, { steps: 40 });
+    const before = jim.executes().length;
+    const cancelsBefore = jim.cancels().length;
+    const id = await runSteps(t, 'Worker deployed mid-run', [rp(0, 3, 31)]);
+    const [row] = await waitFor(async () => {
+      const rows = await stepRows(id);
+      return rows[0]?.activity_id ? rows : undefined;
+    });
+    const leaving = workers.find((w) => (row.worker_id as string).includes(`:${w.pid}:`))!;
+    workers = workers.filter((w) => w !== leaving);
+    workers.push(...(await startWorkers(t, 1, jimEnv())));
+    await leaving.stop('SIGTERM');
+    const done = await finished(t, id, 60_000);
+    expect(done.status).toBe('Complete');
+    const [after] = await stepRows(id);
+    expect(after).toMatchObject({ status: 'Completed', activity_id: row.activity_id });
+    expect(after.worker_id).not.toBe(row.worker_id);
+    expect(jim.executes().length - before).toBe(1);
+    expect(jim.cancels().length).toBe(cancelsBefore);
   });
 
   it('adopts the activity JIM created when the answer to execute was lost, without sending it again', async () => {

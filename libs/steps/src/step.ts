@@ -62,6 +62,11 @@ export interface StepResult {
   stdoutTail: string | null;
   stderrTail: string | null;
   errorMessage: string | null;
+  /**
+   * The step's work goes on outside this worker (a run in JIM) and the worker is shutting down: the step is handed
+   * back to be resumed by another worker instead of being recorded.
+   */
+  detached?: boolean;
 }
 
 /** Runs one kind of step. `execute` never rejects: every failure is a {@link StepResult}. */

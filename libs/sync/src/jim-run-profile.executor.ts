@@ -3,6 +3,7 @@ import {
   buildRunProfileRequest,
   errorText,
   failedResult,
+  isStepAbortReason,
   safeLogger,
   type DispatchState,
   type RunProfileRequest,
@@ -69,6 +70,11 @@ export class JimRunProfileStepExecutor implements StepExecutor {
       news = await this.opts.follower.untilFinished(target, ctx.signal);
     } catch (error) {
       if (!ctx.signal.aborted) return failedResult(`Could not follow JIM activity ${target.activityId}: ${errorText(error)}`);
+      if (isStepAbortReason(ctx.signal.reason) && ctx.signal.reason.kind === 'shutdown') {
+        // The run goes on in JIM; another worker resumes following it.
+        log(`Worker shutting down; JIM activity ${target.activityId} is left running for another worker to follow`);
+        return { ...failedResult(abortMessage(ctx.signal)), detached: true };
+      }
       return this.stop(target, ctx, log);
     }
     return toStepResult(news, target.activityId, log);

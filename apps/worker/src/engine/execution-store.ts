@@ -169,6 +169,17 @@ export class ExecutionStore {
     return dispatches;
   }
 
+  /** Hands a step whose run goes on in JIM back to the queue, to be resumed by another worker. */
+  async release(executionStepId: string, executionId: string): Promise<Dispatch | null> {
+    const rows = await queryReturning<{ id: string }>(
+      this.db,
+      `UPDATE schedule_execution_steps SET status = 'Queued', worker_id = NULL, heartbeat_at = now()
+       WHERE id = $1 AND status = 'Processing' AND dispatched_at IS NOT NULL RETURNING id`,
+      [executionStepId],
+    );
+    return rows.length ? { executionId, stepIds: [executionStepId], resume: true } : null;
+  }
+
   /** Stores what a RunProfile step sent to JIM (and JIM's answer), before the step waits on it. */
   async recordDispatch(executionStepId: string, state: DispatchState): Promise<void> {
     await this.db.query(

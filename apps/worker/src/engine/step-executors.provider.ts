@@ -1,4 +1,4 @@
-import type { OnModuleDestroy, Provider } from '@nestjs/common';
+import type { OnApplicationShutdown, Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
 import { BullmqRunProfileGateway, QueueKit } from '@jim/queue';
@@ -19,10 +19,10 @@ export const STEP_EXECUTORS = 'JIM_STEP_EXECUTORS';
 export const RUN_PROFILE_EXECUTOR = 'JIM_RUN_PROFILE_EXECUTOR';
 export const JIM_SYNC_CLIENT = 'JIM_SYNC_CLIENT';
 
-/** The poller's timer ends with the module. */
-class JimPollerLifecycle implements OnModuleDestroy {
+/** The poller keeps serving steps through the shutdown grace period, and stops last. */
+class JimPollerLifecycle implements OnApplicationShutdown {
   constructor(readonly poller: JimActivityPoller | null) {}
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.poller?.stop();
   }
 }

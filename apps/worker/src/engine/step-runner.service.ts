@@ -49,9 +49,11 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     const observed = this.telemetry.begin(executionStepId, step);
     const timeoutSeconds = step.timeoutSeconds ?? this.config.steps.defaultTimeoutSeconds;
     const controller = new AbortController();
+    // A resumed step (its run already sent to JIM) keeps the time it had left.
+    const spentMs = step.dispatchState ? Math.max(0, Date.now() - step.dispatchState.dispatchedAt.getTime()) : 0;
     const timer = setTimeout(
       () => controller.abort({ kind: 'timeout', message: `Timed out after ${timeoutSeconds} s` } satisfies StepAbortReason),
-      timeoutSeconds * 1000,
+      Math.max(1000, timeoutSeconds * 1000 - spentMs),
     );
     // The JIM API key is the worker's, not the step's, but nothing a step prints may show it either.
     const log = new BufferedJobLog(job, this.config.jimSync ? [...step.secrets, this.config.jimSync.apiKey] : step.secrets);
@@ -73,6 +75,14 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
       clearTimeout(timer);
       this.running.delete(executionStepId);
       await log.flush();
+    }
+    if (result.detached) {
+      const resumed = await this.store.release(executionStepId, step.executionId);
+      if (resumed) {
+        observed.end('Detached', result.errorMessage);
+        await this.dispatcher.enqueue(resumed);
+        return 'detached';
+      }
     }
     const reason: unknown = controller.signal.reason;
     if (controller.signal.aborted && isStepAbortReason(reason) && reason.kind === 'cancelled') {
