@@ -109,7 +109,9 @@ export class JimRunProfileStepExecutor implements StepExecutor {
         }
         if (error instanceof JimHttpError && error.retryable && error.status !== 429 && error.status !== 503) {
           // JIM may have saved the activity before failing; never start a second run beside it.
-          const found = await this.findDispatched(request, state, ctx.signal);
+          const found = await this.findDispatched(request, state, ctx.signal).catch((lookup: unknown) => {
+            throw new DispatchUnknown(`Dispatch outcome unknown: execute answered ${error.status}, and looking for the activity JIM may have created failed: ${errorText(lookup)}`);
+          });
           if (found.length > 0) return this.adopt(request, state, ctx, `execute answered ${error.status}`);
         }
         if (!isRetryable(error)) throw error;
