@@ -18,6 +18,7 @@ import type { ActivityNewsRow, ExecutionStore } from './execution-store';
 const POLL_LOCK_KEY = 7_345_011;
 /** How often each worker reads the stored news for its own steps (a database read, not a JIM request). */
 const DELIVER_MS = 500;
+const FINAL_READS_AT_ONCE = 8;
 
 interface Waiter {
   resolve(news: ActivityNews): void;
@@ -142,24 +143,30 @@ export class JimActivityPoller implements ActivityFollower {
     }
     const byActivity = new Map(tasks.filter((t) => t.activityId).map((t) => [t.activityId!, t]));
     const news: ActivityNewsRow[] = [];
+    const left: string[] = [];
     for (const { activityId } of followed) {
       const task = byActivity.get(activityId);
-      if (task) {
-        news.push({ activityId, status: 'InProgress', message: null, progress: { ...taskProgress(task) } });
-        continue;
-      }
-      try {
-        const activity = await this.client.activity(activityId);
-        news.push({ activityId, status: activity.status, message: activityMessage(activity), progress: { ...activityProgress(activity) } });
-      } catch (error) {
-        if (error instanceof JimHttpError && error.status === 404) {
-          news.push({ activityId, status: 'FailedWithError', message: `JIM no longer knows activity ${activityId}`, progress: null });
-          continue;
-        }
-        this.backOff(error);
-        break;
-      }
+      if (task) news.push({ activityId, status: 'InProgress', message: null, progress: { ...taskProgress(task) } });
+      else left.push(activityId);
     }
+    // Runs that end together are read a few at a time, not one after the other (each still costs one request).
+    let stopped = false;
+    const readNext = async (): Promise<void> => {
+      for (let activityId = left.shift(); activityId && !stopped; activityId = left.shift()) {
+        try {
+          const activity = await this.client.activity(activityId);
+          news.push({ activityId, status: activity.status, message: activityMessage(activity), progress: { ...activityProgress(activity) } });
+        } catch (error) {
+          if (error instanceof JimHttpError && error.status === 404) {
+            news.push({ activityId, status: 'FailedWithError', message: `JIM no longer knows activity ${activityId}`, progress: null });
+            continue;
+          }
+          stopped = true;
+          this.backOff(error);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(FINAL_READS_AT_ONCE, left.length) }, readNext));
     await this.store.writeActivityNews(news);
   }
 
