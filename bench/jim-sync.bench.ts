@@ -63,6 +63,8 @@ async function measure(count: number, plan: Plan): Promise<Record<string, unknow
     const delays = rows.map((r: { activity_id: string; completed_at: Date }) => r.completed_at.getTime() - Date.parse(jim.activity(r.activity_id)!.ended!));
     return {
       runningSteps: count,
+      finalStatusReads: countBy(jim.requests.filter((r) => r.at >= to && r.method === 'GET' && r.path.startsWith('/api/v1/activities')).map((r) => (r.path === '/api/v1/activities' ? 'list' : 'one'))),
+      rateLimited: jim.requests.filter((r) => r.status === 429).length,
       executes: jim.executes().length,
       completedSteps: rows.filter((r: { status: string }) => r.status === 'Completed').length,
       jimRequestsPerMinuteWhileRunning: Math.round(perMinute),

@@ -125,8 +125,8 @@ export class JimSyncClient {
   }
 
   /** Newest first; one page of up to 100. */
-  async activities(filter: { connectedSystem?: string; runProfile?: string; status?: string }, signal?: AbortSignal): Promise<JimActivity[]> {
-    const query = new URLSearchParams({ pageSize: '100', sortBy: 'created', sortDirection: 'desc' });
+  async activities(filter: { connectedSystem?: string; runProfile?: string; status?: string }, signal?: AbortSignal, pageNumber = 1): Promise<JimActivity[]> {
+    const query = new URLSearchParams({ page: String(pageNumber), pageSize: '100', sortBy: 'created', sortDirection: 'desc' });
     for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value);
     const page = await this.request<Paginated<JimActivity>>('GET', `/api/v1/activities?${query}`, signal);
     return page.items;

@@ -191,8 +191,8 @@ export class ExecutionStore {
   }
 
   /** Running steps of every worker that follow a JIM activity not known to have ended. */
-  async followedActivities(): Promise<{ activityId: string; taskId: string | null }[]> {
-    const rows: { activity_id: string; task_id: string | null }[] = await this.db.query(
+  async followedActivities(manager: Pick<EntityManager, 'query'> = this.db.manager): Promise<{ activityId: string; taskId: string | null }[]> {
+    const rows: { activity_id: string; task_id: string | null }[] = await manager.query(
       `SELECT DISTINCT activity_id, task_id FROM schedule_execution_steps
        WHERE activity_id IS NOT NULL AND status = 'Processing'
          AND (activity_status IS NULL OR activity_status IN ('InProgress', 'NotSet'))`,
@@ -200,13 +200,21 @@ export class ExecutionStore {
     return rows.map((r) => ({ activityId: r.activity_id, taskId: r.task_id }));
   }
 
-  /** Writes the news of JIM activities to the steps that follow them. */
-  async writeActivityNews(news: ActivityNewsRow[]): Promise<void> {
+  /**
+   * Writes the news of JIM activities to the steps that follow them. Rows locked at that moment (a step being
+   * recorded under its execution's lock) are skipped rather than waited for: the writer never blocks step completion,
+   * and a skipped step gets the news on the next poll.
+   */
+  async writeActivityNews(news: ActivityNewsRow[], manager: Pick<EntityManager, 'query'> = this.db.manager): Promise<void> {
     if (news.length === 0) return;
-    await this.db.query(
-      `UPDATE schedule_execution_steps s SET activity_status = n.status, activity_message = n.message, progress = n.progress
-       FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::jsonb[]) AS n(activity_id, status, message, progress)
-       WHERE s.activity_id = n.activity_id AND s.status = 'Processing'`,
+    await manager.query(
+      `WITH n AS (SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::jsonb[]) AS n(activity_id, status, message, progress)),
+       target AS (
+         SELECT s.id, n.status, n.message, n.progress FROM schedule_execution_steps s JOIN n ON n.activity_id = s.activity_id
+         WHERE s.status = 'Processing' FOR UPDATE OF s SKIP LOCKED
+       )
+       UPDATE schedule_execution_steps s SET activity_status = t.status, activity_message = t.message, progress = t.progress
+       FROM target t WHERE s.id = t.id`,
       [news.map((n) => n.activityId), news.map((n) => n.status), news.map((n) => n.message), news.map((n) => (n.progress ? JSON.stringify(n.progress) : null))],
     );
   }

@@ -19,6 +19,9 @@ const POLL_LOCK_KEY = 7_345_011;
 /** How often each worker reads the stored news for its own steps (a database read, not a JIM request). */
 const DELIVER_MS = 500;
 const FINAL_READS_AT_ONCE = 8;
+/** More finished runs than this in one poll are looked up in the activity list first. */
+const LIST_FINALS_ABOVE = 3;
+const MAX_LIST_PAGES = 5;
 
 interface Waiter {
   resolve(news: ActivityNews): void;
@@ -132,7 +135,8 @@ export class JimActivityPoller implements ActivityFollower {
   }
 
   private async pollJim(): Promise<void> {
-    const followed = await this.store.followedActivities();
+    // The leader's own connection: the pool may be busy with the steps it is about to release.
+    const followed = await this.store.followedActivities(this.leader?.manager);
     if (followed.length === 0) return;
     let tasks: JimWorkerTask[];
     try {
@@ -149,6 +153,7 @@ export class JimActivityPoller implements ActivityFollower {
       if (task) news.push({ activityId, status: 'InProgress', message: null, progress: { ...taskProgress(task) } });
       else left.push(activityId);
     }
+    if (left.length > LIST_FINALS_ABOVE) await this.readFinalsFromList(left, news);
     // Runs that end together are read a few at a time, not one after the other (each still costs one request).
     let stopped = false;
     const readNext = async (): Promise<void> => {
@@ -167,7 +172,30 @@ export class JimActivityPoller implements ActivityFollower {
       }
     };
     await Promise.all(Array.from({ length: Math.min(FINAL_READS_AT_ONCE, left.length) }, readNext));
-    await this.store.writeActivityNews(news);
+    await this.store.writeActivityNews(news, this.leader?.manager);
+  }
+
+  /**
+   * Many runs ended at once: the newest activities, 100 a page, give their final statuses for a request a page instead
+   * of one each. Found ones leave `left`; the rest are read one by one.
+   */
+  private async readFinalsFromList(left: string[], news: ActivityNewsRow[]): Promise<void> {
+    const wanted = new Set(left);
+    const pages = Math.min(MAX_LIST_PAGES, Math.ceil(left.length / 100) + 1);
+    try {
+      for (let page = 1; page <= pages && wanted.size > 0; page++) {
+        const activities = await this.client.activities({}, undefined, page);
+        for (const activity of activities) {
+          if (!wanted.has(activity.id) || !isTerminalActivityStatus(activity.status)) continue;
+          wanted.delete(activity.id);
+          news.push({ activityId: activity.id, status: activity.status, message: activityMessage(activity), progress: { ...activityProgress(activity) } });
+        }
+        if (activities.length < 100) break;
+      }
+    } catch (error) {
+      this.backOff(error);
+    }
+    left.splice(0, left.length, ...left.filter((id) => wanted.has(id)));
   }
 
   private backOff(error: unknown): void {
