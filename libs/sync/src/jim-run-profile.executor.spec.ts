@@ -97,6 +97,25 @@ describe('JimRunProfileStepExecutor (JIM double over HTTP)', () => {
     expect(result.errorMessage).toMatch(/^Dispatch outcome unknown: .* and found 2 \(.+\), so none was adopted$/);
   });
 
+  it('a step stopped while execute is in flight cancels the run JIM started', async () => {
+    jim.setBehaviour(11, { never: true });
+    const ctx = context();
+    const run = executor.execute(step, ctx);
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (recorded.length > 0) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 1);
+    });
+    ctx.abort('cancelled', 'Cancelled by user');
+    const result = await run;
+    expect(result).toMatchObject({ outcome: 'Failed', errorMessage: 'Cancelled by user' });
+    expect(jim.cancels()).toHaveLength(1);
+    expect(jim.allActivities()[0].status).toBe('Cancelled');
+  });
+
   it('says JIM refused the API key, naming no key', async () => {
     const bad = new JimSyncClient({ url: jim.url, apiKey: `jim_ak_${'1'.repeat(64)}` });
     const result = await new JimRunProfileStepExecutor({ client: bad, follower: new ReadingFollower(bad), cancelGraceMs: 100 }).execute(step, context());
@@ -109,10 +128,10 @@ describe('JimRunProfileStepExecutor (JIM double over HTTP)', () => {
     const run = executor.execute(step, ctx);
     const activity = await new Promise<string>((resolve) => {
       const t = setInterval(() => {
-        const a = jim.allActivities()[0];
-        if (a) {
+        const id = recorded.find((r) => r.activityId)?.activityId;
+        if (id) {
           clearInterval(t);
-          resolve(a.id);
+          resolve(id);
         }
       }, 10);
     });

@@ -96,7 +96,8 @@ export class JimRunProfileStepExecutor implements StepExecutor {
     log(`Running '${request.runProfileName}' (${request.runType}) on '${request.connectedSystemName}' in JIM`);
     for (let attempt = 0; ; attempt++) {
       try {
-        const answer = await this.opts.client.execute(request.connectedSystemId, request.runProfileId, ctx.signal);
+        // Not aborted with the step: a run JIM has started must be known, to be cancelled or followed.
+        const answer = await this.opts.client.execute(request.connectedSystemId, request.runProfileId);
         for (const warning of answer.warnings ?? []) log(`JIM warning: ${warning}`);
         const dispatched = { ...state, activityId: answer.activityId, taskId: answer.taskId };
         await ctx.recordDispatch?.(dispatched);
