@@ -31,6 +31,9 @@ const EXECUTION_KEYS = [
   'triggerKind',
 ];
 const STEP_KEYS = [
+  'activityId',
+  'activityStatus',
+  'progress',
   'arguments',
   'completedAt',
   'connectedSystemId',
@@ -274,6 +277,9 @@ describe('Schedule executions API', () => {
         stdoutTail: null,
         stderrTail: null,
         errorMessage: null,
+        activityId: null,
+        activityStatus: null,
+        progress: null,
       });
       expect(res.body.steps[1]).toMatchObject({
         stepIndex: 0,

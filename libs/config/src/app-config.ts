@@ -46,6 +46,8 @@ export interface AppConfig {
     roles: WorkerRole[];
   };
   runProfileQueueName: string;
+  /** JIM to drive RunProfile steps and mirror the catalogue from; null: the run-profiles queue is used. */
+  jimSync: JimSyncConfig | null;
   rateLimit: {
     enabled: boolean;
     authenticatedPerMinute: number;
@@ -53,6 +55,14 @@ export interface AppConfig {
   };
   /** Serves POST /api/v1/bench/baseline (the benchmarks' floor); off unless JIM_BENCH_BASELINE=true. */
   benchBaseline: boolean;
+}
+
+export interface JimSyncConfig {
+  url: string;
+  /** Secret: never logged, never given to a step. */
+  apiKey: string;
+  pollSeconds: number;
+  catalogueRefreshSeconds: number;
 }
 
 /** Injection token for the validated configuration. */

@@ -74,6 +74,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       roles: readWorkerRoles(env, problems),
     },
     runProfileQueueName: read.string('JIM_RUN_PROFILE_QUEUE', 'run-profiles'),
+    jimSync: readJimSync(env, read, problems),
     rateLimit: {
       enabled: read.bool('JIM_RATE_LIMIT_ENABLED', true),
       authenticatedPerMinute: read.int('JIM_RATE_LIMIT_AUTHENTICATED_PER_MINUTE', 300, 1, 1_000_000),
@@ -148,6 +149,31 @@ function safeDecode(text: string): string {
   } catch {
     return text;
   }
+}
+
+/**
+ * Removes from this process's environment the secrets only the process itself needs, as a second guard besides the step
+ * environment allow-list. Call once the configuration is loaded.
+ */
+export function withdrawProcessSecrets(env: Env = process.env): void {
+  delete env.JIM_SYNC_API_KEY;
+}
+
+function readJimSync(env: Env, read: Reader, problems: string[]): AppConfig['jimSync'] {
+  const pollSeconds = read.int('JIM_SYNC_POLL_SECONDS', 2, 1, 300);
+  const catalogueRefreshSeconds = read.int('JIM_SYNC_CATALOGUE_REFRESH_SECONDS', 300, 10, 86400);
+  const hasUrl = !!env.JIM_SYNC_URL?.trim();
+  const hasKey = !!env.JIM_SYNC_API_KEY?.trim();
+  if (hasUrl !== hasKey) {
+    problems.push('JIM_SYNC_URL and JIM_SYNC_API_KEY must be set together (or neither, to use the run-profiles queue)');
+    return null;
+  }
+  if (!hasUrl) return null;
+  const url = read.url('JIM_SYNC_URL', ['http:', 'https:']);
+  const apiKey = read.secret('JIM_SYNC_API_KEY', (v) =>
+    /^jim_ak_[0-9A-Za-z]+$/.test(v) ? null : 'must be a JIM API key ("jim_ak_" followed by its characters)',
+  );
+  return url && apiKey ? { url, apiKey, pollSeconds, catalogueRefreshSeconds } : null;
 }
 
 function readSentinel(env: Env, problems: string[]): AppConfig['redisSentinel'] {

@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError } from '@jim/common';
 import { ConnectedSystem, RunProfile, ScheduleStep } from '@jim/persistence';
 import type { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
 import { pagedResponse, paging, type PagedResponse } from '../common/paging';
+import { CatalogueMirror } from './catalogue-mirror.service';
 import {
   ConnectedSystemResponse,
   RunProfileResponse,
@@ -14,9 +15,13 @@ import {
 
 @Injectable()
 export class ConnectedSystemsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly mirror: CatalogueMirror,
+  ) {}
 
   async create(request: CreateConnectedSystemRequest): Promise<ConnectedSystemResponse> {
+    this.mirror.refuseLocalChange('The connected system catalogue');
     const system = await this.db.getRepository(ConnectedSystem).save({
       name: request.name,
       description: request.description ?? null,
@@ -38,6 +43,7 @@ export class ConnectedSystemsService {
   }
 
   async remove(id: number): Promise<void> {
+    this.mirror.refuseLocalChange('The connected system catalogue');
     await this.db.transaction(async (tx) => {
       const system = await this.find(tx, id, true);
       await assertUnreferenced(tx, { connectedSystemId: id }, `Connected System '${system.name}' (${id})`);
@@ -46,6 +52,7 @@ export class ConnectedSystemsService {
   }
 
   async createRunProfile(connectedSystemId: number, request: CreateRunProfileRequest): Promise<RunProfileResponse> {
+    this.mirror.refuseLocalChange('The run profile catalogue');
     await this.find(this.db.manager, connectedSystemId);
     const profile = await this.db.getRepository(RunProfile).save({
       connectedSystemId,
@@ -63,6 +70,7 @@ export class ConnectedSystemsService {
   }
 
   async removeRunProfile(connectedSystemId: number, runProfileId: number): Promise<void> {
+    this.mirror.refuseLocalChange('The run profile catalogue');
     await this.db.transaction(async (tx) => {
       await this.find(tx, connectedSystemId, true);
       const profile = await tx.getRepository(RunProfile).findOne({ where: { id: runProfileId, connectedSystemId } });

@@ -37,6 +37,13 @@ const LAST_EXECUTION_JOIN = `
     FROM schedule_executions e WHERE e.schedule_id = s.id ORDER BY e.queued_at DESC, e.id DESC LIMIT 1
   ) le ON true`;
 
+/** A step of the schedule runs a run profile (or on a connected system) that JIM no longer has. */
+const USES_REMOVED_RUN_PROFILE = `EXISTS (
+  SELECT 1 FROM schedule_steps st
+  LEFT JOIN run_profiles rp ON rp.id = st.run_profile_id
+  LEFT JOIN connected_systems cs ON cs.id = st.connected_system_id
+  WHERE st.schedule_id = s.id AND (rp.removed_from_jim_at IS NOT NULL OR cs.removed_from_jim_at IS NOT NULL))`;
+
 /** Read side of schedules: list, summary and detail, each one query (plus one for the steps). */
 @Injectable()
 export class ScheduleReader {
@@ -54,11 +61,13 @@ export class ScheduleReader {
     }
     const direction = query.sortDescending ? 'DESC' : 'ASC';
     const params: unknown[] = [];
-    let where = '';
+    const conditions: string[] = [];
     if (query.search?.trim()) {
       params.push(`%${escapeLike(query.search.trim())}%`);
-      where = `WHERE s.name ILIKE $1 OR s.description ILIKE $1`;
+      conditions.push(`(s.name ILIKE $1 OR s.description ILIKE $1)`);
     }
+    if (query.invalid !== undefined) conditions.push(`${query.invalid ? '' : 'NOT '}${USES_REMOVED_RUN_PROFILE}`);
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM schedules s ${where}`, params);
     const rows = await this.db.query(
       `SELECT ${SUMMARY_COLUMNS} FROM schedules s ${LAST_EXECUTION_JOIN} ${where}

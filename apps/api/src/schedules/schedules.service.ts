@@ -280,10 +280,11 @@ async function runProfileNames(manager: EntityManager, steps: StepDefinition[]):
     await Promise.all([
       manager.query(
         `SELECT rp.id, rp.connected_system_id, rp.name, cs.name AS system_name
-         FROM run_profiles rp JOIN connected_systems cs ON cs.id = rp.connected_system_id WHERE rp.id = ANY($1::int[])`,
+         FROM run_profiles rp JOIN connected_systems cs ON cs.id = rp.connected_system_id
+         WHERE rp.id = ANY($1::int[]) AND rp.removed_from_jim_at IS NULL`,
         [[...new Set(runProfileSteps.map((s) => s.runProfileId!))]],
       ),
-      manager.query(`SELECT id FROM connected_systems WHERE id = ANY($1::int[])`, [[...new Set(runProfileSteps.map((s) => s.connectedSystemId!))]]),
+      manager.query(`SELECT id FROM connected_systems WHERE id = ANY($1::int[]) AND removed_from_jim_at IS NULL`, [[...new Set(runProfileSteps.map((s) => s.connectedSystemId!))]]),
     ]);
   const existingSystems = new Set(systems.map((r) => r.id));
   const owners = new Map(profiles.map((p) => [p.id, p.connected_system_id]));

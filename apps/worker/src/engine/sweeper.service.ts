@@ -37,12 +37,14 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async sweep(): Promise<{ lost: number; redispatched: number } | null> {
+  async sweep(): Promise<{ lost: number; resumed: number; redispatched: number } | null> {
     return withAdvisoryLock(this.db, SWEEP_LOCK_KEY, async () => {
       const advanced = await this.store.failLostSteps(this.config.worker.workerLostAfterSeconds);
       const stranded = await this.store.queuedStepsOlderThan(REDISPATCH_AFTER_SECONDS);
       for (const dispatch of [...advanced, ...stranded]) await this.dispatcher.enqueue(dispatch);
-      return { lost: advanced.length, redispatched: stranded.length };
+      // Steps whose run goes on in JIM are handed back to be resumed, not failed.
+      const resumed = advanced.filter((d) => d.resume).length;
+      return { lost: advanced.length - resumed, resumed, redispatched: stranded.length };
     });
   }
 
@@ -50,6 +52,7 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       const report = await this.sweep();
       if (report && report.lost > 0) this.logger.warn(report, 'Failed steps of lost workers');
+      if (report && report.resumed > 0) this.logger.warn(report, 'Handed back RunProfile steps of lost workers, to follow their JIM runs');
     } catch (error) {
       this.logger.warn({ err: error }, 'Sweep failed; will retry');
     }
