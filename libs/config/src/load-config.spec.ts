@@ -86,7 +86,8 @@ describe('Step environment and service secrets', () => {
       DATABASE_URL: 'postgres://jim:db%40pass@db.example/jim',
       REDIS_URL: 'redis://:redis-pass@cache.example:6379',
       REDIS_PASSWORD: 'other-redis-pass',
-      JIM_SYNC_API_KEY: 'sync-key-value',
+      JIM_SYNC_URL: 'https://jim.example.org',
+      JIM_SYNC_API_KEY: 'jim_ak_syncKeyValue',
     });
     expect(config.steps.serviceSecrets).toEqual(
       expect.arrayContaining([
@@ -97,7 +98,7 @@ describe('Step environment and service secrets', () => {
         'db@pass',
         'redis-pass',
         'other-redis-pass',
-        'sync-key-value',
+        'jim_ak_syncKeyValue',
       ]),
     );
     expect(config.steps.serviceSecrets).not.toContain('jim');
