@@ -17,6 +17,8 @@ export interface ZoneClock {
    * (or from, when `inclusive`) the returned wall time.
    */
   wallThresholdAfter(instantMs: number): WallThreshold;
+  /** The zone's offset changes with from < at <= to, in order. */
+  transitionsIn(fromMs: number, toMs: number): ZoneTransition[];
 }
 
 export interface WallThreshold {
@@ -24,11 +26,14 @@ export interface WallThreshold {
   inclusive: boolean;
 }
 
-interface Transition {
+/** An offset change: at the instant `at` the offset goes from `before` to `after` (ms east of UTC). */
+export interface ZoneTransition {
   at: number;
   before: number;
   after: number;
 }
+
+type Transition = ZoneTransition;
 
 interface YearTable {
   start: number;
@@ -88,6 +93,10 @@ class FixedZoneClock implements ZoneClock {
   wallThresholdAfter(instantMs: number): WallThreshold {
     return { wallMs: instantMs + this.offset, inclusive: false };
   }
+
+  transitionsIn(): ZoneTransition[] {
+    return [];
+  }
 }
 
 const OFFSET_PATTERN = /GMT(?:([+-])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?)?$/;
@@ -139,7 +148,7 @@ class IanaZoneClock implements ZoneClock {
   }
 
   /** Transitions with from < at <= to. */
-  private transitionsIn(from: number, to: number): Transition[] {
+  transitionsIn(from: number, to: number): Transition[] {
     const found: Transition[] = [];
     for (let year = utcYear(from); year <= utcYear(to); year++) {
       for (const transition of this.table(year).transitions) {
