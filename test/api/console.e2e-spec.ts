@@ -1,0 +1,217 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import request from 'supertest';
+import { CONSOLE_CONTENT_SECURITY_POLICY, consoleDirectory } from '../../apps/api/src/console/console';
+import type { RunningProcess } from '../support/processes';
+import { CHROMIUM, CHROMIUM_ARGS, describeInChromium, recordCspViolations } from '../support/chromium';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { startWorkers } from '../worker/worker-harness';
+
+const SCREENSHOTS = join(__dirname, '../../docs/screenshots');
+
+/** Committed documentation; rewritten only when missing or with UPDATE_SCREENSHOTS=1, so test runs leave the tree clean. */
+async function keepScreenshot(page: Page, name: string): Promise<void> {
+  const target = join(SCREENSHOTS, `${name}.png`);
+  const path = existsSync(target) && process.env.UPDATE_SCREENSHOTS !== '1' ? join(tmpdir(), `${name}.png`) : target;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, await page.screenshot({ fullPage: true }));
+}
+
+describe('Operator console (/console)', () => {
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    if (!consoleDirectory()) throw new Error('dist/console is missing: run "npm run build" before this suite');
+    t = await createTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.http.address() as AddressInfo).port}`;
+  });
+  afterAll(() => t.close());
+
+  describe('over HTTP', () => {
+    it.each(['/console', '/console/', '/console/schedules/new', '/console/executions/6f1c7d0e-0000-4000-8000-000000000000'])(
+      '%s serves the page without a key, under the console policy',
+      async (path) => {
+        const res = await request(t.http).get(path).expect(200);
+        expect(res.headers['content-type']).toMatch(/^text\/html/);
+        expect(res.text).toContain('<div id="app"></div>');
+        expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+        expect(res.headers['content-security-policy']).toBe(CONSOLE_CONTENT_SECURITY_POLICY);
+        expect(res.headers['content-security-policy']).toContain("style-src 'self';");
+        expect(res.headers['x-frame-options']).toBe('DENY');
+      },
+    );
+
+    it('serves its script and styles, and answers 404 with the error body for an unknown asset', async () => {
+      const html = (await request(t.http).get('/console/').expect(200)).text;
+      const assets = [...html.matchAll(/(?:src|href)="(\/console\/assets\/[^"]+)"/g)].map((m) => m[1]);
+      expect(assets.some((a) => a.endsWith('.js'))).toBe(true);
+      expect(assets.some((a) => a.endsWith('.css'))).toBe(true);
+      for (const asset of assets) {
+        const res = await request(t.http).get(asset).expect(200);
+        expect(res.headers['cache-control']).toContain('immutable');
+      }
+      const missing = await request(t.http).get('/console/assets/nope.js').expect(404);
+      expect(missing.body.code).toBe('NOT_FOUND');
+    });
+
+    it('leaves the policy of the other pages as it was', async () => {
+      const res = await request(t.http).get('/api/reference/').expect(200);
+      expect(res.headers['content-security-policy']).toContain("style-src 'self' 'unsafe-inline'");
+    });
+  });
+
+  describeInChromium('in Chromium', () => {
+    let browser: Browser;
+    let workers: RunningProcess[] = [];
+    let context: BrowserContext;
+    let cspViolations: () => Promise<string[]>;
+    let page: Page;
+    let scheduleId: string;
+
+    beforeAll(async () => {
+      workers = await startWorkers(t, 1);
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
+      cspViolations = await recordCspViolations(context);
+      page = await context.newPage();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await Promise.all(workers.map((w) => w.stop()));
+    });
+
+    it('without a key asks for one and shows no data; a refused key is asked for again', async () => {
+      await t.api().post('/api/v1/schedules').send({ name: 'Existing Secret Schedule', triggerType: 'Manual' }).expect(201);
+      const apiCalls: string[] = [];
+      page.on('request', (r) => r.url().includes('/api/') && apiCalls.push(r.url()));
+      await page.goto(`${base}/console/`);
+      await page.locator('#api-key').waitFor();
+      expect(await page.locator('main').innerText()).not.toContain('Existing Secret Schedule');
+      expect(apiCalls).toEqual([]);
+      await keepScreenshot(page, 'console-key-prompt');
+
+      await page.fill('#api-key', 'jim_ak_' + 'f'.repeat(64));
+      await page.click('button[type=submit]');
+      await page.getByRole('alert').filter({ hasText: 'The API refused the key' }).waitFor();
+      expect(await page.locator('#api-key').isVisible()).toBe(true);
+      expect(await page.evaluate('sessionStorage.length')).toBe(0);
+      expect(page.url()).not.toContain('jim_ak_');
+
+      await page.fill('#api-key', t.adminKey);
+      await page.click('button[type=submit]');
+      await page.locator('table.schedules').getByText('Existing Secret Schedule').waitFor();
+      expect(apiCalls.every((url) => !url.includes(t.adminKey))).toBe(true);
+    });
+
+    it('shows a validation error beside its field: live from the preview, and from a save', async () => {
+      await page.goto(`${base}/console/schedules/new`);
+      await page.fill('#runTimes', '25:00');
+      await page.locator('#runTimes-error').getByText('"25:00" is not a valid HH:mm time').waitFor();
+      await page.click('button[type=submit]');
+      await page.locator('#name-error').getByText('must be 1 to 200 characters').waitFor();
+    });
+
+    it('creates a schedule in the editor whose live preview matches next-runs, with the DST change in words', async () => {
+      await page.goto(`${base}/console/schedules/new`);
+      await page.fill('#name', 'Console Nightly');
+      for (const day of ['Sun', 'Sat']) await page.getByLabel(day, { exact: true }).check();
+      await page.fill('#runTimes', '01:30');
+      await page.fill('#timeZone', 'Europe/London');
+      await page.getByTestId('trigger-words').getByText('every day at 01:30, Europe/London').waitFor();
+      await page.locator('.dst-notes li').filter({ hasText: 'the clocks in Europe/London go forward from 01:00 to 02:00: 01:30 does not exist' }).waitFor();
+      const previewed = await page.locator('.preview-runs tr[data-run]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')));
+      expect(previewed).toHaveLength(10);
+
+      await page.click('text=Add Executable step');
+      await page.click('text=Add Executable step');
+      const steps = page.locator('li.step');
+      await steps.nth(0).getByLabel('Name').fill('Say hello');
+      await steps.nth(0).getByLabel('Executable path').fill('/bin/echo');
+      await steps.nth(0).getByLabel('Arguments').fill('hello from the console');
+      await steps.nth(1).getByLabel('Name').fill('Wait a little');
+      await steps.nth(1).getByLabel('Executable path').fill('/bin/sleep');
+      await steps.nth(1).getByLabel('Arguments').fill('1');
+      await steps.nth(1).getByLabel('Parallel with previous').check();
+      await keepScreenshot(page, 'console-editor');
+      await page.click('button[type=submit]');
+      await page.waitForURL(/\/console\/schedules\/[0-9a-f-]{36}$/);
+      scheduleId = page.url().split('/').pop()!;
+      await page.getByTestId('trigger-words').getByText('every day at 01:30, Europe/London').waitFor();
+
+      const saved = await t.api().get(`/api/v1/schedules/${scheduleId}`).expect(200);
+      expect(saved.body.steps.map((s: { name: string; stepIndex: number }) => [s.name, s.stepIndex])).toEqual([['Say hello', 0], ['Wait a little', 0]]);
+      const nextRuns = await t.api().get(`/api/v1/schedules/${scheduleId}/next-runs`).expect(200);
+      expect(previewed).toEqual(nextRuns.body.nextRuns);
+    });
+
+    it('shows the schedule on the upcoming timeline, with its runs over 7 days', async () => {
+      await page.goto(`${base}/console/upcoming`);
+      await page.locator('[data-schedule="Console Nightly"]').waitFor();
+      await page.click('text=Next 7 days');
+      await page.locator('[data-schedule="Console Nightly"]').getByText('(7)').waitFor();
+      expect(await page.locator('svg.density rect').count()).toBeGreaterThan(0);
+      await keepScreenshot(page, 'console-upcoming');
+    });
+
+    it('runs it and watches the execution timeline reach Complete, with each step on it', async () => {
+      await page.goto(`${base}/console/schedules/${scheduleId}`);
+      await page.click('text=Run now');
+      await page.waitForURL(/\/console\/executions\//);
+      await page.getByTestId('execution-status').getByText('Complete', { exact: true }).waitFor({ timeout: 30_000 });
+      expect(await page.locator('.gantt-row').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-step'), r.getAttribute('data-status')]))).toEqual([
+        ['Say hello', 'Completed'],
+        ['Wait a little', 'Completed'],
+      ]);
+      expect(await page.locator('.gantt-row .bar.running').count()).toBe(2);
+      expect(await page.locator('.step-output pre').first().textContent()).toContain('hello from the console');
+      expect(await page.getByRole('button', { name: 'Cancel execution' }).count()).toBe(0);
+      await keepScreenshot(page, 'console-execution');
+    });
+
+    it('shows the schedule page with its history diff, and the list at desktop and phone width', async () => {
+      await t.api().put(`/api/v1/schedules/${scheduleId}`).send({
+        name: 'Console Nightly',
+        triggerType: 'Cron',
+        daysOfWeek: '0,1,2,3,4,5,6',
+        runTimes: '01:30,06:00',
+        timeZone: 'Europe/London',
+        isEnabled: true,
+        steps: (await t.api().get(`/api/v1/schedules/${scheduleId}`)).body.steps,
+        changeReason: 'Morning run too',
+      }).expect(200);
+      await page.goto(`${base}/console/schedules/${scheduleId}`);
+      await page.click('text=v2 Update');
+      await page.locator('table.diff').getByText('06:00').first().waitFor();
+      await page.locator('.step-list').getByText('Say hello').waitFor();
+      await keepScreenshot(page, 'console-schedule');
+
+      await page.goto(`${base}/console/`);
+      await page.locator('table.schedules').getByText('Console Nightly').waitFor();
+      await keepScreenshot(page, 'console-schedules');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.reload();
+      await page.locator('table.schedules').getByText('Console Nightly').waitFor();
+      expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
+      await keepScreenshot(page, 'console-schedules-phone');
+      await page.setViewportSize({ width: 1280, height: 800 });
+    });
+
+    it('is keyboard accessible: the enabled switch toggles from the keyboard', async () => {
+      await page.goto(`${base}/console/`);
+      const toggle = page.getByRole('switch', { name: 'Enabled: Console Nightly' });
+      await toggle.focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('switch', { name: 'Enabled: Console Nightly' }).and(page.locator('[aria-checked="false"]')).waitFor();
+      expect((await t.api().get(`/api/v1/schedules/${scheduleId}`)).body.isEnabled).toBe(false);
+    });
+
+    it('broke no rule of the Content Security Policy on any page', async () => {
+      expect(await cspViolations()).toEqual([]);
+    });
+  });
+});
