@@ -49,11 +49,11 @@ export function mountConsole(app: INestApplication, directory: string | null = c
     return;
   }
   express.useStaticAssets(join(directory, 'assets'), { prefix: `${CONSOLE_PATH}/assets`, immutable: true, maxAge: '365d' });
-  const index = join(directory, 'index.html');
   express.use(CONSOLE_PATH, (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (req.path.startsWith('/assets/')) return res.status(404).json(errorBody('NOT_FOUND', `No console asset at ${req.originalUrl}`));
     res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index);
+    // With root, only the file name is checked for dot segments: the directory itself may sit under one.
+    res.sendFile('index.html', { root: directory });
   });
 }

@@ -11,21 +11,23 @@ const RANGES = { day: { label: 'Next 24 hours', ms: 24 * HOUR, bucket: 15 * 60_0
 type RangeKey = keyof typeof RANGES;
 const WIDTH = 1000;
 
-/** Fire times per bucket over the window: where runs pile up. */
-export function density(data: Upcoming, bucketMs: number): number[] {
-  const from = Date.parse(data.from);
-  const buckets = new Array<number>(Math.ceil((Date.parse(data.to) - from) / bucketMs)).fill(0);
+/** Fire times per bucket (buckets on whole hours or quarter hours, the first one holding `from`): where runs pile up. */
+export function density(data: Upcoming, bucketMs: number): { origin: number; counts: number[] } {
+  const origin = Math.floor(Date.parse(data.from) / bucketMs) * bucketMs;
+  const counts = new Array<number>(Math.ceil((Date.parse(data.to) - origin) / bucketMs)).fill(0);
   for (const schedule of data.schedules) {
-    for (const time of schedule.fireTimes) {
-      const index = Math.min(buckets.length - 1, Math.floor((Date.parse(time) - from) / bucketMs));
-      buckets[index]++;
-    }
+    for (const time of schedule.fireTimes) counts[Math.min(counts.length - 1, Math.floor((Date.parse(time) - origin) / bucketMs))]++;
   }
-  return buckets;
+  return { origin, counts };
 }
 
 export function UpcomingPage() {
-  const [range, setRange] = useState<RangeKey>('day');
+  // ?range=week opens the 7-day view directly (a link to share, and one request for the benchmark).
+  const [range, setRange] = useState<RangeKey>(() => (new URLSearchParams(location.search).get('range') === 'week' ? 'week' : 'day'));
+  const choose = (key: RangeKey) => {
+    history.replaceState(null, '', `${location.pathname}${key === 'week' ? '?range=week' : ''}`);
+    setRange(key);
+  };
   const [from] = useState(() => new Date(Math.floor(Date.now() / 60_000) * 60_000));
   const window = RANGES[range];
   const started = useRef(0);
@@ -47,7 +49,7 @@ export function UpcomingPage() {
       <h1>Upcoming fire times</h1>
       <div class="toolbar" role="group" aria-label="Window">
         {(Object.keys(RANGES) as RangeKey[]).map((key) => (
-          <button type="button" aria-pressed={range === key} class={range === key ? 'selected' : ''} onClick={() => setRange(key)}>
+          <button type="button" aria-pressed={range === key} class={range === key ? 'selected' : ''} onClick={() => choose(key)}>
             {RANGES[key].label}
           </button>
         ))}
@@ -63,25 +65,27 @@ function Timeline({ data, bucketMs }: { data: Upcoming; bucketMs: number }) {
   const from = Date.parse(data.from);
   const span = Date.parse(data.to) - from;
   const x = (iso: string) => (((Date.parse(iso) - from) / span) * WIDTH).toFixed(1);
-  const buckets = useMemo(() => density(data, bucketMs), [data, bucketMs]);
+  const { origin, counts: buckets } = useMemo(() => density(data, bucketMs), [data, bucketMs]);
   const peak = Math.max(1, ...buckets);
-  const peakIndex = buckets.indexOf(peak);
+  const peakStart = origin + buckets.indexOf(peak) * bucketMs;
+  const bucketX = (i: number) => ((origin + i * bucketMs - from) / span) * WIDTH;
+  const bucketWidth = (bucketMs / span) * WIDTH;
   const active = data.schedules.filter((s) => s.fireTimes.length > 0);
   const ticks = axisTicks(from, span);
   return (
     <div>
       <p>
         {data.totalFireTimes} fire times from {active.length} of {data.schedules.length} enabled schedules. Busiest{' '}
-        {bucketMs >= HOUR ? 'hour' : '15 minutes'}: <strong data-testid="peak">{peak} runs at {when(new Date(from + peakIndex * bucketMs).toISOString())}</strong>.
+        {bucketMs >= HOUR ? 'hour' : '15 minutes'}: <strong data-testid="peak">{peak} {peak === 1 ? 'run' : 'runs'} from {when(new Date(peakStart).toISOString())}</strong>.
       </p>
       <div class="timeline">
         <div class="tl-row tl-axis">
           <span class="tl-label">Density</span>
-          <svg class="density" viewBox={`0 0 ${buckets.length} 40`} preserveAspectRatio="none" role="img" aria-label={`Fire times per ${bucketMs >= HOUR ? 'hour' : '15 minutes'}; the busiest has ${peak}`}>
+          <svg class="density" viewBox={`0 0 ${WIDTH} 40`} preserveAspectRatio="none" role="img" aria-label={`Fire times per ${bucketMs >= HOUR ? 'hour' : '15 minutes'}; the busiest has ${peak}`}>
             {buckets.map((count, i) =>
               count > 0 ? (
-                <rect x={i + 0.05} width={0.9} y={40 - (count / peak) * 40} height={(count / peak) * 40} class={count === peak ? 'peak' : ''}>
-                  <title>{`${count} runs at ${clock(from + i * bucketMs)}`}</title>
+                <rect x={bucketX(i) + bucketWidth * 0.05} width={bucketWidth * 0.9} y={40 - (count / peak) * 40} height={(count / peak) * 40} class={count === peak ? 'peak' : ''}>
+                  <title>{`${count} ${count === 1 ? 'run' : 'runs'} from ${clock(origin + i * bucketMs)}`}</title>
                 </rect>
               ) : null,
             )}
