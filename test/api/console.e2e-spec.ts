@@ -127,8 +127,7 @@ describe('Operator console (/console)', () => {
       const previewed = await page.locator('.preview-runs tr[data-run]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run')));
       expect(previewed).toHaveLength(10);
 
-      await page.click('text=Add Executable step');
-      await page.click('text=Add Executable step');
+      for (let i = 0; i < 3; i++) await page.click('text=Add Executable step');
       const steps = page.locator('li.step');
       await steps.nth(0).getByLabel('Name').fill('Say hello');
       await steps.nth(0).getByLabel('Executable path').fill('/bin/echo');
@@ -137,6 +136,9 @@ describe('Operator console (/console)', () => {
       await steps.nth(1).getByLabel('Executable path').fill('/bin/sleep');
       await steps.nth(1).getByLabel('Arguments').fill('1');
       await steps.nth(1).getByLabel('Parallel with previous').check();
+      await steps.nth(2).getByLabel('Name').fill('Say goodbye');
+      await steps.nth(2).getByLabel('Executable path').fill('/bin/echo');
+      await steps.nth(2).getByLabel('Arguments').fill('done');
       await keepScreenshot(page, 'console-editor');
       await page.click('button[type=submit]');
       await page.waitForURL(/\/console\/schedules\/[0-9a-f-]{36}$/);
@@ -144,17 +146,30 @@ describe('Operator console (/console)', () => {
       await page.getByTestId('trigger-words').getByText('every day at 01:30, Europe/London').waitFor();
 
       const saved = await t.api().get(`/api/v1/schedules/${scheduleId}`).expect(200);
-      expect(saved.body.steps.map((s: { name: string; stepIndex: number }) => [s.name, s.stepIndex])).toEqual([['Say hello', 0], ['Wait a little', 0]]);
+      expect(saved.body.steps.map((s: { name: string; stepIndex: number }) => [s.name, s.stepIndex])).toEqual([
+        ['Say hello', 0],
+        ['Wait a little', 0],
+        ['Say goodbye', 1],
+      ]);
       const nextRuns = await t.api().get(`/api/v1/schedules/${scheduleId}/next-runs`).expect(200);
       expect(previewed).toEqual(nextRuns.body.nextRuns);
     });
 
-    it('shows the schedule on the upcoming timeline, with its runs over 7 days', async () => {
+    it('shows the schedule on the upcoming timeline, with its runs over 7 days and where they cluster', async () => {
+      for (let i = 1; i <= 5; i++) {
+        await t.api().post('/api/v1/schedules').send({ name: `Nightly export ${i}`, triggerType: 'Cron', daysOfWeek: '0,1,2,3,4,5,6', runTimes: '02:00', isEnabled: true }).expect(201);
+      }
+      for (const team of ['HR', 'Finance', 'Payroll']) {
+        await t.api().post('/api/v1/schedules').send({ name: `${team} delta sync`, triggerType: 'Cron', patternType: 'Interval', daysOfWeek: '1,2,3,4,5', intervalValue: 1, intervalUnit: 'Hours', isEnabled: true }).expect(201);
+      }
       await page.goto(`${base}/console/upcoming`);
       await page.locator('[data-schedule="Console Nightly"]').waitFor();
       await page.click('text=Next 7 days');
       await page.locator('[data-schedule="Console Nightly"]').getByText('(7)').waitFor();
-      expect(await page.locator('svg.density rect').count()).toBeGreaterThan(0);
+      expect(page.url()).toMatch(/\/console\/upcoming\?range=week$/);
+      // Weekdays at 02:00 UTC: five nightly exports and three hourly syncs.
+      await page.getByTestId('peak').getByText(/^8 runs from .* 02:00 UTC$/).waitFor();
+      expect(await page.locator('svg.density rect.peak').count()).toBeGreaterThan(0);
       await keepScreenshot(page, 'console-upcoming');
     });
 
@@ -166,8 +181,12 @@ describe('Operator console (/console)', () => {
       expect(await page.locator('.gantt-row').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-step'), r.getAttribute('data-status')]))).toEqual([
         ['Say hello', 'Completed'],
         ['Wait a little', 'Completed'],
+        ['Say goodbye', 'Completed'],
       ]);
-      expect(await page.locator('.gantt-row .bar.running').count()).toBe(2);
+      expect(await page.locator('.gantt-row .bar.running').count()).toBe(3);
+      // The second group starts after the first: its bar begins right of where the parallel pair began.
+      const left = (name: string) => page.locator(`.gantt-row[data-step="${name}"] .bar.running`).evaluate((bar) => bar.getBoundingClientRect().left);
+      expect(await left('Say goodbye')).toBeGreaterThan(await left('Wait a little'));
       expect(await page.locator('.step-output pre').first().textContent()).toContain('hello from the console');
       expect(await page.getByRole('button', { name: 'Cancel execution' }).count()).toBe(0);
       await keepScreenshot(page, 'console-execution');
@@ -208,6 +227,20 @@ describe('Operator console (/console)', () => {
       await page.keyboard.press('Enter');
       await page.getByRole('switch', { name: 'Enabled: Console Nightly' }).and(page.locator('[aria-checked="false"]')).waitFor();
       expect((await t.api().get(`/api/v1/schedules/${scheduleId}`)).body.isEnabled).toBe(false);
+    });
+
+    it('cancels a running execution from its page: the step is marked cancelled', async () => {
+      const slow = await t.api().post('/api/v1/schedules').send({
+        name: 'Slow one',
+        steps: [{ stepIndex: 0, stepType: 'Executable', name: 'Sleep long', executablePath: '/bin/sleep', arguments: '60' }],
+      }).expect(201);
+      const run = await t.api().post(`/api/v1/schedules/${slow.body.id}/run`).expect(202);
+      await page.goto(`${base}/console/executions/${run.body.executionId}`);
+      await page.locator('.gantt-row[data-step="Sleep long"][data-status="Processing"]').waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Cancel execution' }).click();
+      await page.getByTestId('execution-status').getByText('Cancelled', { exact: true }).waitFor({ timeout: 30_000 });
+      await page.locator('.gantt-row[data-step="Sleep long"][data-status="Cancelled"] .flag').getByText('✕ cancelled').waitFor({ timeout: 30_000 });
+      expect(await page.getByRole('button', { name: 'Cancel execution' }).count()).toBe(0);
     });
 
     it('broke no rule of the Content Security Policy on any page', async () => {

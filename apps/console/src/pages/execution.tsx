@@ -50,18 +50,20 @@ function mark(step: ExecutionStep): string | null {
 export function ExecutionPage({ id }: { id: string }) {
   const execution = useLoad(() => api<ExecutionDetail>('GET', `/api/v1/schedule-executions/${id}`), [id], {
     ms: POLL_MS,
-    while: (e) => ACTIVE_STATUSES.includes(e.status),
+    // A cancelled execution is settled at once; its running steps settle when their workers have stopped them.
+    while: (e) => ACTIVE_STATUSES.includes(e.status) || e.steps.some((step) => step.status === 'Queued' || step.status === 'Processing'),
   });
   const [cancelError, setCancelError] = useState<Error | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const [now, setNow] = useState(Date.now());
   const data = execution.data;
   const active = data ? ACTIVE_STATUSES.includes(data.status) : false;
+  const settling = data ? data.steps.some((step) => step.status === 'Processing' || step.status === 'Queued') : false;
   useEffect(() => {
-    if (!active) return;
+    if (!active && !settling) return;
     const timer = setInterval(() => setNow(Date.now()), 250);
     return () => clearInterval(timer);
-  }, [active]);
+  }, [active, settling]);
 
   if (!data) return execution.error ? <ErrorNotice error={execution.error} /> : <p>Loading…</p>;
 
@@ -81,7 +83,10 @@ export function ExecutionPage({ id }: { id: string }) {
   const { bars, start, end } = layoutBars(data, now);
   const span = end - start;
   const pct = (t: number) => `${(((t - start) / span) * 100).toFixed(3)}%`;
-  const width = (from: number, to: number) => `${Math.max(0.3, ((to - from) / span) * 100).toFixed(3)}%`;
+  const width = (from: number, to: number) => {
+    const left = ((from - start) / span) * 100;
+    return `${Math.min(100 - left, Math.max(0.3, ((to - from) / span) * 100)).toFixed(3)}%`;
+  };
   let lastGroup = -1;
 
   return (
@@ -124,6 +129,7 @@ export function ExecutionPage({ id }: { id: string }) {
             <div class={`gantt-row${newGroup ? ' group-start' : ''}`} role="row" data-step={step.name} data-status={step.status}>
               <span role="cell" class="gantt-label">
                 <span class="muted">G{step.groupOrdinal + 1}{parallel ? ' ∥' : ''}</span> {step.name} <StatusBadge status={step.status} />
+                {flag && <span class="flag">{flag === 'cancelled' ? ' ✕ cancelled' : ' ⏱ timed out'}</span>}
               </span>
               <span role="cell" class="gantt-track">
                 {readyAt !== null && waitEnd !== null && waitEnd > readyAt && (
@@ -131,7 +137,6 @@ export function ExecutionPage({ id }: { id: string }) {
                 )}
                 {startedAt !== null && endedAt !== null && (
                   <span class={`bar running status-${step.status}`} style={{ left: pct(startedAt), width: width(startedAt, endedAt) }} title={`ran ${duration(endedAt - startedAt)}`}>
-                    {flag && <span class="flag">{flag === 'cancelled' ? '✕ cancelled' : '⏱ timed out'}</span>}
                   </span>
                 )}
                 <span class="sr-only">
