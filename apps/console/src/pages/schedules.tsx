@@ -80,25 +80,25 @@ export function SchedulesPage() {
               <tbody>
                 {data.items.map((s) => (
                   <tr key={s.id}>
-                    <td><a href={`${BASE}/schedules/${s.id}`}>{s.name}</a>{s.description && <div class="muted">{s.description}</div>}</td>
-                    <td>
+                    <td data-label="Name"><div><a href={`${BASE}/schedules/${s.id}`}>{s.name}</a>{s.description && <div class="muted">{s.description}</div>}</div></td>
+                    <td data-label="Enabled">
                       <button type="button" class={`toggle ${s.isEnabled ? 'on' : 'off'}`} role="switch" aria-checked={s.isEnabled} aria-label={`Enabled: ${s.name}`} onClick={() => toggle(s)}>
                         {s.isEnabled ? 'On' : 'Off'}
                       </button>
                     </td>
-                    <td>{s.triggerType === 'Manual' ? 'Manual' : <code>{s.cronExpression}</code>}</td>
-                    <td>
+                    <td data-label="Trigger">{s.triggerType === 'Manual' ? 'Manual' : <code>{s.cronExpression}</code>}</td>
+                    <td data-label="Last execution">
                       {s.lastExecutionStatus ? (
-                        <>
+                        <div>
                           <a href={`${BASE}/executions/${s.lastExecutionId}`}><StatusBadge status={s.lastExecutionStatus} /></a>
                           {s.lastExecutionErrorMessage && <div class="error-text">{s.lastExecutionErrorMessage}</div>}
-                        </>
+                        </div>
                       ) : (
                         <span class="muted">never run</span>
                       )}
                     </td>
-                    <td>{when(s.nextRunTime)}</td>
-                    <td>{s.nextRunTime ? when(s.nextRunTime, s.timeZone) : '—'} <span class="muted">{s.timeZone}</span></td>
+                    <td data-label={`Next run (${viewerZone})`}>{when(s.nextRunTime)}</td>
+                    <td data-label="Next run (schedule's zone)"><span>{s.nextRunTime ? when(s.nextRunTime, s.timeZone) : '—'} <span class="muted">{s.timeZone}</span></span></td>
                   </tr>
                 ))}
               </tbody>
