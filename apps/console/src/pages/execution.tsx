@@ -1,45 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { ACTIVE_STATUSES, type ExecutionDetail, type ExecutionStep } from '../api-types';
+import { layoutBars } from '../timeline';
 import { duration, when } from '../format';
 import { BASE } from '../router';
 import { useLoad } from '../use-load';
 import { ErrorNotice, StatusBadge } from '../widgets';
 
 const POLL_MS = 1000;
-
-interface Bar {
-  step: ExecutionStep;
-  /** When the step's group could start: the execution's start, or the end of the group before. */
-  readyAt: number | null;
-  startedAt: number | null;
-  endedAt: number | null;
-}
-
-const ms = (iso: string | null) => (iso ? Date.parse(iso) : null);
-
-/** Each step's waiting and running spans; groups run one after another, the steps of a group side by side. */
-export function layoutBars(execution: ExecutionDetail, now: number): { bars: Bar[]; start: number; end: number } {
-  const start = ms(execution.startedAt) ?? ms(execution.queuedAt) ?? now;
-  const end = ms(execution.completedAt) ?? now;
-  const groups = new Map<number, ExecutionStep[]>();
-  for (const step of [...execution.steps].sort((a, b) => a.groupOrdinal - b.groupOrdinal || a.stepIndex - b.stepIndex)) {
-    groups.set(step.groupOrdinal, [...(groups.get(step.groupOrdinal) ?? []), step]);
-  }
-  const bars: Bar[] = [];
-  let readyAt: number | null = start;
-  for (const [, steps] of [...groups.entries()].sort((a, b) => a[0] - b[0])) {
-    let groupEnd: number | null = readyAt;
-    for (const step of steps) {
-      const startedAt = ms(step.startedAt);
-      const endedAt = ms(step.completedAt) ?? (startedAt !== null && execution.completedAt === null ? now : null);
-      bars.push({ step, readyAt: startedAt !== null || step.status === 'Queued' ? readyAt : null, startedAt, endedAt });
-      if (groupEnd !== null) groupEnd = endedAt === null ? null : Math.max(groupEnd, endedAt);
-    }
-    readyAt = groupEnd;
-  }
-  return { bars, start, end: Math.max(end, start + 1) };
-}
 
 function mark(step: ExecutionStep): string | null {
   if (step.status === 'Cancelled') return 'cancelled';

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, query } from '../api';
 import type { Upcoming } from '../api-types';
+import { density } from '../timeline';
 import { clock, viewerZone, when } from '../format';
 import { BASE } from '../router';
 import { useLoad } from '../use-load';
@@ -10,16 +11,6 @@ const HOUR = 3_600_000;
 const RANGES = { day: { label: 'Next 24 hours', ms: 24 * HOUR, bucket: 15 * 60_000 }, week: { label: 'Next 7 days', ms: 7 * 24 * HOUR, bucket: HOUR } } as const;
 type RangeKey = keyof typeof RANGES;
 const WIDTH = 1000;
-
-/** Fire times per bucket (buckets on whole hours or quarter hours, the first one holding `from`): where runs pile up. */
-export function density(data: Upcoming, bucketMs: number): { origin: number; counts: number[] } {
-  const origin = Math.floor(Date.parse(data.from) / bucketMs) * bucketMs;
-  const counts = new Array<number>(Math.ceil((Date.parse(data.to) - origin) / bucketMs)).fill(0);
-  for (const schedule of data.schedules) {
-    for (const time of schedule.fireTimes) counts[Math.min(counts.length - 1, Math.floor((Date.parse(time) - origin) / bucketMs))]++;
-  }
-  return { origin, counts };
-}
 
 export function UpcomingPage() {
   // ?range=week opens the 7-day view directly (a link to share, and one request for the benchmark).
