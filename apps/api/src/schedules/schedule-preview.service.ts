@@ -14,6 +14,7 @@ import {
   type UpcomingResponse,
   type UpcomingSchedule,
 } from './dto/schedule-preview.dto';
+import { triggerInputOfRequest } from './schedule-definition';
 import { triggerInputOf } from './schedules.service';
 
 const HOUR_MS = 3_600_000;
@@ -62,18 +63,7 @@ export class SchedulePreviewService {
   }
 
   preview(request: TriggerPreviewRequest, after: Date): TriggerPreviewResponse {
-    const compiled = compileTrigger({
-      triggerType: request.triggerType ?? 'Manual',
-      patternType: request.patternType ?? null,
-      daysOfWeek: request.daysOfWeek ?? null,
-      runTimes: request.runTimes ?? null,
-      intervalValue: request.intervalValue ?? null,
-      intervalUnit: request.intervalUnit ?? null,
-      intervalWindowStart: request.intervalWindowStart ?? null,
-      intervalWindowEnd: request.intervalWindowEnd ?? null,
-      cronExpression: request.cronExpression ?? null,
-      timeZone: request.timeZone ?? null,
-    });
+    const compiled = compileTrigger(triggerInputOfRequest(request));
     if (!compiled.ok) throw new ValidationError(compiled.errors);
     const { trigger } = compiled;
     const nextRuns = trigger.nextN(after, PREVIEW_COUNT);
