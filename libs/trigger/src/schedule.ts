@@ -54,7 +54,6 @@ export class Schedule implements CompiledTrigger {
 
   private wallSecondsIn(fromSecond: number, toSecond: number, limit: number): number[] {
     const seconds: number[] = [];
-    if (this.rules.length === 0) return seconds;
     let second = this.firstWallSecondFrom(Math.ceil(fromSecond));
     while (second < toSecond && seconds.length < limit) {
       seconds.push(second);

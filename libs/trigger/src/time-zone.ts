@@ -33,13 +33,11 @@ export interface ZoneTransition {
   after: number;
 }
 
-type Transition = ZoneTransition;
-
 interface YearTable {
   start: number;
   end: number;
   startOffset: number;
-  transitions: Transition[];
+  transitions: ZoneTransition[];
 }
 
 const validity = new Map<string, boolean>();
@@ -148,8 +146,8 @@ class IanaZoneClock implements ZoneClock {
   }
 
   /** Transitions with from < at <= to. */
-  transitionsIn(from: number, to: number): Transition[] {
-    const found: Transition[] = [];
+  transitionsIn(from: number, to: number): ZoneTransition[] {
+    const found: ZoneTransition[] = [];
     for (let year = utcYear(from); year <= utcYear(to); year++) {
       for (const transition of this.table(year).transitions) {
         if (transition.at > from && transition.at <= to) found.push(transition);
@@ -158,11 +156,11 @@ class IanaZoneClock implements ZoneClock {
     return found;
   }
 
-  private firstTransitionIn(from: number, to: number): Transition | undefined {
+  private firstTransitionIn(from: number, to: number): ZoneTransition | undefined {
     return this.transitionsIn(from, to)[0];
   }
 
-  private lastTransitionIn(from: number, to: number): Transition | undefined {
+  private lastTransitionIn(from: number, to: number): ZoneTransition | undefined {
     const found = this.transitionsIn(from, to);
     return found[found.length - 1];
   }
@@ -188,7 +186,7 @@ class IanaZoneClock implements ZoneClock {
     const start = daysFromCivil(year, 1, 1) * MS_PER_DAY;
     const end = daysFromCivil(year + 1, 1, 1) * MS_PER_DAY;
     const startOffset = this.sample(start);
-    const transitions: Transition[] = [];
+    const transitions: ZoneTransition[] = [];
     let previous = startOffset;
     for (let from = start; from < end; from += MS_PER_DAY) {
       const to = Math.min(from + MS_PER_DAY, end);
