@@ -1,3 +1,4 @@
+import { recordSkippedRun } from '@jim/persistence';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -203,7 +204,10 @@ describe('Operator console (/console)', () => {
         steps: (await t.api().get(`/api/v1/schedules/${scheduleId}`)).body.steps,
         changeReason: 'Morning run too',
       }).expect(200);
+      const reason = 'Previous execution still running (overlap policy: skip)';
+      await recordSkippedRun(t.db.manager, scheduleId, new Date('2026-07-13T00:30:00Z'), reason, null);
       await page.goto(`${base}/console/schedules/${scheduleId}`);
+      await page.locator('.card').filter({ hasText: 'Skipped runs' }).getByText(reason).waitFor();
       await page.click('text=v2 Update');
       await page.locator('table.diff').getByText('06:00').first().waitFor();
       await page.locator('.step-list').getByText('Say hello').waitFor();
@@ -218,6 +222,24 @@ describe('Operator console (/console)', () => {
       expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
       await keepScreenshot(page, 'console-schedules-phone');
       await page.setViewportSize({ width: 1280, height: 800 });
+    });
+
+    it('picks a RunProfile step\'s connected system and run profile from the catalogue', async () => {
+      const system = await t.api().post('/api/v1/synchronisation/connected-systems').send({ name: 'HR Directory' }).expect(201);
+      const profile = await t.api().post(`/api/v1/synchronisation/connected-systems/${system.body.id}/run-profiles`).send({ name: 'Delta import', runType: 'DeltaImport' }).expect(201);
+      await page.goto(`${base}/console/schedules/new`);
+      await page.fill('#name', 'Catalogue pick');
+      await page.selectOption('#triggerType', 'Manual');
+      await page.click('text=Add RunProfile step');
+      const step = page.locator('li.step').first();
+      await step.getByLabel('Connected system').selectOption({ label: 'HR Directory' });
+      await step.getByLabel('Run profile').selectOption({ label: 'Delta import (DeltaImport)' });
+      await page.click('button[type=submit]');
+      await page.waitForURL(/\/console\/schedules\/[0-9a-f-]{36}$/);
+      const saved = await t.api().get(`/api/v1/schedules/${page.url().split('/').pop()}`).expect(200);
+      expect(saved.body.steps).toEqual([
+        expect.objectContaining({ stepType: 'RunProfile', connectedSystemId: system.body.id, runProfileId: profile.body.id, runProfileName: 'Delta import' }),
+      ]);
     });
 
     it('is keyboard accessible: the enabled switch toggles from the keyboard', async () => {
