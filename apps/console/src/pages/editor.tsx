@@ -266,81 +266,85 @@ function TriggerFieldset({ draft, set, saveError }: { draft: Draft; set: (p: Par
   return (
     <fieldset>
       <legend>Trigger</legend>
-      <div class="row">
-        <Field id="triggerType" label="Trigger type" messages={messages('triggerType')}>
-          <select id="triggerType" value={draft.triggerType} onChange={(e) => set({ triggerType: e.currentTarget.value as TriggerType })}>
-            <option value="Cron">Cron (on a schedule)</option>
-            <option value="Manual">Manual (run on demand)</option>
-          </select>
-        </Field>
-        {cron && (
-          <Field id="patternType" label="Pattern" messages={messages('patternType')}>
-            <select id="patternType" value={draft.patternType} onChange={(e) => set({ patternType: e.currentTarget.value as PatternType })}>
-              <option value="SpecificTimes">Specific times</option>
-              <option value="Interval">Interval</option>
-              <option value="Custom">Custom cron expression</option>
-            </select>
-          </Field>
-        )}
-        <Field id="timeZone" label="Time zone" messages={messages('timeZone')}>
-          <input id="timeZone" list="time-zones" value={draft.timeZone} onInput={(e) => set({ timeZone: e.currentTarget.value })} />
-          <datalist id="time-zones">{zones.map((z) => <option value={z} />)}</datalist>
-        </Field>
-      </div>
-      {cron && draft.patternType !== 'Custom' && (
-        <div class={`field${messages('daysOfWeek').length ? ' invalid' : ''}`} role="group" aria-labelledby="days-label">
-          <span id="days-label" class="label">Days of week</span>
-          <div class="days">
-            {DAY_NAMES.map((name, day) => (
-              <label>
-                <input
-                  type="checkbox"
-                  checked={draft.days.includes(day)}
-                  onChange={(e) => set({ days: e.currentTarget.checked ? [...draft.days, day] : draft.days.filter((d) => d !== day) })}
-                />{' '}
-                {name}
-              </label>
-            ))}
+      <div class="trigger-layout">
+        <div>
+          <div class="row">
+            <Field id="triggerType" label="Trigger type" messages={messages('triggerType')}>
+              <select id="triggerType" value={draft.triggerType} onChange={(e) => set({ triggerType: e.currentTarget.value as TriggerType })}>
+                <option value="Cron">Cron (on a schedule)</option>
+                <option value="Manual">Manual (run on demand)</option>
+              </select>
+            </Field>
+            {cron && (
+              <Field id="patternType" label="Pattern" messages={messages('patternType')}>
+                <select id="patternType" value={draft.patternType} onChange={(e) => set({ patternType: e.currentTarget.value as PatternType })}>
+                  <option value="SpecificTimes">Specific times</option>
+                  <option value="Interval">Interval</option>
+                  <option value="Custom">Custom cron expression</option>
+                </select>
+              </Field>
+            )}
+            <Field id="timeZone" label="Time zone" messages={messages('timeZone')}>
+              <input id="timeZone" list="time-zones" value={draft.timeZone} onInput={(e) => set({ timeZone: e.currentTarget.value })} />
+              <datalist id="time-zones">{zones.map((z) => <option value={z} />)}</datalist>
+            </Field>
           </div>
-          {messages('daysOfWeek').length > 0 && <div class="field-error" id="daysOfWeek-error" role="alert">{messages('daysOfWeek').join('; ')}</div>}
+          {cron && draft.patternType !== 'Custom' && (
+            <div class={`field${messages('daysOfWeek').length ? ' invalid' : ''}`} role="group" aria-labelledby="days-label">
+              <span id="days-label" class="label">Days of week</span>
+              <div class="days">
+                {DAY_NAMES.map((name, day) => (
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={draft.days.includes(day)}
+                      onChange={(e) => set({ days: e.currentTarget.checked ? [...draft.days, day] : draft.days.filter((d) => d !== day) })}
+                    />{' '}
+                    {name}
+                  </label>
+                ))}
+              </div>
+              {messages('daysOfWeek').length > 0 && <div class="field-error" id="daysOfWeek-error" role="alert">{messages('daysOfWeek').join('; ')}</div>}
+            </div>
+          )}
+          {cron && draft.patternType === 'SpecificTimes' && (
+            <Field id="runTimes" label="Run times (HH:mm, comma-separated)" messages={messages('runTimes')}>
+              <input id="runTimes" value={draft.runTimes} placeholder="06:30,18:00" onInput={(e) => set({ runTimes: e.currentTarget.value })} />
+            </Field>
+          )}
+          {cron && draft.patternType === 'Interval' && (
+            <div class="row">
+              <Field id="intervalValue" label="Every" messages={messages('intervalValue')}>
+                <input id="intervalValue" inputMode="numeric" value={draft.intervalValue} onInput={(e) => set({ intervalValue: e.currentTarget.value })} />
+              </Field>
+              <Field id="intervalUnit" label="Unit" messages={messages('intervalUnit')}>
+                <select id="intervalUnit" value={draft.intervalUnit} onChange={(e) => set({ intervalUnit: e.currentTarget.value as IntervalUnit })}>
+                  <option value="Minutes">Minutes</option>
+                  <option value="Hours">Hours</option>
+                </select>
+              </Field>
+              <Field id="intervalWindowStart" label="From (optional)" messages={messages('intervalWindowStart')}>
+                <input id="intervalWindowStart" value={draft.intervalWindowStart} placeholder="08:00" onInput={(e) => set({ intervalWindowStart: e.currentTarget.value })} />
+              </Field>
+              <Field id="intervalWindowEnd" label="To (optional)" messages={messages('intervalWindowEnd')}>
+                <input id="intervalWindowEnd" value={draft.intervalWindowEnd} placeholder="18:00" onInput={(e) => set({ intervalWindowEnd: e.currentTarget.value })} />
+              </Field>
+            </div>
+          )}
+          {cron && draft.patternType === 'Custom' && (
+            <Field id="cronExpression" label="Cron expression (minute hour day-of-month month day-of-week)" messages={messages('cronExpression')}>
+              <input id="cronExpression" value={draft.cronExpression} placeholder="0 3 1-7 * 1" onInput={(e) => set({ cronExpression: e.currentTarget.value })} />
+            </Field>
+          )}
         </div>
-      )}
-      {cron && draft.patternType === 'SpecificTimes' && (
-        <Field id="runTimes" label="Run times (HH:mm, comma-separated)" messages={messages('runTimes')}>
-          <input id="runTimes" value={draft.runTimes} placeholder="06:30,18:00" onInput={(e) => set({ runTimes: e.currentTarget.value })} />
-        </Field>
-      )}
-      {cron && draft.patternType === 'Interval' && (
-        <div class="row">
-          <Field id="intervalValue" label="Every" messages={messages('intervalValue')}>
-            <input id="intervalValue" inputMode="numeric" value={draft.intervalValue} onInput={(e) => set({ intervalValue: e.currentTarget.value })} />
-          </Field>
-          <Field id="intervalUnit" label="Unit" messages={messages('intervalUnit')}>
-            <select id="intervalUnit" value={draft.intervalUnit} onChange={(e) => set({ intervalUnit: e.currentTarget.value as IntervalUnit })}>
-              <option value="Minutes">Minutes</option>
-              <option value="Hours">Hours</option>
-            </select>
-          </Field>
-          <Field id="intervalWindowStart" label="From (optional)" messages={messages('intervalWindowStart')}>
-            <input id="intervalWindowStart" value={draft.intervalWindowStart} placeholder="08:00" onInput={(e) => set({ intervalWindowStart: e.currentTarget.value })} />
-          </Field>
-          <Field id="intervalWindowEnd" label="To (optional)" messages={messages('intervalWindowEnd')}>
-            <input id="intervalWindowEnd" value={draft.intervalWindowEnd} placeholder="18:00" onInput={(e) => set({ intervalWindowEnd: e.currentTarget.value })} />
-          </Field>
-        </div>
-      )}
-      {cron && draft.patternType === 'Custom' && (
-        <Field id="cronExpression" label="Cron expression (minute hour day-of-month month day-of-week)" messages={messages('cronExpression')}>
-          <input id="cronExpression" value={draft.cronExpression} placeholder="0 3 1-7 * 1" onInput={(e) => set({ cronExpression: e.currentTarget.value })} />
-        </Field>
-      )}
-      <section class="preview" aria-live="polite" aria-label="Preview of fire times">
-        <h2>Preview</h2>
-        {!preview || preview.key !== key ? <p class="muted">Computing…</p> : null}
-        {preview?.result && <PreviewResult preview={preview.result} />}
-        {preview?.error && !(preview.error instanceof ApiError && preview.error.body?.validationErrors) && <ErrorNotice error={preview.error} />}
-        {preview?.error instanceof ApiError && preview.error.body?.validationErrors && <p class="muted">Fix the fields marked above to see the fire times.</p>}
-      </section>
+        <section class="preview" aria-live="polite" aria-label="Preview of fire times">
+          <h2>Preview</h2>
+          {!preview || preview.key !== key ? <p class="muted">Computing…</p> : null}
+          {preview?.result && <PreviewResult preview={preview.result} />}
+          {preview?.error && !(preview.error instanceof ApiError && preview.error.body?.validationErrors) && <ErrorNotice error={preview.error} />}
+          {preview?.error instanceof ApiError && preview.error.body?.validationErrors && <p class="muted">Fix the fields marked in red to see the fire times.</p>}
+        </section>
+      </div>
     </fieldset>
   );
 }
