@@ -163,8 +163,17 @@ describe('Operator console (/console)', () => {
       for (const team of ['HR', 'Finance', 'Payroll']) {
         await t.api().post('/api/v1/schedules').send({ name: `${team} delta sync`, triggerType: 'Cron', patternType: 'Interval', daysOfWeek: '1,2,3,4,5', intervalValue: 1, intervalUnit: 'Hours', isEnabled: true }).expect(201);
       }
+      const apiPaths: string[] = [];
+      const onRequest = (r: { url(): string }) => {
+        const path = new URL(r.url()).pathname;
+        if (path.startsWith('/api/')) apiPaths.push(path);
+      };
+      page.on('request', onRequest);
       await page.goto(`${base}/console/upcoming`);
       await page.locator('[data-schedule="Console Nightly"]').waitFor();
+      // One request for every schedule's fire times, not one per schedule.
+      expect(apiPaths).toEqual(['/api/v1/schedules/upcoming']);
+      page.off('request', onRequest);
       await page.click('text=Next 7 days');
       await page.locator('[data-schedule="Console Nightly"]').getByText('(7)').waitFor();
       expect(page.url()).toMatch(/\/console\/upcoming\?range=week$/);
@@ -222,6 +231,30 @@ describe('Operator console (/console)', () => {
       expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
       await keepScreenshot(page, 'console-schedules-phone');
       await page.setViewportSize({ width: 1280, height: 800 });
+    });
+
+    it('reorders steps by drag and by buttons, and groups them with Parallel with previous', async () => {
+      await page.goto(`${base}/console/schedules/new`);
+      await page.fill('#name', 'Reordered');
+      await page.selectOption('#triggerType', 'Manual');
+      for (let i = 0; i < 3; i++) await page.click('text=Add Executable step');
+      const steps = page.locator('li.step');
+      for (const [i, name] of ['first', 'second', 'third'].entries()) {
+        await steps.nth(i).getByLabel('Name').fill(name);
+        await steps.nth(i).getByLabel('Executable path').fill('/bin/true');
+      }
+      await steps.nth(2).locator('.step-head').dragTo(steps.nth(0).locator('.step-head'));
+      await page.getByRole('button', { name: 'Move step 3 down' }).waitFor();
+      await page.getByRole('button', { name: 'Move step 2 down' }).click();
+      await steps.nth(2).getByLabel('Parallel with previous').check();
+      await page.click('button[type=submit]');
+      await page.waitForURL(/\/console\/schedules\/[0-9a-f-]{36}$/);
+      const saved = await t.api().get(`/api/v1/schedules/${page.url().split('/').pop()}`).expect(200);
+      expect(saved.body.steps.map((s: { name: string; stepIndex: number }) => [s.name, s.stepIndex])).toEqual([
+        ['third', 0],
+        ['second', 1],
+        ['first', 1],
+      ]);
     });
 
     it('picks a RunProfile step\'s connected system and run profile from the catalogue', async () => {
