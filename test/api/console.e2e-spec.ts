@@ -298,7 +298,19 @@ describe('Operator console (/console)', () => {
       expect(await page.getByRole('button', { name: 'Cancel execution' }).count()).toBe(0);
     });
 
-    it('broke no rule of the Content Security Policy on any page', async () => {
+    it('marks a step that timed out', async () => {
+      const slow = await t.api().post('/api/v1/schedules').send({
+        name: 'Too slow',
+        steps: [{ stepIndex: 0, stepType: 'Executable', name: 'Sleep past timeout', executablePath: '/bin/sleep', arguments: '30', timeoutSeconds: 1 }],
+      }).expect(201);
+      const run = await t.api().post(`/api/v1/schedules/${slow.body.id}/run`).expect(202);
+      await page.goto(`${base}/console/executions/${run.body.executionId}`);
+      await page.getByTestId('execution-status').getByText('Failed', { exact: true }).waitFor({ timeout: 30_000 });
+      await page.locator('.gantt-row[data-step="Sleep past timeout"] .flag').getByText('⏱ timed out').waitFor({ timeout: 30_000 });
+      await page.locator('.step-output').getByText('Timed out after 1 s').first().waitFor();
+    });
+
+        it('broke no rule of the Content Security Policy on any page', async () => {
       expect(await cspViolations()).toEqual([]);
     });
   });
