@@ -11,3 +11,5 @@ export type {
 export { TriggerValidationError } from './errors';
 export { compileCron, compileTrigger, compileTriggerOrThrow, triggerRepeatStrategy } from './compile-trigger';
 export { isValidTimeZone } from './time-zone';
+export type { DstNote } from './dst-notes';
+export { describeTrigger } from './describe-trigger';

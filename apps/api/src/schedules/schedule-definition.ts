@@ -1,7 +1,7 @@
 import { mergeValidationErrors, ValidationError, type ValidationErrors } from '@jim/common';
 import type { ExecutionMode, ScheduleStepType } from '@jim/persistence';
 import { isMaskedConnectionString, parseSqlConnectionString, resolveStepPaths, splitArguments } from '@jim/steps';
-import { compileTrigger, type CompiledTrigger } from '@jim/trigger';
+import { compileTrigger, type CompiledTrigger, type TriggerInput } from '@jim/trigger';
 import type { ScheduleRequest, ScheduleStepRequest } from './dto/schedule-request.dto';
 
 /** A step as it will be stored: only the fields its type uses, grouping derived from stepIndex. */
@@ -59,12 +59,9 @@ export interface DefinitionRules {
   allowedScriptRoots: string[];
 }
 
-/** Everything that can be checked without the database; throws one ValidationError holding every problem. */
-export function defineSchedule(request: ScheduleRequest, rules: DefinitionRules): ScheduleDefinition {
-  const errors: ValidationErrors[] = [];
-  if (request.name.trim().length === 0) errors.push({ name: ['must not be blank'] });
-
-  const compiled = compileTrigger({
+/** The trigger fields of a create or update request (or a preview), as the trigger library reads them. */
+export function triggerInputOfRequest(request: TriggerRequestFields): TriggerInput {
+  return {
     triggerType: request.triggerType ?? 'Manual',
     patternType: request.patternType ?? null,
     daysOfWeek: request.daysOfWeek ?? null,
@@ -75,7 +72,20 @@ export function defineSchedule(request: ScheduleRequest, rules: DefinitionRules)
     intervalWindowEnd: request.intervalWindowEnd ?? null,
     cronExpression: request.cronExpression ?? null,
     timeZone: request.timeZone ?? null,
-  });
+  };
+}
+
+type TriggerRequestFields = Pick<
+  ScheduleRequest,
+  'triggerType' | 'patternType' | 'daysOfWeek' | 'runTimes' | 'intervalValue' | 'intervalUnit' | 'intervalWindowStart' | 'intervalWindowEnd' | 'cronExpression' | 'timeZone'
+>;
+
+/** Everything that can be checked without the database; throws one ValidationError holding every problem. */
+export function defineSchedule(request: ScheduleRequest, rules: DefinitionRules): ScheduleDefinition {
+  const errors: ValidationErrors[] = [];
+  if (request.name.trim().length === 0) errors.push({ name: ['must not be blank'] });
+
+  const compiled = compileTrigger(triggerInputOfRequest(request));
   if (!compiled.ok) errors.push(compiled.errors);
 
   const steps = orderSteps(request.steps ?? []).map((step, i, all) => defineStep(step, i, all));

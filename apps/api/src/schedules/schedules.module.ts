@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
+import { SchedulePreviewController } from './schedule-preview.controller';
+import { SchedulePreviewService } from './schedule-preview.service';
 import { ScheduleReader } from './schedule-reader';
 import { SchedulesController } from './schedules.controller';
 import { SchedulesService } from './schedules.service';
 
 @Module({
-  controllers: [SchedulesController],
-  providers: [SchedulesService, ScheduleReader],
+  // SchedulePreviewController first: its static paths (upcoming, preview) must win over SchedulesController's :id.
+  controllers: [SchedulePreviewController, SchedulesController],
+  providers: [SchedulesService, ScheduleReader, SchedulePreviewService],
   exports: [SchedulesService, ScheduleReader],
 })
 export class SchedulesModule {}
