@@ -298,6 +298,32 @@ describe('Operator console (/console)', () => {
       expect(await page.getByRole('button', { name: 'Cancel execution' }).count()).toBe(0);
     });
 
+    it("shows JIM's activity and progress on a RunProfile step", async () => {
+      const system = await t.api().post('/api/v1/synchronisation/connected-systems').send({ name: 'HR' }).expect(201);
+      const profile = await t.api().post(`/api/v1/synchronisation/connected-systems/${system.body.id}/run-profiles`).send({ name: 'Delta Import', runType: 'DeltaImport' }).expect(201);
+      const schedule = await t.api().post('/api/v1/schedules').send({
+        name: 'On JIM',
+        steps: [{ stepIndex: 0, stepType: 'RunProfile', connectedSystemId: system.body.id, runProfileId: profile.body.id }],
+      }).expect(201);
+      const run = await t.api().post(`/api/v1/schedules/${schedule.body.id}/run`).expect(202);
+      // What the JIM poller writes for a run in flight (the adapter itself is covered by test/worker/jim-sync).
+      await t.db.query(
+        `UPDATE schedule_execution_steps SET activity_id = $2, activity_status = 'InProgress', progress = $3::jsonb WHERE execution_id = $1`,
+        [run.body.executionId, '0b4a7e8e-1111-4222-8333-444455556666', JSON.stringify({ percentComplete: 42, objectsProcessed: 4200, objectsToProcess: 10000, phase: 'Importing objects' })],
+      );
+      await page.goto(`${base}/console/executions/${run.body.executionId}`);
+      // Without a sync engine here the step fails at once; a failed step's section opens by itself.
+      await page.getByTestId('execution-status').getByText('Failed', { exact: true }).waitFor({ timeout: 30_000 });
+      const output = page.locator('.step-output').first();
+      await output.getByText('activity 0b4a7e8e-1111-4222-8333-444455556666 (InProgress)').waitFor();
+      const progress = output.locator('.jim-progress');
+      await progress.getByRole('progressbar', { name: 'JIM progress' }).waitFor();
+      expect(await progress.getByRole('progressbar').getAttribute('value')).toBe('42');
+      expect(await progress.textContent()).toContain(' 42%');
+      expect(await progress.textContent()).toContain('Importing objects');
+      expect(await progress.textContent()).toMatch(/4,200 \/ 10,000 objects/);
+    });
+
     it('marks a step that timed out', async () => {
       const slow = await t.api().post('/api/v1/schedules').send({
         name: 'Too slow',

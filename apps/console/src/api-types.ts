@@ -193,6 +193,17 @@ export interface ExecutionStep {
   stdoutTail: string | null;
   stderrTail: string | null;
   errorMessage: string | null;
+  /** RunProfile steps on JIM: JIM's activity, its last polled status and progress (null when none). */
+  activityId: string | null;
+  activityStatus: string | null;
+  progress: RunProfileProgress | null;
+}
+
+export interface RunProfileProgress {
+  percentComplete: number | null;
+  objectsProcessed: number | null;
+  objectsToProcess: number | null;
+  phase: string | null;
 }
 
 export interface ExecutionDetail extends Execution {

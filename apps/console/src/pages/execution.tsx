@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
-import { ACTIVE_STATUSES, type ExecutionDetail, type ExecutionStep } from '../api-types';
+import { ACTIVE_STATUSES, type ExecutionDetail, type ExecutionStep, type RunProfileProgress } from '../api-types';
 import { layoutBars } from '../timeline';
 import { duration, when } from '../format';
 import { BASE } from '../router';
@@ -127,8 +127,10 @@ export function ExecutionPage({ id }: { id: string }) {
           {step.stepType === 'RunProfile' && (
             <p>
               JIM: run profile <strong>{step.runProfileName ?? step.runProfileId}</strong> of <strong>{step.connectedSystemName ?? step.connectedSystemId}</strong> — {step.status}
+              {step.activityId && <span class="muted"> · activity {step.activityId}{step.activityStatus ? ` (${step.activityStatus})` : ''}</span>}
             </p>
           )}
+          {step.progress && <JimProgress progress={step.progress} />}
           {step.errorMessage && <p class="error-text">{step.errorMessage}</p>}
           <h3>stdout</h3>
           <pre>{step.stdoutTail || '(none)'}</pre>
@@ -137,5 +139,19 @@ export function ExecutionPage({ id }: { id: string }) {
         </details>
       ))}
     </section>
+  );
+}
+
+/** JIM's progress of a run profile: a bar when JIM knows how many objects there are, the counts and the phase. */
+function JimProgress({ progress }: { progress: RunProfileProgress }) {
+  const { percentComplete, objectsProcessed, objectsToProcess, phase } = progress;
+  const counts = objectsProcessed !== null ? `${objectsProcessed.toLocaleString()}${objectsToProcess ? ` / ${objectsToProcess.toLocaleString()}` : ''} objects` : null;
+  return (
+    <p class="jim-progress">
+      {percentComplete !== null && <progress max={100} value={percentComplete} aria-label="JIM progress">{percentComplete}%</progress>}
+      {percentComplete !== null && <span> {percentComplete}%</span>}
+      {counts && <span class="muted"> · {counts}</span>}
+      {phase && <span class="muted"> · {phase}</span>}
+    </p>
   );
 }
