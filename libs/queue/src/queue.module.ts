@@ -13,6 +13,7 @@ export function queueKitFor(config: AppConfig, databaseUrl: string): QueueKit {
     backend: config.queueBackend,
     redisUrl: config.redisUrl,
     redisSentinel: config.redisSentinel,
+    redisCluster: config.redisCluster,
     databaseUrl,
     prefix: config.queuePrefix,
   });

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { TICK_QUEUE_TOKEN } from '@jim/queue';
+import { JobSchedulerSync, queueCheck, STEP_QUEUE_TOKEN, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { pingQueue, Probe, runChecks, type ReadinessReport } from '@jim/queue';
+import { Probe, runChecks, type ReadinessReport } from '@jim/queue';
 
 export type ApiCheck = 'database' | 'queue';
 
@@ -14,10 +14,16 @@ export class ApiReadiness {
   private readonly probes: Record<ApiCheck, Probe>;
   private readonly wasDown = new Set<ApiCheck>();
 
-  constructor(@InjectDataSource() db: DataSource, @Inject(TICK_QUEUE_TOKEN) queue: Queue) {
+  constructor(
+    @InjectDataSource() db: DataSource,
+    @Inject(TICK_QUEUE_TOKEN) queue: Queue,
+    @Inject(STEP_QUEUE_TOKEN) steps: Queue,
+    sync: JobSchedulerSync,
+  ) {
     this.probes = {
       database: new Probe(() => db.query('SELECT 1')),
-      queue: new Probe(() => pingQueue(queue)),
+      // Each queue's own slot answers, and the last job-scheduler sync did not fail.
+      queue: new Probe(queueCheck([queue, steps], sync)),
     };
   }
 

@@ -20,7 +20,7 @@ export const stepExecutorProviders: Provider[] = [
       new BullmqRunProfileGateway({
         connection: kit.connectionOptions,
         queueName: config.runProfileQueueName,
-        prefix: config.queuePrefix,
+        prefix: kit.prefixFor(config.runProfileQueueName),
         classes: kit.bullmqClasses,
       }),
   },

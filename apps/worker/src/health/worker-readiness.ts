@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { TICK_QUEUE_TOKEN } from '@jim/queue';
+import { STEP_QUEUE_TOKEN, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { StepRunner } from '../engine/step-runner.service';
 import { QueueWorkers } from '../queue-workers.service';
-import { pingQueue, Probe, runChecks, type CheckResult } from '@jim/queue';
+import { Probe, queueCheck, runChecks, type CheckResult } from '@jim/queue';
 
 export type WorkerCheck = 'database' | 'queue' | 'workers';
 
@@ -25,12 +25,14 @@ export class WorkerReadiness {
   constructor(
     @InjectDataSource() db: DataSource,
     @Inject(TICK_QUEUE_TOKEN) queue: Queue,
+    @Inject(STEP_QUEUE_TOKEN) stepQueue: Queue,
     private readonly workers: QueueWorkers,
     private readonly steps: StepRunner,
   ) {
     this.probes = {
       database: new Probe(() => db.query('SELECT 1')),
-      queue: new Probe(() => pingQueue(queue)),
+      // Each queue's own slot answers (on a cluster, the node serving it).
+      queue: new Probe(queueCheck([queue, stepQueue])),
     };
   }
 
