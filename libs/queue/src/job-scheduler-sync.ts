@@ -117,3 +117,18 @@ export class JobSchedulerSync {
     return result;
   }
 }
+
+/**
+ * Removes every schedule's job scheduler from `queue` (the tick queue under an earlier key prefix): after an upgrade
+ * the reconciler re-creates them under the new prefix, and one left behind would keep putting ticks in a queue
+ * that an older worker may still consume. Returns how many were removed.
+ */
+export async function removeScheduleSchedulers(queue: Queue): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const page = await queue.getJobSchedulers(0, 999, true);
+    const ours = page.map((s) => s.key ?? s.id ?? '').filter((id) => scheduleIdOfScheduler(id));
+    if (ours.length === 0) return removed;
+    for (const id of ours) if (await queue.removeJobScheduler(id)) removed++;
+  }
+}

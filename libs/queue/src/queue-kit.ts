@@ -114,6 +114,16 @@ export class QueueKit {
     return this.worker(name, processor, { ...options, settings: { ...options.settings, repeatStrategy } });
   }
 
+  /**
+   * The tick queue under the configured prefix itself, where versions before per-queue hash tags kept it; null when
+   * that is where it still is (the PostgreSQL backend, or a prefix without a hash tag).
+   */
+  legacyTickQueue(name: string): AnyQueue | null {
+    if (this.prefixFor(name) === this.prefix) return null;
+    const connection = this.connectionOptions;
+    return closeWith(listened(new this.classes.Queue(name, { connection, prefix: this.prefix, skipMetasUpdate: true })), connection);
+  }
+
   queueEvents(name: string): QueueEvents {
     const connection = this.connectionOptions;
     return closeWith(listened(new this.classes.QueueEvents(name, { connection, prefix: this.prefixFor(name) })), connection);
