@@ -1,8 +1,8 @@
-import { STEP_QUEUE, TICK_QUEUE, taggedPrefix } from '@jim/queue';
+import { QueueKit, STEP_QUEUE, stepQueueName, TICK_QUEUE, taggedPrefix } from '@jim/queue';
 import { createTestApp, TEST_QUEUE_BACKEND, uniquePrefix, type TestApp } from '../support/test-app';
 import { waitFor, type RunningProcess } from '../support/processes';
 import { startRedisCluster, type RedisClusterTopology } from '../support/redis-topologies';
-import { exe, startWorkers } from '../worker/worker-harness';
+import { exe, finished, runSteps, startWorkers } from '../worker/worker-harness';
 import { tickHistory } from './redis-failover';
 
 const S = '/api/v1/schedules';
@@ -48,7 +48,7 @@ describeRedis('Redis Cluster (3 masters + 3 replicas, real servers)', () => {
 
   describe('connected through REDIS_CLUSTER_NODES', () => {
     beforeAll(async () => {
-      const env = { REDIS_CLUSTER_NODES: cluster.seeds, JIM_QUEUE_PREFIX: prefix };
+      const env = { REDIS_CLUSTER_NODES: cluster.seeds, JIM_QUEUE_PREFIX: prefix, JIM_STEP_QUEUE_SHARDS: '3' };
       t = await createTestApp(env);
       workers = await startWorkers(t, 2, { ...env, JIM_MISFIRE_GRACE_SECONDS: '3' });
     });
@@ -75,6 +75,27 @@ describeRedis('Redis Cluster (3 masters + 3 replicas, real servers)', () => {
       expect(steps.every((r: { status: string }) => r.status === 'Completed')).toBe(true);
       const ready = await t!.api().get('/health/ready').expect(200);
       expect(ready.body.checks.queue.status).toBe('up');
+    });
+
+    it('splits step jobs over JIM_STEP_QUEUE_SHARDS step queues by execution, every worker consuming all of them', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) ids.push(await runSteps(t!, `Sharded ${i}`, [exe(0, '/bin/true'), exe(1, '/bin/true')]));
+      for (const id of ids) expect((await finished(t!, id)).status).toBe('Complete');
+
+      const kit = t!.app.get(QueueKit);
+      const shardOf = new Map<string, Set<number>>();
+      for (let shard = 0; shard < 3; shard++) {
+        const queue = kit.queue(stepQueueName(shard));
+        for (const job of await queue.getCompleted(0, 1000)) {
+          if (!ids.includes(job.data.executionId)) continue;
+          shardOf.set(job.data.executionId, (shardOf.get(job.data.executionId) ?? new Set()).add(shard));
+        }
+        await queue.close();
+      }
+      // Every execution's steps ran from one step queue; the executions used more than one.
+      expect([...shardOf.keys()].sort()).toEqual([...ids].sort());
+      expect([...shardOf.values()].every((shards) => shards.size === 1)).toBe(true);
+      expect(new Set([...shardOf.values()].map((shards) => [...shards][0])).size).toBeGreaterThan(1);
     });
 
     it('keeps firing when the master of the tick queue fails over to its replica (CLUSTER FAILOVER): no duplicate, none unaccounted', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { JobSchedulerSync, queueCheck, STEP_QUEUE_TOKEN, TICK_QUEUE_TOKEN } from '@jim/queue';
+import { JobSchedulerSync, queueCheck, StepQueues, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { Probe, runChecks, type ReadinessReport } from '@jim/queue';
@@ -17,13 +17,13 @@ export class ApiReadiness {
   constructor(
     @InjectDataSource() db: DataSource,
     @Inject(TICK_QUEUE_TOKEN) queue: Queue,
-    @Inject(STEP_QUEUE_TOKEN) steps: Queue,
+    steps: StepQueues,
     sync: JobSchedulerSync,
   ) {
     this.probes = {
       database: new Probe(() => db.query('SELECT 1')),
       // Each queue's own slot answers, and the last job-scheduler sync did not fail.
-      queue: new Probe(queueCheck([queue, steps], sync)),
+      queue: new Probe(queueCheck([queue, ...steps.all], sync)),
     };
   }
 

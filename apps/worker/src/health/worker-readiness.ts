@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { STEP_QUEUE_TOKEN, TICK_QUEUE_TOKEN } from '@jim/queue';
+import { StepQueues, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { StepRunner } from '../engine/step-runner.service';
@@ -25,14 +25,14 @@ export class WorkerReadiness {
   constructor(
     @InjectDataSource() db: DataSource,
     @Inject(TICK_QUEUE_TOKEN) queue: Queue,
-    @Inject(STEP_QUEUE_TOKEN) stepQueue: Queue,
+    stepQueues: StepQueues,
     private readonly workers: QueueWorkers,
     private readonly steps: StepRunner,
   ) {
     this.probes = {
       database: new Probe(() => db.query('SELECT 1')),
       // Each queue's own slot answers (on a cluster, the node serving it).
-      queue: new Probe(queueCheck([queue, stepQueue])),
+      queue: new Probe(queueCheck([queue, ...stepQueues.all])),
     };
   }
 
