@@ -145,4 +145,24 @@ describeRedis('Redis Cluster (3 masters + 3 replicas, real servers)', () => {
       expect(metrics.text).toMatch(/^jim_job_scheduler_sync_failures_total 1$/m);
     });
   });
+
+  describe('a slot of our queues with no node left', () => {
+    it('makes /health/ready answer 503 with the queue down (CLUSTERDOWN), and 200 again once the nodes are back', async () => {
+      const stepsMaster = await cluster.masterOf(await slotOf(STEP_QUEUE));
+      const replicas = await Promise.all(cluster.nodes.filter((n) => n.alive && n !== stepsMaster).map(async (n) => ({ n, info: await n.command('INFO', 'replication') })));
+      const gone = [stepsMaster, ...replicas.filter(({ info }) => info.includes(`master_port:${stepsMaster.port}`)).map(({ n }) => n)];
+      await Promise.all(gone.map((n) => n.kill()));
+      const down = await waitFor(async () => {
+        const res = await t!.api().get('/health/ready');
+        return res.status === 503 && res.body.checks.queue.code === 'CLUSTERDOWN' ? res : undefined;
+      }, 20_000, 500);
+      expect(down.body.checks.queue).toMatchObject({ status: 'down', reason: 'error', code: 'CLUSTERDOWN' });
+      expect(down.body.checks.database.status).toBe('up');
+
+      // The nodes restart with their cluster configuration and take their slots back.
+      for (const node of gone) await node.start();
+      await cluster.untilHealthy();
+      await waitFor(async () => (await t!.api().get('/health/ready')).status === 200, 30_000, 500);
+    });
+  });
 });

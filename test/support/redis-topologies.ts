@@ -4,7 +4,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Redis, { Cluster } from 'ioredis';
 import { waitFor } from './processes';
 
 const run = promisify(execFile);
@@ -12,21 +11,38 @@ const HOST = '127.0.0.1';
 
 /** One redis-server process (a cluster node, a replica, or a sentinel) on a port of its own. */
 export class RedisProcess {
-  private exited: Promise<void>;
+  private child?: ChildProcess;
+  private exited: Promise<void> = Promise.resolve();
+  private output = '';
 
   constructor(
     readonly port: number,
-    private readonly child: ChildProcess,
-  ) {
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-  }
+    private readonly dir: string,
+    private readonly args: string[],
+  ) {}
 
   get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  client(): Redis {
-    return new Redis({ host: HOST, port: this.port, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  /** Starts the server (again, after `kill`, with the same files) and waits until it answers PING. */
+  async start(): Promise<this> {
+    const child = spawn('redis-server', this.args, { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-4000));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    try {
+      await waitFor(async () => {
+        if (!this.alive) throw new Error(`redis-server on port ${this.port} exited: ${this.output}`);
+        return (await this.command('PING').catch(() => '')) === 'PONG';
+      }, 10_000);
+    } catch (error) {
+      await this.kill();
+      throw error;
+    }
+    return this;
   }
 
   async command(...args: (string | number)[]): Promise<string> {
@@ -36,7 +52,7 @@ export class RedisProcess {
 
   /** SIGKILL: the node is gone at once, as in a crash. */
   async kill(): Promise<void> {
-    if (this.alive) this.child.kill('SIGKILL');
+    if (this.alive) this.child!.kill('SIGKILL');
     await this.exited;
   }
 }
@@ -63,22 +79,8 @@ async function freePorts(count: number, withBus: boolean): Promise<number[]> {
   throw new Error('No free port range found');
 }
 
-async function startServer(dir: string, port: number, args: string[]): Promise<RedisProcess> {
-  const child = spawn('redis-server', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  const server = new RedisProcess(port, child);
-  try {
-    await waitFor(async () => {
-      if (!server.alive) throw new Error(`redis-server on port ${port} exited: ${output}`);
-      return (await server.command('PING').catch(() => '')) === 'PONG';
-    }, 10_000);
-  } catch (error) {
-    await server.kill();
-    throw error;
-  }
-  return server;
+function startServer(dir: string, port: number, args: string[]): Promise<RedisProcess> {
+  return new RedisProcess(port, dir, args).start();
 }
 
 export interface RedisClusterTopology {
@@ -88,9 +90,10 @@ export interface RedisClusterTopology {
   seeds: string;
   /** The node serving `slot` as master now. */
   masterOf(slot: number): Promise<RedisProcess>;
+  /** Until every live node reports `cluster_state:ok`. */
+  untilHealthy(): Promise<void>;
   /** Ports of the masters holding at least one key, found by scanning each master. */
   mastersWithKeys(match: string): Promise<number[]>;
-  client(): Cluster;
   stop(): Promise<void>;
 }
 
@@ -138,6 +141,12 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterTopolo
       if (!range) throw new Error(`No master serves slot ${slot}`);
       return byPort.get(Number(range[2][1]))!;
     },
+    async untilHealthy() {
+      await waitFor(async () => {
+        const infos = await Promise.all(nodes.filter((n) => n.alive).map((n) => n.command('CLUSTER', 'INFO').catch(() => '')));
+        return infos.every((info) => info.includes('cluster_state:ok'));
+      }, 30_000, 200);
+    },
     async mastersWithKeys(match) {
       const found: number[] = [];
       for (const node of nodes.filter((n) => n.alive)) {
@@ -148,7 +157,6 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterTopolo
       }
       return found;
     },
-    client: () => new Cluster(nodes.map((n) => ({ host: HOST, port: n.port }))),
     stop,
   };
 }

@@ -158,6 +158,8 @@ function clusterClient(settings: ClusterSettings): Cluster {
     retryDelayOnClusterDown: 200,
     retryDelayOnTryAgain: 200,
     slotsRefreshTimeout: 2000,
+    // Topology changes (failovers, resharding, nodes back) are picked up even without a failing command.
+    slotsRefreshInterval: 5000,
     clusterRetryStrategy: (attempt: number) => Math.min(250 * attempt, 2000),
   });
 }
@@ -166,7 +168,7 @@ function clusterClient(settings: ClusterSettings): Cluster {
  * BullMQ closes connections it created, but not a client instance it was given (it duplicates that one for its
  * blocking connections): the object's own `close` then also ends the client.
  */
-function closeWith<T extends { close(...args: never[]): Promise<void> }>(owner: T, connection: unknown): T {
+export function closeWith<T extends { close(...args: never[]): Promise<void> }>(owner: T, connection: unknown): T {
   if (!(connection instanceof Cluster)) return owner;
   const close = owner.close.bind(owner) as (...args: never[]) => Promise<void>;
   owner.close = (async (...args: never[]) => {

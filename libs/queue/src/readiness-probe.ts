@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import calculateSlot from 'cluster-key-slot';
 
 /** No readiness check may hold a probe longer than this. */
 export const CHECK_TIMEOUT_MS = 2000;
@@ -87,17 +88,50 @@ export async function runChecks<C extends string>(probes: Record<C, Probe>): Pro
  * the PostgreSQL backend a query (the job counts of the queue).
  */
 export async function pingQueue(queue: Queue): Promise<void> {
-  const backend = queue.getBackend() as unknown as { client?: Promise<{ exists(key: string): Promise<unknown> }> };
+  const backend = queue.getBackend() as unknown as { client?: Promise<RedisClientView> };
   if ('client' in backend && backend.client) {
-    await (await backend.client).exists(queue.toKey('meta'));
+    const client = await backend.client;
+    const key = queue.toKey('meta');
+    await (client.isCluster ? nodeServing(client, key, queue.name) : client).exists(key);
     return;
   }
   await queue.getJobCounts('waiting');
 }
 
-/** Every queue answers (see pingQueue), checked in parallel. */
+interface RedisNodeView {
+  exists(key: string): Promise<unknown>;
+  options: { host?: string; port?: number };
+}
+
+interface RedisClientView extends RedisNodeView {
+  isCluster?: boolean;
+  /** ioredis Cluster: the nodes serving each slot (`host:port`, master first), as last read from the cluster. */
+  slots?: string[][];
+  nodes?(role: 'master'): RedisNodeView[];
+  refreshSlotsCache?(): void;
+}
+
+/**
+ * The connection to the master that serves `key`'s slot, so the probe asks that node directly: through the cluster
+ * client a command to a slot no node answers for is retried until its redirections run out, longer than a probe
+ * waits, while the node itself answers at once (or refuses the connection).
+ */
+function nodeServing(cluster: RedisClientView, key: string, queueName: string): RedisNodeView {
+  const owner = cluster.slots?.[calculateSlot(key)]?.[0];
+  if (!owner) throw Object.assign(new Error(`No node of the cluster serves the slot of queue ${queueName}`), { code: 'CLUSTERDOWN' });
+  const node = cluster.nodes?.('master').find((n) => `${n.options.host}:${n.options.port}` === owner);
+  if (!node) {
+    // Not connected (gone, or not yet reconnected after coming back): read the slot map again for the next probe.
+    cluster.refreshSlotsCache?.();
+    throw Object.assign(new Error(`The node serving queue ${queueName} is not connected`), { code: 'NODE_UNREACHABLE' });
+  }
+  return node;
+}
+
+/** Every queue answers (see pingQueue), checked in parallel; the failure reported is the first queue's in order. */
 export async function pingQueues(queues: Queue[]): Promise<void> {
-  await Promise.all(queues.map(pingQueue));
+  const failed = (await Promise.allSettled(queues.map(pingQueue))).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** The code reported for a job-scheduler sync that failed while the queue itself answered. */

@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { BullmqRunProfileGateway, QueueKit } from '@jim/queue';
+import { BullmqRunProfileGateway, closeWith, QueueKit } from '@jim/queue';
 import {
   ExecutableStepExecutor,
   PowerShellStepExecutor,
@@ -16,13 +16,16 @@ export const stepExecutorProviders: Provider[] = [
   {
     provide: RUN_PROFILE_GATEWAY,
     inject: [APP_CONFIG, QueueKit],
-    useFactory: (config: AppConfig, kit: QueueKit) =>
-      new BullmqRunProfileGateway({
-        connection: kit.connectionOptions,
+    useFactory: (config: AppConfig, kit: QueueKit) => {
+      const connection = kit.connectionOptions;
+      const gateway = new BullmqRunProfileGateway({
+        connection,
         queueName: config.runProfileQueueName,
         prefix: kit.prefixFor(config.runProfileQueueName),
         classes: kit.bullmqClasses,
-      }),
+      });
+      return closeWith(gateway, connection);
+    },
   },
   {
     provide: STEP_EXECUTORS,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { StepQueues, TICK_QUEUE_TOKEN } from '@jim/queue';
+import { JobSchedulerSync, StepQueues, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { StepRunner } from '../engine/step-runner.service';
@@ -26,13 +26,14 @@ export class WorkerReadiness {
     @InjectDataSource() db: DataSource,
     @Inject(TICK_QUEUE_TOKEN) queue: Queue,
     stepQueues: StepQueues,
+    sync: JobSchedulerSync,
     private readonly workers: QueueWorkers,
     private readonly steps: StepRunner,
   ) {
     this.probes = {
       database: new Probe(() => db.query('SELECT 1')),
-      // Each queue's own slot answers (on a cluster, the node serving it).
-      queue: new Probe(queueCheck([queue, ...stepQueues.all])),
+      // Each queue's own slot answers (on a cluster, the node serving it), and the last job-scheduler sync did not fail.
+      queue: new Probe(queueCheck([queue, ...stepQueues.all], sync)),
     };
   }
 
