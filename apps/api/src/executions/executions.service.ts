@@ -1,12 +1,10 @@
 import { withinTime } from '../common/within-time';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { BadRequestError } from '@jim/common';
 import { cancelExecution, startExecution, type Initiator } from '@jim/persistence';
-import { STEP_JOB, stepJobId, type StepJobData } from '@jim/queue';
-import type { Queue } from 'bullmq';
+import { STEP_JOB, stepJobId, StepQueues, type StepJobData } from '@jim/queue';
 import type { DataSource } from 'typeorm';
-import { STEP_QUEUE_TOKEN } from '../firing/firing.module';
 import { scheduleNotFound } from '../schedules/schedule-reader';
 import type { ScheduleExecutionResponse, ScheduleRunResponse } from './dto/execution-response.dto';
 import { ExecutionReader, executionNotFound } from './execution-reader';
@@ -20,7 +18,7 @@ export class ExecutionsService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(STEP_QUEUE_TOKEN) private readonly stepQueue: Queue,
+    private readonly stepQueues: StepQueues,
     private readonly reader: ExecutionReader,
   ) {}
 
@@ -69,7 +67,7 @@ export class ExecutionsService {
       opts: { jobId: stepJobId(id), removeOnComplete: 1000, removeOnFail: 5000 },
     }));
     try {
-      await withinTime(this.stepQueue.addBulk(jobs), QUEUE_WAIT_MS);
+      await withinTime(this.stepQueues.forExecution(executionId).addBulk(jobs), QUEUE_WAIT_MS);
     } catch (error) {
       this.logger.warn(
         { executionId, stepIds, err: error },
@@ -81,7 +79,8 @@ export class ExecutionsService {
   /** Tidiness only: the worker refuses to start a step of a cancelled execution anyway. */
   private async removeJobs(executionId: string, stepIds: string[]): Promise<void> {
     if (stepIds.length === 0) return;
-    const removals = stepIds.map((id) => this.stepQueue.remove(stepJobId(id)));
+    const queue = this.stepQueues.forExecution(executionId);
+    const removals = stepIds.map((id) => queue.remove(stepJobId(id)));
     try {
       await withinTime(Promise.all(removals), QUEUE_WAIT_MS);
     } catch (error) {

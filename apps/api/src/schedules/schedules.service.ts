@@ -11,7 +11,9 @@ import type { ScheduleRequest } from './dto/schedule-request.dto';
 import type { NextRunsResponse, ScheduleDetailResponse, ScheduleResponse } from './dto/schedule-response.dto';
 import { recordScheduleChange, scheduleSnapshot } from './schedule-change-recorder';
 import { defineSchedule, storedStepFields, type ScheduleDefinition, type StepDefinition } from './schedule-definition';
-import { ScheduleFiring, type FiringState } from './schedule-firing';
+import { ScheduleFiring, warnFiringDeferred, type FiringState } from './schedule-firing';
+import { ApiMetrics } from '../observability/http-metrics';
+import { redisReplyCode } from '@jim/queue';
 import { withinTime } from '../common/within-time';
 import { insertSchedule, type RunProfileNames } from './schedule-insert';
 import { ScheduleReader, scheduleNotFound } from './schedule-reader';
@@ -29,6 +31,7 @@ export class SchedulesService {
     @Inject(SecretCipher) private readonly cipher: SecretCipher,
     private readonly reader: ScheduleReader,
     private readonly firing: ScheduleFiring,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   async create(request: ScheduleRequest, initiator: Initiator): Promise<ScheduleDetailResponse> {
@@ -215,6 +218,8 @@ export class SchedulesService {
   }
 
   private logFiringError(scheduleId: string, error: unknown): void {
+    this.metrics.jobSchedulerSyncFailures.inc();
+    warnFiringDeferred(redisReplyCode(error) ?? (error as { code?: string } | null)?.code);
     this.logger.warn(
       { scheduleId, err: error },
       'Could not update the job scheduler now; the workers will reconcile it from the database',
