@@ -28,7 +28,9 @@ interface RunProfileResult {
 }
 
 const queueName = process.env.JIM_RUN_PROFILE_QUEUE || 'run-profiles';
-const prefix = process.env.JIM_QUEUE_PREFIX || '{jim}';
+// The workers give each queue a Redis hash tag of its own: JIM_QUEUE_PREFIX `{jim}` becomes `{jim:run-profiles}`.
+const basePrefix = process.env.JIM_QUEUE_PREFIX || '{jim}';
+const prefix = basePrefix.replace(/\{([^{}]+)\}/, `{$1:${queueName}}`);
 
 async function runProfile(job: RunProfileJob): Promise<RunProfileResult> {
   // Your engine here: run the import, sync or export, then say how it went.
