@@ -1,6 +1,4 @@
-import type { ScheduleRequest, ScheduleStepRequest } from '../../api/src/schedules/dto/schedule-request.dto';
-import type { ScheduleDetailResponse, ScheduleStepResponse } from '../../api/src/schedules/dto/schedule-response.dto';
-import type { IntervalUnit, PatternType, TriggerType } from '@jim/persistence';
+import type { IntervalUnit, PatternType, ScheduleDetailResponse, ScheduleRequest, ScheduleStepRequest, ScheduleStepResponse, TriggerType } from '@jim/contracts';
 import { CliError } from './errors';
 
 /** A step as sent back in a PUT: every stored field, the id included, so nothing is lost or recreated. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { ExecutionStatus, Initiator, StepStatus } from './entities';
-import type { ExecutionTrigger } from './entities/schedule-execution.entity';
+import type { ExecutionTrigger } from './entities/enums';
 
 export const NOT_RUN_MESSAGE = 'Not run: a previous step failed';
 export const CANCELLED_BY_USER = 'Cancelled by user';

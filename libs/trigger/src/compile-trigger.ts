@@ -1,3 +1,4 @@
+import { INTERVAL_UNITS, PATTERN_TYPES, TRIGGER_TYPES } from '@jim/contracts';
 import { parseCronText, type ParsedCron } from './cron-expression';
 import type { CronRule } from './cron-rule';
 import { ErrorCollector, TriggerValidationError } from './errors';
@@ -6,15 +7,12 @@ import { Schedule } from './schedule';
 import { isValidTimeZone, zoneClock } from './time-zone';
 import {
   formatClockTime,
-  INTERVAL_UNITS,
-  PATTERN_TYPES,
   readChoice,
   readClockTime,
   readDaysOfWeek,
   readIntervalValue,
   readRunTimes,
   readText,
-  TRIGGER_TYPES,
   type FieldRead,
 } from './trigger-fields';
 import type { CompiledTrigger, CompileResult, IntervalUnit, NormalisedTrigger, PatternType, TriggerInput, TriggerType } from './types';

@@ -1,6 +1,6 @@
-export type TriggerType = 'Cron' | 'Manual';
-export type PatternType = 'SpecificTimes' | 'Interval' | 'Custom';
-export type IntervalUnit = 'Minutes' | 'Hours';
+import type { IntervalUnit, PatternType, TriggerType } from '@jim/contracts';
+
+export type { IntervalUnit, PatternType, TriggerType };
 
 /** A schedule's trigger fields as a client sends them. */
 export interface TriggerInput {

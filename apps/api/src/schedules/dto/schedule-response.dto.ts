@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type * as Contract from '@jim/contracts';
 import {
   EXECUTION_MODES,
   EXECUTION_STATUSES,
@@ -12,9 +13,9 @@ import {
   type PatternType,
   type ScheduleStepType,
   type TriggerType,
-} from '@jim/persistence';
+} from '@jim/contracts';
 
-export class ScheduleStepResponse {
+export class ScheduleStepResponse implements Contract.ScheduleStepResponse {
   @ApiProperty({ format: 'uuid', description: 'Step id; send it back on PUT to update this step' })
   id: string;
   @ApiProperty({ type: 'integer', minimum: 0, maximum: 1000, example: 0, description: 'Execution order (0-based). Same index = parallel execution.' })
@@ -52,7 +53,7 @@ export class ScheduleStepResponse {
   sqlScriptPath: string | null;
 }
 
-export class ScheduleResponse {
+export class ScheduleResponse implements Contract.ScheduleResponse {
   @ApiProperty({ format: 'uuid', description: 'Schedule id' })
   id: string;
   @ApiProperty({ example: 'Morning Import', description: 'Schedule name' })
@@ -105,12 +106,12 @@ export class ScheduleResponse {
   lastExecutionErrorMessage: string | null;
 }
 
-export class ScheduleDetailResponse extends ScheduleResponse {
+export class ScheduleDetailResponse extends ScheduleResponse implements Contract.ScheduleDetailResponse {
   @ApiProperty({ type: () => [ScheduleStepResponse], description: 'The steps, ordered by stepIndex' })
   steps: ScheduleStepResponse[];
 }
 
-export class NextRunsResponse {
+export class NextRunsResponse implements Contract.NextRunsResponse {
   @ApiProperty({ format: 'uuid', description: 'Schedule id' })
   scheduleId: string;
   @ApiProperty({ example: 'Europe/London', description: 'IANA time zone of the schedule' })
