@@ -1,18 +1,6 @@
 import type { ExecutionStatus, InitiatorType, StepStatus } from '@jim/contracts';
 
-// The API's enums are defined once, in the contracts library; the entities and the statements use them from there.
-export {
-  EXECUTION_MODES,
-  EXECUTION_STATUSES,
-  INITIATOR_TYPES,
-  INTERVAL_UNITS,
-  PATTERN_TYPES,
-  ROLES,
-  RUN_TYPES,
-  STEP_STATUSES,
-  STEP_TYPES,
-  TRIGGER_TYPES,
-} from '@jim/contracts';
+// The API's enums are defined once, in the contracts library; the entities and the statements use their types.
 export type {
   ExecutionMode,
   ExecutionStatus,
