@@ -5,3 +5,6 @@ export * from './secret-cipher';
 export * from './database-errors';
 export * from './executions';
 export * from './ticks';
+export * from './field-map';
+export * from './schedules/schedule.repository';
+export * from './connected-systems/connected-system.repository';

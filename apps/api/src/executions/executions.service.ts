@@ -7,7 +7,7 @@ import { STEP_JOB, stepJobId, type StepJobData } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { STEP_QUEUE_TOKEN } from '../firing/firing.module';
-import { scheduleNotFound } from '../schedules/schedule-reader';
+import { scheduleNotFound } from '../schedules/schedule-not-found';
 import type { ScheduleExecutionResponse, ScheduleRunResponse } from './dto/execution-response.dto';
 import { ExecutionReader, executionNotFound } from './execution-reader';
 

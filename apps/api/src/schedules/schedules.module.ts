@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ScheduleReader } from './schedule-reader';
 import { SchedulesController } from './schedules.controller';
 import { SchedulesService } from './schedules.service';
 
 @Module({
   controllers: [SchedulesController],
-  providers: [SchedulesService, ScheduleReader],
-  exports: [SchedulesService, ScheduleReader],
+  providers: [SchedulesService],
+  exports: [SchedulesService],
 })
 export class SchedulesModule {}

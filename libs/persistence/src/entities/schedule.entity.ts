@@ -1,6 +1,5 @@
-import { Column, Entity, OneToMany, PrimaryColumn, VersionColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
 import type { InitiatorType, IntervalUnit, PatternType, TriggerType } from './enums';
-import { ScheduleStep } from './schedule-step.entity';
 import { Timestamp } from './timestamp';
 
 @Entity({ name: 'schedules' })
@@ -30,6 +29,4 @@ export class Schedule {
   @Column({ name: 'last_updated_by_id', type: 'varchar', length: 64, nullable: true }) lastUpdatedById: string | null;
   @Column({ name: 'last_updated_by_name', type: 'varchar', length: 200, nullable: true }) lastUpdatedByName: string | null;
   @VersionColumn() version: number;
-
-  @OneToMany(() => ScheduleStep, (step) => step.schedule) steps?: ScheduleStep[];
 }

@@ -14,6 +14,9 @@ import {
   type ScheduleStepType,
   type TriggerType,
 } from '@jim/contracts';
+import { pickFields, SCHEDULE_FIELDS, STEP_FIELDS, type ScheduleDetail, type ScheduleSummary, type StoredStep } from '@jim/persistence';
+import { maskConnectionString } from '@jim/steps';
+import { iso } from '../../common/iso';
 
 export class ScheduleStepResponse implements Contract.ScheduleStepResponse {
   @ApiProperty({ format: 'uuid', description: 'Step id; send it back on PUT to update this step' })
@@ -120,4 +123,39 @@ export class NextRunsResponse implements Contract.NextRunsResponse {
   cronExpression: string | null;
   @ApiProperty({ type: [String], format: 'date-time', example: ['2026-07-13T05:00:00.000Z', '2026-07-14T05:00:00.000Z'], description: 'The next fire times (UTC), in order; empty for Manual schedules' })
   nextRuns: string[];
+}
+
+/** The response of a schedule: its fields as stored, its times as ISO text and its latest execution flattened. */
+export function scheduleResponse(schedule: ScheduleSummary): ScheduleResponse {
+  const { id, lastRunTime, nextRunTime, stepCount, created, lastUpdated, lastExecution } = schedule;
+  return {
+    id,
+    ...pickFields(SCHEDULE_FIELDS, schedule),
+    lastRunTime: iso(lastRunTime),
+    nextRunTime: iso(nextRunTime),
+    stepCount,
+    created: iso(created)!,
+    lastUpdated: iso(lastUpdated),
+    lastExecutionId: lastExecution?.id ?? null,
+    lastExecutionStatus: lastExecution?.status ?? null,
+    lastExecutionCurrentStepIndex: lastExecution?.currentStepIndex ?? null,
+    lastExecutionTotalSteps: lastExecution?.totalSteps ?? null,
+    lastExecutionCompletedAt: iso(lastExecution?.completedAt),
+    lastExecutionErrorMessage: lastExecution?.errorMessage ?? null,
+  };
+}
+
+export function scheduleDetailResponse(schedule: ScheduleDetail): ScheduleDetailResponse {
+  return { ...scheduleResponse(schedule), steps: schedule.steps.map(stepResponse) };
+}
+
+/** A step's fields as stored, the names of what it runs, and its connection string with the password masked. */
+function stepResponse(step: StoredStep): ScheduleStepResponse {
+  return {
+    id: step.id,
+    ...pickFields(STEP_FIELDS, step),
+    connectedSystemName: step.connectedSystemName,
+    runProfileName: step.runProfileName,
+    sqlConnectionString: step.sqlConnectionString === null ? null : maskConnectionString(step.sqlConnectionString),
+  };
 }
