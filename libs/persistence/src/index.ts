@@ -8,3 +8,4 @@ export * from './ticks';
 export * from './field-map';
 export * from './schedules/schedule.repository';
 export * from './connected-systems/connected-system.repository';
+export * from './api-keys/api-key.repository';
