@@ -1,9 +1,8 @@
 import { recordSkippedRun } from '@jim/persistence';
-import { STEP_JOB, stepJobId } from '@jim/queue';
+import { STEP_JOB, STEP_QUEUE_TOKEN, stepJobId } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
 import { createApiKey } from '../../apps/api/src/api-keys/api-keys.service';
-import { STEP_QUEUE_TOKEN } from '../../apps/api/src/firing/firing.module';
 import { createTestApp, expectErrorBody, type TestApp } from '../support/test-app';
 
 const CS = '/api/v1/synchronisation/connected-systems';

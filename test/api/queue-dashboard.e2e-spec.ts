@@ -6,7 +6,7 @@ import type { Queue } from 'bullmq';
 import { chromium, type Browser } from 'playwright-core';
 import request from 'supertest';
 import { createApiKey } from '../../apps/api/src/api-keys/api-keys.service';
-import { TICK_QUEUE_TOKEN } from '../../apps/api/src/firing/firing.module';
+import { TICK_QUEUE_TOKEN } from '@jim/queue';
 import { CHROMIUM, CHROMIUM_ARGS, describeInChromium, recordCspViolations } from '../support/chromium';
 import { expectSecurityHeaders } from '../support/security-headers';
 import { createTestApp, expectErrorBody, type TestApp } from '../support/test-app';

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   ConnectedSystemRepository,
   createDataSource,
+  FIRES_SQL,
   ScheduleRepository,
   SCHEDULE_FIELDS,
   SecretCipher,
@@ -11,6 +12,7 @@ import {
   type NewStep,
   type ScheduleFields,
 } from '@jim/persistence';
+import { fires } from '@jim/trigger';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase } from '../support/database';
 
@@ -176,5 +178,20 @@ describe('ScheduleRepository and ConnectedSystemRepository on PostgreSQL', () =>
     const detail = (await schedules.list({ search: 'Uses HR', sortBy: 'name', descending: false, skip: 0, take: 1 })).items[0];
     const steps = (await schedules.detail(detail.id))!.steps;
     expect(steps.map((s) => [s.connectedSystemName, s.runProfileName])).toEqual([['HR', 'Delta Import']]);
+  });
+
+  it('FIRES_SQL selects exactly the schedules fires() says fire', async () => {
+    const variants: Partial<ScheduleFields>[] = [
+      {},
+      { isEnabled: false },
+      { triggerType: 'Manual', patternType: 'SpecificTimes', cronExpression: null, daysOfWeek: null, intervalValue: null, intervalUnit: null, intervalWindowStart: null, intervalWindowEnd: null },
+      { isEnabled: false, triggerType: 'Manual', cronExpression: null },
+    ];
+    const created = await Promise.all(
+      variants.map((changes, i) => schedules.create({ ...newSchedule(`fires ${i} ${randomUUID()}`), fields: fields(`fires ${i} ${randomUUID()}`, changes) })),
+    );
+    const selected: { id: string }[] = await db.query(`SELECT id FROM schedules WHERE ${FIRES_SQL} AND id = ANY($1::uuid[])`, [created.map((c) => c.id)]);
+    expect(selected.map((r) => r.id)).toEqual(created.filter((c) => fires(c)).map((c) => c.id));
+    expect(created.map((c) => fires(c))).toEqual([true, false, false, false]);
   });
 });

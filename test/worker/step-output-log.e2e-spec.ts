@@ -1,10 +1,9 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stepJobId } from '@jim/queue';
+import { STEP_QUEUE_TOKEN, stepJobId } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
-import { STEP_QUEUE_TOKEN } from '../../apps/api/src/firing/firing.module';
 import { createTestApp, type TestApp } from '../support/test-app';
 import type { RunningProcess } from '../support/processes';
 import { exe, finished, runSteps, startWorkers } from './worker-harness';

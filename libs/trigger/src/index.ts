@@ -11,3 +11,5 @@ export type {
 export { TriggerValidationError } from './errors';
 export { compileCron, compileTrigger, compileTriggerOrThrow, triggerRepeatStrategy } from './compile-trigger';
 export { isValidTimeZone } from './time-zone';
+export { fires } from './fires';
+export type { FiringFields } from './fires';

@@ -3,11 +3,10 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { QueueKit } from '@jim/queue';
+import { QueueKit, STEP_QUEUE_TOKEN, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { Express } from 'express';
 import { ApiKeyAuthenticator } from '../auth/api-key-authenticator.service';
-import { STEP_QUEUE_TOKEN, TICK_QUEUE_TOKEN } from '../firing/firing.module';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { administratorsOnly } from './dashboard-auth';
 

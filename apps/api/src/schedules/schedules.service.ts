@@ -18,7 +18,8 @@ import {
   type ScheduleStep,
 } from '@jim/persistence';
 import { connectionStringPassword, restoreMaskedPassword } from '@jim/steps';
-import { compileTrigger } from '@jim/trigger';
+import type { FiringSpec } from '@jim/queue';
+import { compileTrigger, fires } from '@jim/trigger';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { pagedResponse, paging, type PagedResponse } from '../common/paging';
@@ -33,7 +34,7 @@ import {
   type ScheduleResponse,
 } from './dto/schedule-response.dto';
 import { defineSchedule, type ScheduleDefinition, type StepDefinition } from './schedule-definition';
-import { ScheduleFiring, type FiringState } from './schedule-firing';
+import { ScheduleFiring } from './schedule-firing';
 import { scheduleNotFound } from './schedule-not-found';
 
 /** The column each sort key (JIM's aliases included) orders by; a Map, so "constructor" or "__proto__" find nothing. */
@@ -290,7 +291,7 @@ export class SchedulesService {
     return new Map(existing.runProfiles.map((p) => [p.id, p]));
   }
 
-  private async syncFiring(schedule: FiringState): Promise<void> {
+  private async syncFiring(schedule: FiringSpec): Promise<void> {
     await withinTime(this.firing.apply(schedule), FIRING_WAIT_MS).catch((error: unknown) => this.logFiringError(schedule.id, error));
   }
 
@@ -309,7 +310,7 @@ function scheduleFields(definition: ScheduleDefinition): ScheduleFields {
 }
 
 function nextRunTime(schedule: Schedule, now: Date): Date | null {
-  if (!schedule.isEnabled || schedule.triggerType !== 'Cron') return null;
+  if (!fires(schedule)) return null;
   const compiled = compileTrigger(schedule);
   return compiled.ok ? compiled.trigger.next(now) : null;
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { STEP_JOB, stepJobId, type StepJobData } from '@jim/queue';
+import { STEP_JOB, STEP_QUEUE_TOKEN, stepJobId, type StepJobData } from '@jim/queue';
 import type { Queue } from 'bullmq';
-import { STEP_QUEUE_TOKEN } from '../queues.module';
 import type { Dispatch } from './execution-store';
 
 /** Hands queued steps to the step queue. Job ids are derived from step ids, so a repeat enqueues nothing new. */

@@ -24,7 +24,7 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.worker.sweepIntervalSeconds * 1000);
+    this.timer = setInterval(() => void this.pass(), this.config.worker.sweepIntervalSeconds * 1000);
     this.timer.unref();
   }
 
@@ -41,7 +41,8 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  private async tick(): Promise<void> {
+  /** One periodic pass (not a schedule's tick): failures are logged and the next pass retries. */
+  private async pass(): Promise<void> {
     try {
       const report = await this.sweep();
       if (report && report.lost > 0) this.logger.warn(report, 'Failed steps of lost workers');

@@ -6,6 +6,12 @@ import { Schedule } from '../entities/schedule.entity';
 import { fieldMap, fromRow, pickFields, toRow, type FieldColumn, type Row } from '../field-map';
 import type { SecretCipher } from '../secret-cipher';
 
+/**
+ * The SQL form of `fires()` of @jim/trigger (enabled, Cron, with an expression), for the statements that select the
+ * schedules that fire; a test checks that both agree.
+ */
+export const FIRES_SQL = `is_enabled AND trigger_type = 'Cron' AND cron_expression IS NOT NULL`;
+
 /** The history's target type of a schedule. */
 export const SCHEDULE_TARGET = 'Schedule';
 
