@@ -30,19 +30,28 @@ export interface ScheduleStepRequest {
   runProfileName?: unknown;
 }
 
-export interface ScheduleRequest {
+/** A schedule's trigger fields, normalised: as stored and returned. The one list of them. */
+export interface TriggerFields {
+  triggerType: TriggerType;
+  patternType: PatternType;
+  daysOfWeek: string | null;
+  runTimes: string | null;
+  intervalValue: number | null;
+  intervalUnit: IntervalUnit | null;
+  intervalWindowStart: string | null;
+  intervalWindowEnd: string | null;
+  /** As sent for Custom, generated for SpecificTimes and Interval, null for Manual. */
+  cronExpression: string | null;
+  /** IANA name. */
+  timeZone: string;
+}
+
+/** The trigger fields as a request may send them: each optional, null for "not given". */
+export type TriggerRequestFields = { [K in keyof TriggerFields]?: TriggerFields[K] | null };
+
+export interface ScheduleRequest extends TriggerRequestFields {
   name: string;
   description?: string | null;
-  triggerType?: TriggerType | null;
-  patternType?: PatternType | null;
-  daysOfWeek?: string | null;
-  runTimes?: string | null;
-  intervalValue?: number | null;
-  intervalUnit?: IntervalUnit | null;
-  intervalWindowStart?: string | null;
-  intervalWindowEnd?: string | null;
-  cronExpression?: string | null;
-  timeZone?: string | null;
   isEnabled?: boolean | null;
   steps?: ScheduleStepRequest[] | null;
   changeReason?: string | null;
@@ -82,20 +91,10 @@ export interface ScheduleStepResponse {
   sqlScriptPath: string | null;
 }
 
-export interface ScheduleResponse {
+export interface ScheduleResponse extends TriggerFields {
   id: string;
   name: string;
   description: string | null;
-  triggerType: TriggerType;
-  cronExpression: string | null;
-  patternType: PatternType;
-  daysOfWeek: string | null;
-  runTimes: string | null;
-  intervalValue: number | null;
-  intervalUnit: IntervalUnit | null;
-  intervalWindowStart: string | null;
-  intervalWindowEnd: string | null;
-  timeZone: string;
   isEnabled: boolean;
   lastRunTime: string | null;
   nextRunTime: string | null;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { fieldMap, fromRow, toRow } from './field-map';
-import { SCHEDULE_FIELDS, STEP_FIELDS } from './schedules/schedule.repository';
+import { SCHEDULE_FIELDS, SNAPSHOT_SCHEDULE_KEYS, SNAPSHOT_STEP_KEYS, STEP_FIELDS } from './schedules/schedule.repository';
 
 @Entity({ name: 'gadgets' })
 class Gadget {
@@ -37,12 +37,21 @@ describe('fieldMap', () => {
 
   it('gives the schedule and step fields a client defines (the request, the history and the response)', () => {
     expect(SCHEDULE_FIELDS.map((f) => f.field)).toEqual([
-      'name', 'description', 'triggerType', 'patternType', 'daysOfWeek', 'runTimes', 'intervalValue', 'intervalUnit',
-      'intervalWindowStart', 'intervalWindowEnd', 'cronExpression', 'timeZone', 'isEnabled',
+      'name', 'description', 'isEnabled', 'triggerType', 'patternType', 'daysOfWeek', 'runTimes', 'intervalValue',
+      'intervalUnit', 'intervalWindowStart', 'intervalWindowEnd', 'cronExpression', 'timeZone',
     ]);
     expect(STEP_FIELDS.map((f) => f.field)).toEqual([
       'stepIndex', 'name', 'executionMode', 'stepType', 'continueOnFailure', 'timeoutSeconds', 'connectedSystemId',
       'runProfileId', 'scriptPath', 'arguments', 'executablePath', 'workingDirectory', 'sqlScriptPath',
+    ]);
+  });
+
+  it('orders a history snapshot as the change history compares it', () => {
+    expect(SNAPSHOT_SCHEDULE_KEYS).toEqual(SCHEDULE_FIELDS.map((f) => f.field));
+    expect(SNAPSHOT_STEP_KEYS).toEqual([
+      'stepIndex', 'name', 'executionMode', 'stepType', 'continueOnFailure', 'timeoutSeconds', 'connectedSystemId',
+      'runProfileId', 'scriptPath', 'arguments', 'executablePath', 'workingDirectory', 'sqlConnectionString',
+      'sqlPasswordChangedInVersion', 'sqlScriptPath',
     ]);
   });
 });

@@ -32,18 +32,8 @@ export function defineSchedule(request: ScheduleRequest, rules: DefinitionRules)
   const errors: ValidationErrors[] = [];
   if (request.name.trim().length === 0) errors.push({ name: ['must not be blank'] });
 
-  const compiled = compileTrigger({
-    triggerType: request.triggerType ?? 'Manual',
-    patternType: request.patternType ?? null,
-    daysOfWeek: request.daysOfWeek ?? null,
-    runTimes: request.runTimes ?? null,
-    intervalValue: request.intervalValue ?? null,
-    intervalUnit: request.intervalUnit ?? null,
-    intervalWindowStart: request.intervalWindowStart ?? null,
-    intervalWindowEnd: request.intervalWindowEnd ?? null,
-    cronExpression: request.cronExpression ?? null,
-    timeZone: request.timeZone ?? null,
-  });
+  // The trigger reads its own fields of the request (absent ones are defaults).
+  const compiled = compileTrigger({ ...request, triggerType: request.triggerType ?? 'Manual' });
   if (!compiled.ok) errors.push(compiled.errors);
 
   const steps = orderSteps(request.steps ?? []).map((step, i, all) => defineStep(step, i, all));

@@ -42,6 +42,12 @@ export const SCHEDULE_FIELDS = fieldMap<Schedule, ScheduleField>(Schedule, SCHED
 export const STEP_FIELDS = fieldMap<ScheduleStep, StepField>(ScheduleStep, STEP_SYSTEM_FIELDS);
 
 export type ScheduleFields = Pick<Schedule, ScheduleField>;
+
+/** The keys of a history snapshot, in the order it is written: the columns' order, the secret with its version. */
+export const SNAPSHOT_SCHEDULE_KEYS: readonly string[] = SCHEDULE_FIELDS.map((f) => f.field);
+export const SNAPSHOT_STEP_KEYS: readonly string[] = STEP_COLUMNS.filter(
+  (c) => c.field === 'sqlConnectionString' || STEP_FIELDS.some((f) => f.field === c.field),
+).flatMap((c) => (c.field === 'sqlConnectionString' ? ['sqlConnectionString', 'sqlPasswordChangedInVersion'] : [c.field]));
 export type StepFields = Pick<ScheduleStep, StepField>;
 
 /** A schedule as listed: its fields, its step count and its latest execution. */
