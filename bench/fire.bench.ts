@@ -89,6 +89,11 @@ async function windowCounts(client: Client, from: number, to: number): Promise<{
   return { executions: n, skipped: s };
 }
 
+/** BENCH_FIRE_LAYOUT: one combined worker (default) or `split`, a `firing` worker plus a `steps` worker. */
+function layout(): 'combined' | 'split' {
+  return process.env.BENCH_FIRE_LAYOUT === 'split' ? 'split' : 'combined';
+}
+
 /** One run on a fresh database: anchors first (nothing else running), then the product's worker for the window. */
 async function precisionRun(c: PrecisionCase, p: typeof FULL, report: Report, run: number): Promise<PrecisionRun> {
   const db = await createBenchDatabase(`fire_${c.backend === 'redis' ? 'r' : 'p'}`);
@@ -103,10 +108,12 @@ async function precisionRun(c: PrecisionCase, p: typeof FULL, report: Report, ru
   const schedulerAnchorLags = await jobSchedulerLag(kit, { patterns, seconds: p.anchorSeconds, concurrency: TICK_CONCURRENCY });
 
   const started = Date.now();
-  const workers = await startWorkers(
-    1,
-    serviceEnv({ databaseUrl: db.url, prefix, backend: c.backend, extra: { JIM_RECONCILE_INTERVAL_SECONDS: RECONCILE_INTERVAL_SECONDS, JIM_SHUTDOWN_GRACE_SECONDS: '5' } }),
-  );
+  const env = (roles: string) =>
+    serviceEnv({ databaseUrl: db.url, prefix, backend: c.backend, extra: { JIM_RECONCILE_INTERVAL_SECONDS: RECONCILE_INTERVAL_SECONDS, JIM_SHUTDOWN_GRACE_SECONDS: '5', JIM_WORKER_ROLES: roles } });
+  const workers =
+    layout() === 'split'
+      ? [...(await startWorkers(1, env('firing'))), ...(await startWorkers(1, env('steps')))]
+      : await startWorkers(1, env('firing,steps'));
   const counter = await schedulerCounter(kit);
   try {
     await waitFor('job schedulers created', async () => (await counter.count()) >= c.schedules, 120_000, 100);
@@ -237,7 +244,8 @@ function precisionSummary(runs: PrecisionRun[]) {
 }
 
 export async function fireBench({ ci }: BenchOptions): Promise<Report[]> {
-  const p = ci ? CI : FULL;
+  // BENCH_FIRE_SECONDS shortens the precision window by hand.
+  const p = { ...(ci ? CI : FULL), ...(process.env.BENCH_FIRE_SECONDS ? { seconds: Number(process.env.BENCH_FIRE_SECONDS) } : {}) };
   // BENCH_RUNS, BENCH_FIRE_CASES (e.g. redis-100,postgres-1000) and BENCH_FIRE_PARTS (precision,burst) narrow a run by
   // hand; a narrowed run writes fire.<parts>.<cases>.json so that it does not replace the full results.
   const runs = Number(process.env.BENCH_RUNS ?? p.runs);
@@ -248,14 +256,17 @@ export async function fireBench({ ci }: BenchOptions): Promise<Report[]> {
   const redis = redisClient();
   const hz = await useRedisHz(redis, REDIS_HZ);
   report.data.redis = { version: await redisVersion(redis), hzInForce: hz.inForce, hzBefore: hz.previous };
-  report.data.parameters = { ...p, runs, cases, parts, stragglerWaitMs: STRAGGLER_WAIT_MS, targets: TARGETS, tickConcurrency: TICK_CONCURRENCY, reconcileIntervalSeconds: Number(RECONCILE_INTERVAL_SECONDS), original: ORIGINAL };
+  report.data.parameters = { ...p, layout: layout(), runs, cases, parts, stragglerWaitMs: STRAGGLER_WAIT_MS, targets: TARGETS, tickConcurrency: TICK_CONCURRENCY, reconcileIntervalSeconds: Number(RECONCILE_INTERVAL_SECONDS), original: ORIGINAL };
 
-  const narrowed = only || process.env.BENCH_FIRE_PARTS ? `.${parts.join('+')}.${cases.map((c) => `${c.backend}-${c.schedules}`).join('+')}` : '';
+  const narrowed =
+    only || process.env.BENCH_FIRE_PARTS || process.env.BENCH_FIRE_SECONDS || layout() === 'split'
+      ? `.${parts.join('+')}.${cases.map((c) => `${c.backend}-${c.schedules}`).join('+')}.${layout()}`
+      : '';
   const fileName = `${report.name}${narrowed}.json`;
   const precision: Record<string, { backend: Backend; schedules: number; runs: PrecisionRun[]; summary: ReturnType<typeof precisionSummary> }> = {};
   for (const c of parts.includes('precision') ? cases : []) {
     const key = `${c.backend}-${c.schedules}`;
-    report.section(`Fire precision, ${c.backend} queue: ${c.schedules} schedules every 10 s (${c.schedules / 10} due each second), ${runs} × ${p.seconds} s; Redis hz ${await redisHz(redis)}`);
+    report.section(`Fire precision, ${layout()} worker layout, ${c.backend} queue: ${c.schedules} schedules every 10 s (${c.schedules / 10} due each second), ${runs} × ${p.seconds} s; Redis hz ${await redisHz(redis)}`);
     const caseRuns: PrecisionRun[] = [];
     for (let run = 1; run <= runs; run++) caseRuns.push(await precisionRun(c, p, report, run));
     const summary = precisionSummary(caseRuns);

@@ -1,4 +1,4 @@
-import { JobSchedulerSync, TICK_QUEUE, type FiringSpec } from '@jim/queue';
+import { DEFAULT_RECONCILE_PAGE, JobSchedulerSync, TICK_QUEUE, type FiringSource, type FiringSpec } from '@jim/queue';
 import type { Redis } from 'ioredis';
 import type { Client } from 'pg';
 import { readFileSync } from 'node:fs';
@@ -47,19 +47,25 @@ async function prefixMemory(redis: Redis, prefix: string): Promise<{ bytes: numb
   return { bytes, keys };
 }
 
-/** The enabled cron schedules in id order, 5,000 at a time: the query the worker's Reconciler runs. */
-async function* firingSpecs(client: Client): AsyncIterable<FiringSpec[]> {
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const { rows } = await client.query(
-      `SELECT id, is_enabled AS "isEnabled", trigger_type AS "triggerType", cron_expression AS "cronExpression", time_zone AS "timeZone"
-       FROM schedules WHERE is_enabled AND trigger_type = 'Cron' AND id > $1 ORDER BY id LIMIT ${BATCH}`,
-      [after],
-    );
-    if (rows.length === 0) return;
-    yield rows as FiringSpec[];
-    after = rows[rows.length - 1].id;
-  }
+const SPEC_COLUMNS = `id, is_enabled AS "isEnabled", trigger_type AS "triggerType", cron_expression AS "cronExpression", time_zone AS "timeZone"`;
+
+/** The enabled cron schedules in id order, a page at a time: the queries the worker's Reconciler runs. */
+function firingSource(client: Client): FiringSource {
+  return {
+    async *batches() {
+      let after = '00000000-0000-0000-0000-000000000000';
+      for (;;) {
+        const { rows } = await client.query(
+          `SELECT ${SPEC_COLUMNS} FROM schedules WHERE is_enabled AND trigger_type = 'Cron' AND id > $1 ORDER BY id LIMIT $2`,
+          [after, DEFAULT_RECONCILE_PAGE],
+        );
+        if (rows.length === 0) return;
+        yield rows as FiringSpec[];
+        after = rows[rows.length - 1].id;
+      }
+    },
+    specsOf: async (ids) => (await client.query(`SELECT ${SPEC_COLUMNS} FROM schedules WHERE id = ANY($1::uuid[])`, [ids])).rows as FiringSpec[],
+  };
 }
 
 /** A yearly fire time about half a year away, so nothing fires while the benchmark runs. */
@@ -91,10 +97,14 @@ interface ApiRun {
 }
 
 export async function scaleBench({ ci }: BenchOptions): Promise<Report[]> {
-  const p = ci ? CI : FULL;
+  // BENCH_RUNS and BENCH_SCALE_PARTS (reconcile,api) narrow a run by hand; a narrowed run writes scale.<parts>.json.
+  const base = ci ? CI : FULL;
+  const runCount = Number(process.env.BENCH_RUNS ?? base.runs);
+  const p = { ...base, runs: runCount, apiRuns: Math.min(runCount, base.apiRuns) };
+  const parts = process.env.BENCH_SCALE_PARTS?.split(',') ?? ['reconcile', 'api'];
   const report = new Report(ci ? 'scale-ci' : 'scale', ci);
   const redis = redisClient();
-  report.data.parameters = { ...p, reconcileBatch: BATCH };
+  report.data.parameters = { ...p, reconcileBatch: DEFAULT_RECONCILE_PAGE, anchorBatch: BATCH };
 
   // Reconcile -------------------------------------------------------------------------------------------------------
   const db = await createBenchDatabase('scale');
@@ -183,7 +193,7 @@ export async function scaleBench({ ci }: BenchOptions): Promise<Report[]> {
     // The periodic pass, run here with the product's JobSchedulerSync on the same prefix: nothing to change.
     const tickQueue = queueKit('redis', prefix, db.url).tickQueue(TICK_QUEUE);
     const passStarted = Date.now();
-    const pass = await new JobSchedulerSync(tickQueue).reconcile(firingSpecs(db.client));
+    const pass = await new JobSchedulerSync(tickQueue).reconcile(firingSource(db.client));
     result.noChangePassMs = Date.now() - passStarted;
     await tickQueue.close();
     report.line(`   no-change reconcile pass over ${pass.checked.toLocaleString('en')} schedules: ${fmt(result.noChangePassMs / 1000, 1)} s (${pass.upserted} upserted, ${pass.removed} removed)`);
@@ -209,6 +219,14 @@ export async function scaleBench({ ci }: BenchOptions): Promise<Report[]> {
       `Redis ${fmtSpread(reconcile.keyBytesPerSchedule, ' B', 0)} per schedule; worker RSS ${fmtSpread(reconcile.workerRssMb, ' MB')} (idle ${fmt(idleWorkerRssMb.median)} MB)`,
   );
   report.require('every job scheduler created', runs.every((r) => r.keys > p.schedules), runs.map((r) => `${r.keys} keys`).join(', '));
+
+  report.data.idleWorkerRssMb = idleWorkerRssMb;
+  report.data.reconcile = { samplePattern, runs, summary: reconcile };
+  const narrowed = process.env.BENCH_RUNS || process.env.BENCH_SCALE_PARTS ? `${report.name}.${parts.join('+')}.json` : undefined;
+  if (!parts.includes('api')) {
+    report.write(narrowed);
+    return [report];
+  }
 
   // API memory ------------------------------------------------------------------------------------------------------
   report.section(`API RSS with ${p.apiSchedules.toLocaleString('en')} schedules, listing every page ${p.listPasses} times, ${p.apiRuns} runs`);
@@ -247,10 +265,8 @@ export async function scaleBench({ ci }: BenchOptions): Promise<Report[]> {
   };
   report.line(`API RSS idle ${fmtSpread(apiMemory.idleRssMb, ' MB')}, after listing ${fmtSpread(apiMemory.afterListingRssMb, ' MB')}, ${fmtSpread(apiMemory.msPerPage, ' ms')} per page of 100`);
 
-  report.data.idleWorkerRssMb = idleWorkerRssMb;
-  report.data.reconcile = { samplePattern, runs, summary: reconcile };
   report.data.apiMemory = { runs: apiRuns, summary: apiMemory };
-  report.write();
+  report.write(narrowed);
   return [report];
 }
 

@@ -30,6 +30,9 @@ const EXECUTION_KEYS = [
   'triggerKind',
 ];
 const STEP_KEYS = [
+  'activityId',
+  'activityStatus',
+  'progress',
   'arguments',
   'completedAt',
   'connectedSystemId',
@@ -273,6 +276,9 @@ describe('Schedule executions API', () => {
         stdoutTail: null,
         stderrTail: null,
         errorMessage: null,
+        activityId: null,
+        activityStatus: null,
+        progress: null,
       });
       expect(res.body.steps[1]).toMatchObject({
         stepIndex: 0,

@@ -180,7 +180,12 @@ export const badInputScenario: Scenario = {
       );
       const changesUnexplained = changes.filter((c) => !acceptedTargets.has(c.target_id));
       if (changesUnexplained.length) problems.push(`${changesUnexplained.length} configuration_changes rows for no accepted request (${changesUnexplained.slice(0, 3).map((c) => `${c.operation} ${c.target_type} ${c.target_id}`).join(', ')})`);
-      const acceptedMutations = createdSchedules.size + outcomes.filter((o) => ok(o) && o.request.method === 'PUT' && isSchedulePath(o)).length;
+      // Enable, disable and delete of a schedule record a change too (with their changeReason).
+      const isScheduleStateChange = (o: Outcome) =>
+        (o.request.method === 'POST' && /^\/api\/v1\/schedules\/[0-9a-f-]{36}\/(enable|disable)$/i.test(o.request.path.split('?')[0])) ||
+        (o.request.method === 'DELETE' && isSchedulePath(o));
+      const acceptedMutations =
+        createdSchedules.size + outcomes.filter((o) => ok(o) && ((o.request.method === 'PUT' && isSchedulePath(o)) || isScheduleStateChange(o))).length;
       const scheduleChanges = changes.filter((c) => createdSchedules.has(c.target_id) || updatedSchedules.has(c.target_id)).length;
       if (scheduleChanges > acceptedMutations) problems.push(`${scheduleChanges} schedule change records for ${acceptedMutations} accepted schedule writes`);
       const created = (prefix: RegExp) => outcomes.filter((o) => o.result.status === 201 && o.request.method === 'POST' && prefix.test(o.request.path)).length;

@@ -2,17 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { waitFor, type RunningProcess } from '../support/processes';
+import { isAlive as alive, waitFor, type RunningProcess } from '../support/processes';
 import { exe, execution, finished, runSteps, startWorkers } from './worker-harness';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('Execution engine (real worker processes)', () => {
   let t: TestApp;

@@ -170,7 +170,7 @@ describe('RunProfile steps hand over to the sync engine through the run-profiles
   it('fails at once with a clear message when no engine consumes the queue', async () => {
     const done = await finished(t, await run('No engine'));
     expect(done.status).toBe('Failed');
-    expect(done.steps[0].errorMessage).toBe("No run-profile consumer is attached to queue 'run-profiles'");
+    expect(done.steps[0].errorMessage).toBe("No sync engine: set JIM_SYNC_URL to drive JIM, or attach a consumer to the 'run-profiles' queue (docs/run-profile-queue.md)");
   });
 
   it('passes the run profile to a consumer and maps its result', async () => {

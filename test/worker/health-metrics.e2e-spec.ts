@@ -1,7 +1,7 @@
 import { TcpProxy } from '../support/tcp-proxy';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { startWorker, waitFor, type RunningProcess } from '../support/processes';
-import { exe, finished, runSteps, workerEnv } from './worker-harness';
+import { exe, finished, healthPort, runSteps, workerEnv } from './worker-harness';
 
 type LogLine = Record<string, any>;
 
@@ -10,13 +10,6 @@ function jsonLines(output: string): LogLine[] {
     .split('\n')
     .filter((line) => line.trim().length > 0)
     .map((line) => JSON.parse(line) as LogLine);
-}
-
-/** The port a worker started with WORKER_HEALTH_PORT=0 logged. */
-function healthPort(worker: RunningProcess): number {
-  const match = /Health endpoint listening on http:\/\/[^:]+:(\d+)/.exec(worker.output());
-  if (!match) throw new Error(`No health port in the worker output:\n${worker.output()}`);
-  return Number(match[1]);
 }
 
 async function get(base: string, path: string, init?: RequestInit): Promise<{ status: number; text: string; json: () => any; type: string | null }> {
@@ -60,6 +53,7 @@ describe('Worker health, metrics and logs (real worker process)', () => {
         queue: { status: 'up', durationMs: expect.any(Number) },
         workers: { status: 'up' },
       },
+      roles: ['firing', 'steps'],
       runningSteps: 0,
     });
   });
@@ -98,6 +92,8 @@ describe('Worker health, metrics and logs (real worker process)', () => {
         expect(sample(text, `jim_queue_depth{queue="${queue}",state="${state}"}`)).toEqual(expect.any(Number));
       }
     }
+    expect(sample(text, 'jim_worker_role{role="firing"}')).toBe(1);
+    expect(sample(text, 'jim_worker_role{role="steps"}')).toBe(1);
     expect(text).toContain('process_cpu_user_seconds_total');
   });
 

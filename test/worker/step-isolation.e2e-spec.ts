@@ -4,21 +4,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestApp, ENCRYPTION_KEY, type TestApp } from '../support/test-app';
-import { waitFor, type RunningProcess } from '../support/processes';
+import { isAlive as alive, waitFor, type RunningProcess } from '../support/processes';
 import { exe, finished, runSteps, startWorkers } from './worker-harness';
 
 const INFRASTRUCTURE_KEY = 'jim_ak_' + 'b7'.repeat(32);
 const DATABASE_PASSWORD = 'db-secret-pw';
 const FIXTURES = join(__dirname, '../../libs/steps/test-fixtures');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('Step processes and the service\'s own configuration (real worker process)', () => {
   let t: TestApp;

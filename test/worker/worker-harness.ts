@@ -21,6 +21,13 @@ export async function startWorkers(t: TestApp, count: number, extra: Record<stri
   return Promise.all(Array.from({ length: count }, () => startWorker(workerEnv(t, extra))));
 }
 
+/** The port a worker started with WORKER_HEALTH_PORT=0 logged. */
+export function healthPort(worker: RunningProcess): number {
+  const match = /Health endpoint listening on http:\/\/[^:]+:(\d+)/.exec(worker.output());
+  if (!match) throw new Error(`No health port in the worker output:\n${worker.output()}`);
+  return Number(match[1]);
+}
+
 export const TERMINAL = ['Complete', 'Failed', 'Cancelled'];
 
 export interface ExecutionDetail {

@@ -129,9 +129,20 @@ export function progressLine(execution: ScheduleExecutionDetailResponse): string
   const number = progress?.currentStepNumber;
   if (number !== null && number !== undefined) {
     const group = progress.steps[number - 1];
-    return `Step ${number} of ${progress.totalSteps}${group ? `: ${group.name}` : ''}`;
+    const runs = (execution.steps ?? []).filter((s) => s.groupOrdinal === number - 1 && s.progress && s.status === 'Processing');
+    if (runs.length === 1 && group && !group.isParallel) return `Step ${number} of ${progress.totalSteps}: ${group.name} ${runProgress(runs[0].progress!)}`;
+    const detail = runs.map((s) => `${s.name} ${runProgress(s.progress!)}`).join(', ');
+    return `Step ${number} of ${progress.totalSteps}${group ? `: ${group.name}` : ''}${detail ? ` (${detail})` : ''}`;
   }
   return `${execution.status} (${stepDisplay(execution)})`;
+}
+
+/** "42% (4,200/10,000)" for a run in JIM; what is known when JIM does not count objects. */
+export function runProgress(p: { percentComplete: number | null; objectsProcessed: number | null; objectsToProcess: number | null; phase: string | null }): string {
+  const count = (n: number) => n.toLocaleString('en-US');
+  const objects = p.objectsProcessed != null && p.objectsToProcess ? `(${count(p.objectsProcessed)}/${count(p.objectsToProcess)})` : '';
+  const percent = p.percentComplete != null ? `${Math.floor(p.percentComplete)}%` : (p.phase ?? '');
+  return [percent, objects].filter(Boolean).join(' ');
 }
 
 export function executionTable(executions: readonly ScheduleExecutionResponse[]): string {

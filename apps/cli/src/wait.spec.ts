@@ -52,6 +52,22 @@ describe('waitForExecution', () => {
     expect(clock).toBe(3000);
   });
 
+  it("shows a JIM run's progress: percent and objects", async () => {
+    const out = recorder(false);
+    const running = (processed: number) => {
+      const e = execution('InProgress', 0);
+      e.totalSteps = 3;
+      e.progress!.totalSteps = 3;
+      e.steps = [
+        { groupOrdinal: 0, name: 'HR - Delta Import', status: 'Processing', progress: { percentComplete: processed / 100, objectsProcessed: processed, objectsToProcess: 10_000, phase: null } },
+      ] as ScheduleExecutionDetailResponse['steps'];
+      return e;
+    };
+    const api = fakeApi([running(4200), running(9000), execution('Complete', null)]);
+    await waitForExecution(api, 'e1', { timeoutSeconds: 60, progress: out.stream, sleep, now });
+    expect(out.text()).toBe('Step 1 of 3: HR - Delta Import 42% (4,200/10,000)\nStep 1 of 3: HR - Delta Import 90% (9,000/10,000)\n');
+  });
+
   it('redraws one line on a terminal and clears it at the end', async () => {
     const out = recorder(true);
     const api = fakeApi([execution('InProgress', 0), execution('InProgress', 1), execution('Failed', null)]);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { LAUNCHER_READY_LINE } from '@jim/common';
-import { ConfigError, loadConfig } from '@jim/config';
+import { ConfigError, loadConfig, withdrawProcessSecrets } from '@jim/config';
 import { Logger as JsonLogger } from 'nestjs-pino';
 import type { Logger as PinoRootLogger } from 'pino';
 import { WORKER_LOGGER } from './observability/tokens';
@@ -10,11 +10,12 @@ import { WorkerModule } from './worker.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  withdrawProcessSecrets();
   if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL is required for the worker process (npm start runs the embedded database)']);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, databaseUrl: config.databaseUrl }), { bufferLogs: true });
   app.useLogger(app.get(JsonLogger));
   app.enableShutdownHooks();
-  new Logger('Worker').log(`Worker started (queue backend: ${config.queueBackend}, concurrency: ${config.worker.concurrency})`);
+  new Logger('Worker').log(`Worker started (roles: ${config.worker.roles.join(',')}, queue backend: ${config.queueBackend}, concurrency: ${config.worker.concurrency})`);
   // Under `npm start` (which opens an IPC channel): once the lines above are written out, the launcher's banner.
   if (process.send) app.get<PinoRootLogger>(WORKER_LOGGER).flush(() => process.stdout.write(`${LAUNCHER_READY_LINE}\n`));
 }

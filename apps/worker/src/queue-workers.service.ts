@@ -16,7 +16,7 @@ function untilInstant(instant: Date): Promise<void> {
   return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : Promise.resolve();
 }
 
-/** The BullMQ consumers of this process: ticks (cron firing) and steps (the engine). */
+/** The BullMQ consumers of this process, by its roles (JIM_WORKER_ROLES): ticks (`firing`) and steps (`steps`). */
 @Injectable()
 export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('QueueWorkers');
@@ -30,7 +30,17 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    const tickWorker = this.kit.tickWorker<TickJobData, string>(
+    const roles = this.config.worker.roles;
+    if (roles.includes('firing')) this.workers.push(this.tickWorker());
+    if (roles.includes('steps')) this.workers.push(this.stepWorker());
+    for (const worker of this.workers) {
+      worker.on('error', (error) => this.logger.warn({ err: error, queue: worker.name }, 'Queue connection error'));
+      worker.on('failed', (job, error) => this.logger.warn({ err: error, jobId: job?.id, queue: worker.name }, 'Job failed'));
+    }
+  }
+
+  private tickWorker(): Worker {
+    return this.kit.tickWorker<TickJobData, string>(
       TICK_QUEUE,
       async (job: Job<TickJobData>) => {
         const nominal = nominalFireTime(job);
@@ -40,16 +50,14 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       // Ticks spend most of their time waiting for their instant (see TICK_LEAD_MS): cheap to hold.
       { concurrency: TICK_CONCURRENCY },
     );
-    const stepWorker = this.kit.worker<StepJobData, string>(
+  }
+
+  private stepWorker(): Worker {
+    return this.kit.worker<StepJobData, string>(
       STEP_QUEUE,
       (job: Job<StepJobData>) => this.steps.run(job.data.executionStepId, job),
       { concurrency: this.config.worker.concurrency, maxStalledCount: 1 },
     );
-    this.workers = [tickWorker, stepWorker];
-    for (const worker of this.workers) {
-      worker.on('error', (error) => this.logger.warn({ err: error, queue: worker.name }, 'Queue connection error'));
-      worker.on('failed', (job, error) => this.logger.warn({ err: error, jobId: job?.id, queue: worker.name }, 'Job failed'));
-    }
   }
 
   get isRunning(): boolean {

@@ -1,5 +1,8 @@
 export type QueueBackend = 'redis' | 'postgres';
 export type RuntimeEnvironment = 'production' | 'development' | 'test';
+/** What a worker process does: `firing` (ticks, reconcile, missed ticks), `steps` (step jobs, sweeper). */
+export type WorkerRole = 'firing' | 'steps';
+export const WORKER_ROLES: readonly WorkerRole[] = ['firing', 'steps'];
 
 export interface AppConfig {
   environment: RuntimeEnvironment;
@@ -32,13 +35,19 @@ export interface AppConfig {
     concurrency: number;
     shutdownGraceSeconds: number;
     reconcileIntervalSeconds: number;
+    /** Schedules (and job schedulers) a reconcile pass holds at a time. */
+    reconcileBatchSize: number;
     /** A tick that no worker has handled this long after its time is recorded as a skipped run. */
     misfireGraceSeconds: number;
     sweepIntervalSeconds: number;
     workerLostAfterSeconds: number;
     healthPort: number | null;
+    /** JIM_WORKER_ROLES: never empty; both by default. */
+    roles: WorkerRole[];
   };
   runProfileQueueName: string;
+  /** JIM to drive RunProfile steps and mirror the catalogue from; null: the run-profiles queue is used. */
+  jimSync: JimSyncConfig | null;
   rateLimit: {
     enabled: boolean;
     authenticatedPerMinute: number;
@@ -46,6 +55,14 @@ export interface AppConfig {
   };
   /** Serves POST /api/v1/bench/baseline (the benchmarks' floor); off unless JIM_BENCH_BASELINE=true. */
   benchBaseline: boolean;
+}
+
+export interface JimSyncConfig {
+  url: string;
+  /** Secret: never logged, never given to a step. */
+  apiKey: string;
+  pollSeconds: number;
+  catalogueRefreshSeconds: number;
 }
 
 /** Injection token for the validated configuration. */

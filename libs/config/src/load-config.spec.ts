@@ -119,3 +119,49 @@ describe('Redis Sentinel', () => {
     );
   });
 });
+
+describe('Worker roles', () => {
+  it('runs both roles by default and reads one, the other or both', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).worker.roles).toEqual(['firing', 'steps']);
+    expect(loadConfig({ NODE_ENV: 'test', JIM_WORKER_ROLES: 'firing' }).worker.roles).toEqual(['firing']);
+    expect(loadConfig({ NODE_ENV: 'test', JIM_WORKER_ROLES: ' steps ' }).worker.roles).toEqual(['steps']);
+    expect(loadConfig({ NODE_ENV: 'test', JIM_WORKER_ROLES: 'steps, firing' }).worker.roles).toEqual(['firing', 'steps']);
+  });
+
+  it('refuses an unknown role, naming the variable', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', JIM_WORKER_ROLES: 'firing,sweeping' })).toThrow(
+      'JIM_WORKER_ROLES must be "firing", "steps" or "firing,steps" (got "sweeping")',
+    );
+  });
+});
+
+describe('loadConfig: JIM sync', () => {
+  const jimKey = 'jim_ak_' + 'b'.repeat(64);
+
+  it('is off unless both JIM_SYNC_URL and JIM_SYNC_API_KEY are set; polls every 2 s by default', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).jimSync).toBeNull();
+    expect(loadConfig({ NODE_ENV: 'test', JIM_SYNC_URL: 'https://jim.example.org/', JIM_SYNC_API_KEY: jimKey }).jimSync).toEqual({
+      url: 'https://jim.example.org/',
+      apiKey: jimKey,
+      pollSeconds: 2,
+      catalogueRefreshSeconds: 300,
+    });
+  });
+
+  it.each<[Record<string, string>, string]>([
+    [{ JIM_SYNC_URL: 'https://jim.example.org' }, 'JIM_SYNC_URL and JIM_SYNC_API_KEY must be set together (or neither, to use the run-profiles queue)'],
+    [{ JIM_SYNC_API_KEY: jimKey }, 'JIM_SYNC_URL and JIM_SYNC_API_KEY must be set together (or neither, to use the run-profiles queue)'],
+    [{ JIM_SYNC_URL: 'ftp://jim', JIM_SYNC_API_KEY: jimKey }, 'JIM_SYNC_URL must be a URL starting with http:// or https://'],
+    [{ JIM_SYNC_URL: 'https://jim', JIM_SYNC_API_KEY: 'secret-value' }, 'JIM_SYNC_API_KEY must be a JIM API key ("jim_ak_" followed by its characters)'],
+    [{ JIM_SYNC_POLL_SECONDS: '0' }, 'JIM_SYNC_POLL_SECONDS must be an integer from 1 to 300 (got "0")'],
+  ])('refuses %j', (env, problem) => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ NODE_ENV: 'test', ...env });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error?.problems).toEqual([problem]);
+    expect(error?.message).not.toContain('secret-value');
+  });
+});

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { AppConfig, QueueBackend, RuntimeEnvironment } from './app-config';
+import { WORKER_ROLES, type AppConfig, type QueueBackend, type RuntimeEnvironment, type WorkerRole } from './app-config';
 
 /** Settings that hold the service's own secrets: never passed to a step, even when JIM_STEP_ENV_ALLOW names them. */
 export const SERVICE_SECRET_VARIABLES: readonly string[] = Object.freeze([
@@ -65,13 +65,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
       concurrency: read.int('JIM_WORKER_CONCURRENCY', 20, 1, 1000),
       shutdownGraceSeconds: read.int('JIM_SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
       reconcileIntervalSeconds: read.int('JIM_RECONCILE_INTERVAL_SECONDS', 60, 1, 86400),
+      reconcileBatchSize: read.int('JIM_RECONCILE_BATCH_SIZE', 1000, 1, 100_000),
       // Longer than a failing tick's retries (about 8.5 min), so that a tick held up by an outage runs late instead.
       misfireGraceSeconds: read.int('JIM_MISFIRE_GRACE_SECONDS', 600, 1, 86400),
       sweepIntervalSeconds: read.int('JIM_SWEEP_INTERVAL_SECONDS', 10, 1, 3600),
       workerLostAfterSeconds: read.int('JIM_WORKER_LOST_AFTER_SECONDS', 30, 5, 3600),
       healthPort: read.optionalInt('WORKER_HEALTH_PORT', 0, 65535),
+      roles: readWorkerRoles(env, problems),
     },
     runProfileQueueName: read.string('JIM_RUN_PROFILE_QUEUE', 'run-profiles'),
+    jimSync: readJimSync(env, read, problems),
     rateLimit: {
       enabled: read.bool('JIM_RATE_LIMIT_ENABLED', true),
       authenticatedPerMinute: read.int('JIM_RATE_LIMIT_AUTHENTICATED_PER_MINUTE', 300, 1, 1_000_000),
@@ -81,6 +84,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function readWorkerRoles(env: Env, problems: string[]): WorkerRole[] {
+  const names = (env.JIM_WORKER_ROLES ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
+  if (names.length === 0) return [...WORKER_ROLES];
+  const unknown = names.filter((name) => !(WORKER_ROLES as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    problems.push(`JIM_WORKER_ROLES must be "firing", "steps" or "firing,steps" (got "${unknown[0]}")`);
+    return [...WORKER_ROLES];
+  }
+  return WORKER_ROLES.filter((role) => names.includes(role));
 }
 
 function readStepEnvironmentAllow(env: Env, problems: string[]): string[] {
@@ -132,6 +149,31 @@ function safeDecode(text: string): string {
   } catch {
     return text;
   }
+}
+
+/**
+ * Removes from this process's environment the secrets only the process itself needs, as a second guard besides the step
+ * environment allow-list. Call once the configuration is loaded.
+ */
+export function withdrawProcessSecrets(env: Env = process.env): void {
+  delete env.JIM_SYNC_API_KEY;
+}
+
+function readJimSync(env: Env, read: Reader, problems: string[]): AppConfig['jimSync'] {
+  const pollSeconds = read.int('JIM_SYNC_POLL_SECONDS', 2, 1, 300);
+  const catalogueRefreshSeconds = read.int('JIM_SYNC_CATALOGUE_REFRESH_SECONDS', 300, 10, 86400);
+  const hasUrl = !!env.JIM_SYNC_URL?.trim();
+  const hasKey = !!env.JIM_SYNC_API_KEY?.trim();
+  if (hasUrl !== hasKey) {
+    problems.push('JIM_SYNC_URL and JIM_SYNC_API_KEY must be set together (or neither, to use the run-profiles queue)');
+    return null;
+  }
+  if (!hasUrl) return null;
+  const url = read.url('JIM_SYNC_URL', ['http:', 'https:']);
+  const apiKey = read.secret('JIM_SYNC_API_KEY', (v) =>
+    /^jim_ak_[0-9A-Za-z]+$/.test(v) ? null : 'must be a JIM API key ("jim_ak_" followed by its characters)',
+  );
+  return url && apiKey ? { url, apiKey, pollSeconds, catalogueRefreshSeconds } : null;
 }
 
 function readSentinel(env: Env, problems: string[]): AppConfig['redisSentinel'] {

@@ -26,6 +26,14 @@ export interface ScheduleExecutionResponse {
   errorMessage: string | null;
 }
 
+/** How far a RunProfile step's run has got in JIM, as last polled. */
+export interface RunProfileProgressResponse {
+  percentComplete: number | null;
+  objectsProcessed: number | null;
+  objectsToProcess: number | null;
+  phase: string | null;
+}
+
 export interface ScheduleExecutionStepResponse {
   id: string;
   stepId: string;
@@ -51,6 +59,9 @@ export interface ScheduleExecutionStepResponse {
   stdoutTail: string | null;
   stderrTail: string | null;
   errorMessage: string | null;
+  activityId: string | null;
+  activityStatus: string | null;
+  progress: RunProfileProgressResponse | null;
 }
 
 export interface ExecutionProgressGroup {

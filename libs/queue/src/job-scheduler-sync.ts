@@ -41,42 +41,58 @@ export class JobSchedulerSync {
 
   /**
    * Makes the queue's schedulers match the database: missing or different ones are upserted, strays removed.
-   * `specs` yields every schedule that should fire (enabled cron schedules).
+   * Memory stays flat in the number of schedules: both sides are read in pages of at most `pageSize`.
+   *  1. The schedules that should fire, batch by batch from `source.batches()`: each one's scheduler is read by id
+   *     and upserted when missing or different.
+   *  2. The queue's schedulers, page by page (ranges of the scheduler set): those whose schedule should not fire
+   *     (checked in the database through `source.specsOf`) are removed.
    */
-  async reconcile(specs: AsyncIterable<FiringSpec[]>): Promise<ReconcileReport> {
-    const existing = await this.existingSchedulers();
+  async reconcile(source: FiringSource, { pageSize = DEFAULT_RECONCILE_PAGE }: { pageSize?: number } = {}): Promise<ReconcileReport> {
     const report: ReconcileReport = { checked: 0, upserted: 0, removed: 0 };
-    const wanted = new Set<string>();
-    for await (const batch of specs) {
-      const changes: Promise<void>[] = [];
-      for (const spec of batch) {
-        if (!fires(spec)) continue;
-        report.checked++;
-        const id = schedulerIdFor(spec.id);
-        wanted.add(id);
-        const current = existing.get(id);
-        if (current && current.pattern === spec.cronExpression && (current.tz ?? 'UTC') === spec.timeZone) continue;
-        changes.push(this.apply(spec));
-        report.upserted++;
-      }
-      await Promise.all(changes);
+    for await (const batch of source.batches()) {
+      const firing = batch.filter(fires);
+      report.checked += firing.length;
+      const upserts = await Promise.all(
+        firing.map(async (spec) => {
+          const current = await this.tickQueue.getJobScheduler(schedulerIdFor(spec.id));
+          if (current && current.pattern === spec.cronExpression && (current.tz ?? 'UTC') === spec.timeZone) return 0;
+          await this.apply(spec);
+          return 1;
+        }),
+      );
+      report.upserted += upserts.reduce<number>((n, u) => n + u, 0);
     }
-    for (const id of existing.keys()) {
-      if (wanted.has(id) || !scheduleIdOfScheduler(id)) continue;
-      await this.tickQueue.removeJobScheduler(id);
-      report.removed++;
+    // Ranks shift as schedulers are removed (here, or by BullMQ when one has lost its data): the next page starts
+    // after what this page kept. A scheduler that fires meanwhile moves within the set; one skipped for that is
+    // looked at on the next pass.
+    for (let start = 0; ; ) {
+      const page = await this.tickQueue.getJobSchedulers(start, start + pageSize - 1, true);
+      if (page.length === 0) break;
+      const ids = page.map((scheduler) => scheduler.key ?? scheduler.id ?? '');
+      const scheduleIds = ids.map(scheduleIdOfScheduler).filter((id): id is string => id !== null);
+      const firing = new Set((await source.specsOf(scheduleIds.filter(isUuid))).filter(fires).map((spec) => schedulerIdFor(spec.id)));
+      const strays = ids.filter((id) => scheduleIdOfScheduler(id) !== null && !firing.has(id));
+      for (const id of strays) await this.tickQueue.removeJobScheduler(id);
+      report.removed += strays.length;
+      start += page.length - strays.length;
     }
     return report;
   }
+}
 
-  private async existingSchedulers(): Promise<Map<string, { pattern?: string; tz?: string }>> {
-    const result = new Map<string, { pattern?: string; tz?: string }>();
-    const pageSize = 1000;
-    for (let start = 0; ; start += pageSize) {
-      const page = await this.tickQueue.getJobSchedulers(start, start + pageSize - 1, true);
-      for (const scheduler of page) result.set(scheduler.key ?? scheduler.id ?? '', { pattern: scheduler.pattern, tz: scheduler.tz });
-      if (page.length < pageSize) break;
-    }
-    return result;
-  }
+/** Schedules (and job schedulers) looked at per step of a reconcile pass. */
+export const DEFAULT_RECONCILE_PAGE = 1000;
+
+/** Where reconcile reads what should fire. */
+export interface FiringSource {
+  /** Every enabled cron schedule, in bounded batches. */
+  batches(): AsyncIterable<FiringSpec[]>;
+  /** The specs of these schedules; unknown ids are left out. */
+  specsOf(scheduleIds: string[]): Promise<FiringSpec[]>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function isUuid(id: string): boolean {
+  return UUID.test(id);
 }

@@ -1,6 +1,6 @@
 export { isStepType } from './step';
-export type { StepAbortReason, StepContext, StepExecutor, StepOutcome, StepResult, StepSpec, StepType } from './step';
-export { abortMessage, isStepAbortReason } from './step-result';
+export type { DispatchState, StepAbortReason, StepContext, StepExecutor, StepOutcome, StepResult, StepSpec, StepType } from './step';
+export { abortMessage, errorText, failedResult, isStepAbortReason, safeLogger } from './step-result';
 export { StepExecutorRegistry } from './step-executor.registry';
 
 export { RunProfileStepExecutor, buildRunProfileRequest } from './run-profile/run-profile-step.executor';

@@ -40,9 +40,21 @@ export interface StepContext {
   timeoutMs: number;
   /** One line of output, already redacted, for the job log. */
   log(line: string): void;
+  /** RunProfile steps sent to a sync engine: what an earlier run of this step already sent (resume after a crash). */
+  dispatchState?: DispatchState | null;
+  /** Stores what was sent, before the step waits on it, so a resumed step never sends it twice. */
+  recordDispatch?(state: DispatchState): Promise<void>;
 }
 
-export type StepOutcome = 'Completed' | 'CompletedWithWarning' | 'CompletedWithError' | 'Failed';
+/** A run profile handed to JIM: the instant it was sent, and JIM's activity and worker task once JIM answered. */
+export interface DispatchState {
+  dispatchedAt: Date;
+  activityId: string | null;
+  taskId: string | null;
+}
+
+/** `Cancelled`: the sync engine cancelled the step's work; a failure, as for continueOnFailure. */
+export type StepOutcome = 'Completed' | 'CompletedWithWarning' | 'CompletedWithError' | 'Failed' | 'Cancelled';
 
 export interface StepResult {
   outcome: StepOutcome;
@@ -50,6 +62,11 @@ export interface StepResult {
   stdoutTail: string | null;
   stderrTail: string | null;
   errorMessage: string | null;
+  /**
+   * The step's work goes on outside this worker (a run in JIM) and the worker is shutting down: the step is handed
+   * back to be resumed by another worker instead of being recorded.
+   */
+  detached?: boolean;
 }
 
 /** Runs one kind of step. `execute` never rejects: every failure is a {@link StepResult}. */

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError } from '@jim/common';
 import { ConnectedSystemRepository, type ConnectedSystem } from '@jim/persistence';
 import type { EntityManager } from 'typeorm';
 import { pagedResponse, paging, type PagedResponse } from '../common/paging';
+import { CatalogueMirror } from './catalogue-mirror.service';
 import {
   ConnectedSystemResponse,
   RunProfileResponse,
@@ -13,9 +14,13 @@ import {
 
 @Injectable()
 export class ConnectedSystemsService {
-  constructor(@Inject(ConnectedSystemRepository) private readonly systems: ConnectedSystemRepository) {}
+  constructor(
+    @Inject(ConnectedSystemRepository) private readonly systems: ConnectedSystemRepository,
+    private readonly mirror: CatalogueMirror,
+  ) {}
 
   async create(request: CreateConnectedSystemRequest): Promise<ConnectedSystemResponse> {
+    this.mirror.refuseLocalChange('The connected system catalogue');
     const system = await this.systems.create({ name: request.name, description: request.description ?? null, created: new Date() });
     return ConnectedSystemResponse.from(system);
   }
@@ -31,6 +36,7 @@ export class ConnectedSystemsService {
   }
 
   async remove(id: number): Promise<void> {
+    this.mirror.refuseLocalChange('The connected system catalogue');
     await this.systems.transaction(async (tx) => {
       const system = await this.find(id, tx);
       await this.assertUnreferenced(tx, { connectedSystemId: id }, `Connected System '${system.name}' (${id})`);
@@ -39,6 +45,7 @@ export class ConnectedSystemsService {
   }
 
   async createRunProfile(connectedSystemId: number, request: CreateRunProfileRequest): Promise<RunProfileResponse> {
+    this.mirror.refuseLocalChange('The run profile catalogue');
     await this.find(connectedSystemId);
     const profile = await this.systems.createRunProfile({ connectedSystemId, name: request.name, runType: request.runType, created: new Date() });
     return RunProfileResponse.from(profile);
@@ -50,6 +57,7 @@ export class ConnectedSystemsService {
   }
 
   async removeRunProfile(connectedSystemId: number, runProfileId: number): Promise<void> {
+    this.mirror.refuseLocalChange('The run profile catalogue');
     await this.systems.transaction(async (tx) => {
       await this.find(connectedSystemId, tx);
       const profile = await this.systems.findRunProfile(tx, connectedSystemId, runProfileId);

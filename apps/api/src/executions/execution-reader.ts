@@ -9,6 +9,7 @@ import { EXECUTION_SORT_KEYS, type ExecutionListQuery, type ExecutionSortKey, ty
 import type {
   ScheduleExecutionDetailResponse,
   ScheduleExecutionResponse,
+  RunProfileProgressResponse,
   ScheduleExecutionStepResponse,
   SkippedRunResponse,
 } from './dto/execution-response.dto';
@@ -38,7 +39,7 @@ const STEP_COLUMNS = `
   s.id, s.step_id, s.step_index, s.group_ordinal, s.name, s.step_type, s.execution_mode, s.continue_on_failure,
   s.timeout_seconds, s.connected_system_id, s.connected_system_name, s.run_profile_id, s.run_profile_name,
   s.script_path, s.executable_path, s.arguments, s.sql_script_path, s.status, s.started_at, s.completed_at,
-  s.exit_code, s.stdout_tail, s.stderr_tail, s.error_message`;
+  s.exit_code, s.stdout_tail, s.stderr_tail, s.error_message, s.activity_id, s.activity_status, s.progress`;
 
 /** Read side of schedule executions and skipped runs: raw SQL, one query per shape. */
 @Injectable()
@@ -167,6 +168,19 @@ function toStep(row: Row): ScheduleExecutionStepResponse {
     stdoutTail: row.stdout_tail,
     stderrTail: row.stderr_tail,
     errorMessage: row.error_message,
+    activityId: row.activity_id ?? null,
+    activityStatus: row.activity_status ?? null,
+    progress: row.progress ? toRunProgress(row.progress) : null,
+  };
+}
+
+function toRunProgress(p: Row): RunProfileProgressResponse {
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  return {
+    percentComplete: num(p.percentComplete),
+    objectsProcessed: num(p.objectsProcessed),
+    objectsToProcess: num(p.objectsToProcess),
+    phase: typeof p.phase === 'string' ? p.phase : null,
   };
 }
 

@@ -4,8 +4,13 @@ import { TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { pingQueue, Probe, runChecks, type ReadinessReport } from '@jim/queue';
+import type { JimCheck } from '@jim/sync';
+import { CatalogueMirror } from '../connected-systems/catalogue-mirror.service';
 
 export type ApiCheck = 'database' | 'queue';
+
+/** `degraded`: ready, but the linked JIM does not answer with our key (RunProfile steps wait and retry). */
+export type ApiReadinessReport = Omit<ReadinessReport<ApiCheck>, 'status'> & { status: 'ok' | 'degraded' | 'error'; jim?: JimCheck };
 
 /** Whether this API process can serve: its database answers `SELECT 1` and its queue backend answers too. */
 @Injectable()
@@ -14,15 +19,19 @@ export class ApiReadiness {
   private readonly probes: Record<ApiCheck, Probe>;
   private readonly wasDown = new Set<ApiCheck>();
 
-  constructor(@InjectDataSource() db: DataSource, @Inject(TICK_QUEUE_TOKEN) queue: Queue) {
+  constructor(
+    @InjectDataSource() db: DataSource,
+    @Inject(TICK_QUEUE_TOKEN) queue: Queue,
+    private readonly mirror: CatalogueMirror,
+  ) {
     this.probes = {
       database: new Probe(() => db.query('SELECT 1')),
       queue: new Probe(() => pingQueue(queue)),
     };
   }
 
-  async check(): Promise<ReadinessReport<ApiCheck>> {
-    const report = await runChecks(this.probes);
+  async check(): Promise<ApiReadinessReport> {
+    const [report, jim] = await Promise.all([runChecks(this.probes), this.mirror.reachability?.check()]);
     for (const name of Object.keys(this.probes) as ApiCheck[]) {
       const result = report.checks[name];
       // Logged on the change only: an orchestrator probing every few seconds must not flood the log.
@@ -33,6 +42,7 @@ export class ApiReadiness {
         this.logger.log({ check: name }, 'Readiness check recovered');
       }
     }
-    return report;
+    if (!jim) return report;
+    return { ...report, status: report.status === 'ok' && jim.status === 'down' ? 'degraded' : report.status, jim };
   }
 }

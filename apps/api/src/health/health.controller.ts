@@ -3,8 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import type { Response } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { LIVENESS_SCHEMA, READINESS_SCHEMA } from '../openapi/operations-schemas';
-import { ApiReadiness, type ApiCheck } from './api-readiness.service';
-import type { ReadinessReport } from '@jim/queue';
+import { ApiReadiness, type ApiReadinessReport } from './api-readiness.service';
 
 /** Liveness and readiness for orchestrators and load balancers; no API key. */
 @Public()
@@ -28,9 +27,10 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'Not ready: the report names the failing check.', schema: READINESS_SCHEMA })
   @Get('ready')
   @Header('Cache-Control', 'no-store')
-  async ready(@Res({ passthrough: true }) res: Response): Promise<ReadinessReport<ApiCheck>> {
+  async ready(@Res({ passthrough: true }) res: Response): Promise<ApiReadinessReport> {
     const report = await this.readiness.check();
-    res.status(report.status === 'ok' ? 200 : 503);
+    // A JIM that does not answer degrades the service (RunProfile steps wait) but does not take it out of rotation.
+    res.status(report.status === 'error' ? 503 : 200);
     return report;
   }
 }

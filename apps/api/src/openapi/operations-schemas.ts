@@ -18,7 +18,17 @@ export const READINESS_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['status', 'checks'],
   properties: {
-    status: { type: 'string', enum: ['ok', 'error'] },
+    status: { type: 'string', enum: ['ok', 'degraded', 'error'], description: 'degraded: ready, but the linked JIM does not answer (still 200)' },
     checks: { type: 'object', required: ['database', 'queue'], properties: { database: READINESS_CHECK, queue: READINESS_CHECK } },
+    jim: {
+      type: 'object',
+      description: 'Only when JIM_SYNC_URL is set; checked at most every 30 s',
+      required: ['status', 'checkedAt'],
+      properties: {
+        status: { type: 'string', enum: ['up', 'down'] },
+        problem: { type: 'string', description: 'unreachable, timeout, key-refused, rate-limited or http-<status>' },
+        checkedAt: { type: 'string', format: 'date-time' },
+      },
+    },
   },
 };

@@ -73,6 +73,7 @@ export class SchedulesService {
     if (!sortBy) throw ValidationError.field('sortBy', `must be one of ${SCHEDULE_SORT_KEYS.join(', ')}`);
     const { items, total } = await this.schedules.list({
       search: query.search?.trim() || null,
+      invalid: query.invalid,
       sortBy,
       descending: query.sortDescending ?? false,
       skip: page.skip,

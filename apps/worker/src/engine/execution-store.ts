@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { NOT_RUN_MESSAGE, queryReturning, SecretCipher, type StepStatus } from '@jim/persistence';
-import type { StepResult, StepSpec, StepType } from '@jim/steps';
+import type { DispatchState, StepResult, StepSpec, StepType } from '@jim/steps';
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface ClaimedStep {
@@ -11,6 +11,16 @@ export interface ClaimedStep {
   timeoutSeconds: number | null;
   /** Values to redact from anything the step prints. */
   secrets: string[];
+  /** What an earlier run of this step sent to JIM, if anything. */
+  dispatchState: DispatchState | null;
+}
+
+/** The latest news of a JIM activity followed by a step, as stored on the step's row. */
+export interface ActivityNewsRow {
+  activityId: string;
+  status: string | null;
+  message: string | null;
+  progress: Record<string, unknown> | null;
 }
 
 export type ClaimOutcome = { kind: 'claimed'; step: ClaimedStep } | { kind: 'skip'; reason: string };
@@ -19,6 +29,8 @@ export type ClaimOutcome = { kind: 'claimed'; step: ClaimedStep } | { kind: 'ski
 export interface Dispatch {
   executionId: string;
   stepIds: string[];
+  /** Steps handed back to the queue to be resumed: their earlier job exists, so they need a new one. */
+  resume?: boolean;
 }
 
 interface LockedExecution {
@@ -73,6 +85,9 @@ export class ExecutionStore {
         scheduleId: row.schedule_id,
         timeoutSeconds: row.timeout_seconds,
         secrets: connectionString ? [connectionString] : [],
+        dispatchState: row.dispatched_at
+          ? { dispatchedAt: new Date(row.dispatched_at), activityId: row.activity_id, taskId: row.task_id }
+          : null,
         spec: {
           stepId: row.step_id,
           stepIndex: row.step_index,
@@ -118,14 +133,26 @@ export class ExecutionStore {
     });
   }
 
-  /** Marks steps whose worker stopped proving it is alive as failed, and advances their executions. */
+  /**
+   * Steps whose worker stopped proving it is alive: a RunProfile step already sent to JIM goes back to the queue, to
+   * be resumed (its activity followed, never sent again); any other is failed and its execution advanced.
+   */
   async failLostSteps(lostAfterSeconds: number): Promise<Dispatch[]> {
+    const resumed = await queryReturning<{ id: string; execution_id: string }>(
+      this.db,
+      `UPDATE schedule_execution_steps s SET status = 'Queued', worker_id = NULL, heartbeat_at = now()
+       FROM schedule_executions e
+       WHERE e.id = s.execution_id AND e.status = 'InProgress' AND s.status = 'Processing' AND s.dispatched_at IS NOT NULL
+         AND s.heartbeat_at < now() - make_interval(secs => $1)
+       RETURNING s.id, s.execution_id`,
+      [lostAfterSeconds],
+    );
+    const dispatches: Dispatch[] = resumed.map((r) => ({ executionId: r.execution_id, stepIds: [r.id], resume: true }));
     const lost: { id: string; execution_id: string }[] = await this.db.query(
       `SELECT id, execution_id FROM schedule_execution_steps
        WHERE status = 'Processing' AND heartbeat_at < now() - make_interval(secs => $1) LIMIT 500`,
       [lostAfterSeconds],
     );
-    const dispatches: Dispatch[] = [];
     for (const step of lost) {
       const dispatch = await this.db.transaction(async (tx) => {
         const execution = await lockExecution(tx, step.execution_id);
@@ -140,6 +167,68 @@ export class ExecutionStore {
       if (dispatch) dispatches.push(dispatch);
     }
     return dispatches;
+  }
+
+  /** Hands a step whose run goes on in JIM back to the queue, to be resumed by another worker. */
+  async release(executionStepId: string, executionId: string): Promise<Dispatch | null> {
+    const rows = await queryReturning<{ id: string }>(
+      this.db,
+      `UPDATE schedule_execution_steps SET status = 'Queued', worker_id = NULL, heartbeat_at = now()
+       WHERE id = $1 AND status = 'Processing' AND dispatched_at IS NOT NULL RETURNING id`,
+      [executionStepId],
+    );
+    return rows.length ? { executionId, stepIds: [executionStepId], resume: true } : null;
+  }
+
+  /** Stores what a RunProfile step sent to JIM (and JIM's answer), before the step waits on it. */
+  async recordDispatch(executionStepId: string, state: DispatchState): Promise<void> {
+    await this.db.query(
+      `UPDATE schedule_execution_steps SET dispatched_at = $2, activity_id = $3, task_id = $4,
+         activity_status = CASE WHEN $3::varchar IS NULL THEN NULL ELSE COALESCE(activity_status, 'InProgress') END
+       WHERE id = $1 AND status = 'Processing'`,
+      [executionStepId, state.dispatchedAt, state.activityId, state.taskId],
+    );
+  }
+
+  /** Running steps of every worker that follow a JIM activity not known to have ended. */
+  async followedActivities(manager: Pick<EntityManager, 'query'> = this.db.manager): Promise<{ activityId: string; taskId: string | null }[]> {
+    const rows: { activity_id: string; task_id: string | null }[] = await manager.query(
+      `SELECT DISTINCT activity_id, task_id FROM schedule_execution_steps
+       WHERE activity_id IS NOT NULL AND status = 'Processing'
+         AND (activity_status IS NULL OR activity_status IN ('InProgress', 'NotSet'))`,
+    );
+    return rows.map((r) => ({ activityId: r.activity_id, taskId: r.task_id }));
+  }
+
+  /**
+   * Writes the news of JIM activities to the steps that follow them. Rows locked at that moment (a step being
+   * recorded under its execution's lock) are skipped rather than waited for: the writer never blocks step completion,
+   * and a skipped step gets the news on the next poll.
+   */
+  async writeActivityNews(news: ActivityNewsRow[], manager: Pick<EntityManager, 'query'> = this.db.manager): Promise<void> {
+    if (news.length === 0) return;
+    await manager.query(
+      `WITH n AS (SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::jsonb[]) AS n(activity_id, status, message, progress)),
+       target AS (
+         SELECT s.id, n.status, n.message, n.progress FROM schedule_execution_steps s JOIN n ON n.activity_id = s.activity_id
+         WHERE s.status = 'Processing' FOR UPDATE OF s SKIP LOCKED
+       )
+       UPDATE schedule_execution_steps s SET activity_status = t.status, activity_message = t.message, progress = t.progress
+       FROM target t WHERE s.id = t.id`,
+      [news.map((n) => n.activityId), news.map((n) => n.status), news.map((n) => n.message), news.map((n) => (n.progress ? JSON.stringify(n.progress) : null))],
+    );
+  }
+
+  /** The stored news of these activities. */
+  async readActivityNews(activityIds: string[]): Promise<ActivityNewsRow[]> {
+    if (activityIds.length === 0) return [];
+    const rows: { activity_id: string; activity_status: string | null; activity_message: string | null; progress: Record<string, unknown> | null }[] =
+      await this.db.query(
+        `SELECT DISTINCT ON (activity_id) activity_id, activity_status, activity_message, progress FROM schedule_execution_steps
+         WHERE activity_id = ANY($1::varchar[]) ORDER BY activity_id, started_at DESC`,
+        [activityIds],
+      );
+    return rows.map((r) => ({ activityId: r.activity_id, status: r.activity_status, message: r.activity_message, progress: r.progress }));
   }
 
   /** Queued steps of live executions with no progress for a while: their job may never have been enqueued. */

@@ -18,7 +18,8 @@ export class StepDispatcher {
       dispatch.stepIds.map((id) => ({
         name: STEP_JOB,
         data: { executionId: dispatch.executionId, executionStepId: id } satisfies StepJobData,
-        opts: { jobId: stepJobId(id), removeOnComplete: 1000, removeOnFail: 5000 },
+        // A resumed step's first job still exists (stalled or finished), so it gets a job of its own; claiming stays once-only.
+        opts: { jobId: dispatch.resume ? `${stepJobId(id)}-resume-${Date.now()}` : stepJobId(id), removeOnComplete: 1000, removeOnFail: 5000 },
       })),
     );
     if (jobs.length > 0) await this.steps.addBulk(jobs);

@@ -46,9 +46,11 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     const observed = this.telemetry.begin(executionStepId, step);
     const timeoutSeconds = step.timeoutSeconds ?? this.config.steps.defaultTimeoutSeconds;
     const controller = new AbortController();
+    // A resumed step (its run already sent to JIM) keeps the time it had left.
+    const spentMs = step.dispatchState ? Math.max(0, Date.now() - step.dispatchState.dispatchedAt.getTime()) : 0;
     const timer = setTimeout(
       () => controller.abort({ kind: 'timeout', message: `Timed out after ${timeoutSeconds} s` } satisfies StepAbortReason),
-      timeoutSeconds * 1000,
+      Math.max(1000, timeoutSeconds * 1000 - spentMs),
     );
     const log = new StepOutputJobLog(job, [...step.secrets, ...this.config.steps.serviceSecrets]);
     this.running.add(executionStepId, controller);
@@ -60,6 +62,8 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
         signal: controller.signal,
         timeoutMs: timeoutSeconds * 1000,
         log: (line) => log.add(line),
+        dispatchState: step.dispatchState,
+        recordDispatch: (state) => this.store.recordDispatch(executionStepId, state),
       });
     } catch (error) {
       result = { outcome: 'Failed', exitCode: null, stdoutTail: null, stderrTail: null, errorMessage: `Step executor failed: ${(error as Error).message}` };
@@ -67,6 +71,14 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
       clearTimeout(timer);
       this.running.delete(executionStepId);
       await log.end();
+    }
+    if (result.detached) {
+      const resumed = await this.store.release(executionStepId, step.executionId);
+      if (resumed) {
+        observed.end('Detached', result.errorMessage);
+        await this.dispatcher.enqueue(resumed);
+        return 'detached';
+      }
     }
     const reason: unknown = controller.signal.reason;
     if (controller.signal.aborted && isStepAbortReason(reason) && reason.kind === 'cancelled') {

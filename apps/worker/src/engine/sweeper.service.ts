@@ -10,7 +10,11 @@ const SWEEP_LOCK_KEY = 7_345_003;
 /** A queued step older than this may have missed its job (a crash between commit and enqueue). */
 const REDISPATCH_AFTER_SECONDS = 30;
 
-/** Repairs what crashes leave behind, so no execution stays InProgress forever. One worker at a time. */
+/**
+ * Repairs what crashes leave behind, so no execution stays InProgress forever. One worker at a time, among those
+ * with the `steps` role: what it repairs is step work (lost steps, queued steps without a job), and a worker that
+ * runs steps is the one that can tell; a `firing` worker keeps its event loop for ticks.
+ */
 @Injectable()
 export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Sweeper');
@@ -24,6 +28,7 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.worker.roles.includes('steps')) return;
     this.timer = setInterval(() => void this.pass(), this.config.worker.sweepIntervalSeconds * 1000);
     this.timer.unref();
   }
@@ -32,12 +37,14 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async sweep(): Promise<{ lost: number; redispatched: number } | null> {
+  async sweep(): Promise<{ lost: number; resumed: number; redispatched: number } | null> {
     return withAdvisoryLock(this.db, SWEEP_LOCK_KEY, async () => {
       const advanced = await this.store.failLostSteps(this.config.worker.workerLostAfterSeconds);
       const stranded = await this.store.queuedStepsOlderThan(REDISPATCH_AFTER_SECONDS);
       for (const dispatch of [...advanced, ...stranded]) await this.dispatcher.enqueue(dispatch);
-      return { lost: advanced.length, redispatched: stranded.length };
+      // Steps whose run goes on in JIM are handed back to be resumed, not failed.
+      const resumed = advanced.filter((d) => d.resume).length;
+      return { lost: advanced.length - resumed, resumed, redispatched: stranded.length };
     });
   }
 
@@ -46,6 +53,7 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       const report = await this.sweep();
       if (report && report.lost > 0) this.logger.warn(report, 'Failed steps of lost workers');
+      if (report && report.resumed > 0) this.logger.warn(report, 'Handed back RunProfile steps of lost workers, to follow their JIM runs');
     } catch (error) {
       this.logger.warn({ err: error }, 'Sweep failed; will retry');
     }

@@ -2,17 +2,18 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
 import { FIRES_SQL } from '@jim/persistence';
-import { JobSchedulerSync, type FiringSpec, type ReconcileReport } from '@jim/queue';
+import { JobSchedulerSync, type FiringSource, type FiringSpec, type ReconcileReport } from '@jim/queue';
 import type { DataSource } from 'typeorm';
 import { withAdvisoryLock } from '../engine/advisory-lock';
 import { MissedTicks, type MissedTicksReport } from './missed-ticks';
 
 const RECONCILE_LOCK_KEY = 7_345_002;
-const BATCH = 5000;
+const SPEC_COLUMNS = `id, is_enabled AS "isEnabled", trigger_type AS "triggerType", cron_expression AS "cronExpression", time_zone AS "timeZone"`;
 
 /**
  * PostgreSQL is the source of truth for what fires. At start and then periodically, one worker at a time
  * makes the job schedulers match it, so a wiped queue or a write made while the queue was down heals itself.
+ * Part of the `firing` role, with the misfire pass.
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -27,6 +28,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.worker.roles.includes('firing')) return;
     void this.pass();
     this.timer = setInterval(() => void this.pass(), this.config.worker.reconcileIntervalSeconds * 1000);
     this.timer.unref();
@@ -38,7 +40,8 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Returns null when another worker holds the turn. */
   async reconcile(): Promise<ReconcileReport | null> {
-    return withAdvisoryLock(this.db, RECONCILE_LOCK_KEY, () => this.schedulers.reconcile(this.firingSpecs()));
+    const pageSize = this.config.worker.reconcileBatchSize;
+    return withAdvisoryLock(this.db, RECONCILE_LOCK_KEY, () => this.schedulers.reconcile(this.firingSource(pageSize), { pageSize }));
   }
 
   /** The misfire pass (see MissedTicks) under the same turn; null when another worker holds it. */
@@ -62,17 +65,23 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async *firingSpecs(): AsyncIterable<FiringSpec[]> {
-    let after = '00000000-0000-0000-0000-000000000000';
-    for (;;) {
-      const rows: FiringSpec[] = await this.db.query(
-        `SELECT id, is_enabled AS "isEnabled", trigger_type AS "triggerType", cron_expression AS "cronExpression", time_zone AS "timeZone"
-         FROM schedules WHERE ${FIRES_SQL} AND id > $1 ORDER BY id LIMIT ${BATCH}`,
-        [after],
-      );
-      if (rows.length === 0) return;
-      yield rows;
-      after = rows[rows.length - 1].id;
-    }
+  /** Keyset pagination by id: the pass holds one batch of schedules at a time, whatever their number. */
+  private firingSource(batchSize: number): FiringSource {
+    const db = this.db;
+    return {
+      async *batches() {
+        let after = '00000000-0000-0000-0000-000000000000';
+        for (;;) {
+          const rows: FiringSpec[] = await db.query(
+            `SELECT ${SPEC_COLUMNS} FROM schedules WHERE ${FIRES_SQL} AND id > $1 ORDER BY id LIMIT $2`,
+            [after, batchSize],
+          );
+          if (rows.length === 0) return;
+          yield rows;
+          after = rows[rows.length - 1].id;
+        }
+      },
+      specsOf: (ids) => (ids.length === 0 ? Promise.resolve([]) : db.query(`SELECT ${SPEC_COLUMNS} FROM schedules WHERE id = ANY($1::uuid[])`, [ids])),
+    };
   }
 }

@@ -64,7 +64,7 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
           return sendJson(res, 200, { status: 'ok', runningSteps: this.readiness.runningSteps });
         case '/health/ready': {
           const report = await this.readiness.check();
-          return sendJson(res, report.status === 'ok' ? 200 : 503, report);
+          return sendJson(res, report.status === 'error' ? 503 : 200, report);
         }
         case '/metrics':
           return send(res, 200, this.metrics.contentType, await this.metrics.render());

@@ -1,33 +1,44 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig, type WorkerRole } from '@jim/config';
 import { TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { StepRunner } from '../engine/step-runner.service';
 import { QueueWorkers } from '../queue-workers.service';
 import { pingQueue, Probe, runChecks, type CheckResult } from '@jim/queue';
+import { JimReachability, type JimCheck, type JimSyncClient } from '@jim/sync';
+import { JIM_SYNC_CLIENT } from '../engine/step-executors.provider';
 
 export type WorkerCheck = 'database' | 'queue' | 'workers';
 
 export interface WorkerHealthReport {
-  status: 'ok' | 'error';
+  /** `degraded`: ready, but the linked JIM does not answer with our key. */
+  status: 'ok' | 'degraded' | 'error';
   checks: Record<WorkerCheck, CheckResult | { status: 'up' | 'down' }>;
+  /** JIM_WORKER_ROLES: what this worker does (a `firing` worker runs no steps, a `steps` worker fires no ticks). */
+  roles: WorkerRole[];
   runningSteps: number;
+  jim?: JimCheck;
 }
 
-/** Ready = the database answers, the queue backend answers, and this process's BullMQ workers are running. */
+/** Ready = the database answers, the queue backend answers, and the BullMQ workers of this process's roles are running. */
 @Injectable()
 export class WorkerReadiness {
   private readonly logger = new Logger('Health');
   private readonly probes: Record<'database' | 'queue', Probe>;
   private readonly wasDown = new Set<WorkerCheck>();
+  private readonly jim: JimReachability | null;
 
   constructor(
     @InjectDataSource() db: DataSource,
     @Inject(TICK_QUEUE_TOKEN) queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly workers: QueueWorkers,
     private readonly steps: StepRunner,
+    @Inject(JIM_SYNC_CLIENT) jimClient: JimSyncClient | null,
   ) {
+    this.jim = jimClient ? new JimReachability(jimClient) : null;
     this.probes = {
       database: new Probe(() => db.query('SELECT 1')),
       queue: new Probe(() => pingQueue(queue)),
@@ -39,7 +50,7 @@ export class WorkerReadiness {
   }
 
   async check(): Promise<WorkerHealthReport> {
-    const report = await runChecks(this.probes);
+    const [report, jim] = await Promise.all([runChecks(this.probes), this.jim?.check()]);
     const workers = { status: this.workers.isRunning ? ('up' as const) : ('down' as const) };
     const checks = { ...report.checks, workers };
     for (const [name, result] of Object.entries(checks) as [WorkerCheck, { status: string }][]) {
@@ -52,7 +63,7 @@ export class WorkerReadiness {
         this.logger.log({ check: name }, 'Readiness check recovered');
       }
     }
-    const status = report.status === 'ok' && workers.status === 'up' ? 'ok' : 'error';
-    return { status, checks, runningSteps: this.runningSteps };
+    const status = report.status === 'ok' && workers.status === 'up' ? (jim?.status === 'down' ? 'degraded' : 'ok') : 'error';
+    return { status, checks, roles: this.config.worker.roles, runningSteps: this.runningSteps, ...(jim ? { jim } : {}) };
   }
 }

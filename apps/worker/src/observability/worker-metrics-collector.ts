@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { APP_CONFIG, type AppConfig } from '@jim/config';
+import { APP_CONFIG, WORKER_ROLES, type AppConfig } from '@jim/config';
 import { EXECUTION_STATUSES } from '@jim/contracts';
 import { QueueKit, STEP_QUEUE, STEP_QUEUE_TOKEN, TICK_QUEUE, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
@@ -30,6 +30,7 @@ export class WorkerMetricsCollector implements OnModuleInit, OnApplicationShutdo
   ) {}
 
   onModuleInit(): void {
+    this.metrics.setRoles(WORKER_ROLES, this.config.worker.roles);
     this.metrics.addCollector(async () => this.metrics.runningSteps.set(this.steps.running.size));
     this.metrics.addCollector(() => this.collectQueueDepths());
     this.metrics.addCollector(() => this.collectExecutions());

@@ -71,8 +71,19 @@ export class WorkerMetrics implements OnModuleDestroy {
     registers: [this.registry],
   });
 
+  readonly roles = new Gauge({
+    name: 'jim_worker_role',
+    help: 'The roles of this worker (JIM_WORKER_ROLES): 1 for each role it has, 0 for the others',
+    labelNames: ['role'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  setRoles(all: readonly string[], held: readonly string[]): void {
+    for (const role of all) this.roles.set({ role }, held.includes(role) ? 1 : 0);
   }
 
   /** One call per tick, with what `TickService.fire()` decided. */

@@ -68,16 +68,20 @@ export class ConnectedSystemRepository {
     return rows.map((row) => row.name);
   }
 
-  /** The run profiles among `ids` that exist, and the ids among `systemIds` of connected systems that exist. */
+  /**
+   * The run profiles among `ids` that exist, and the ids among `systemIds` of connected systems that exist; what JIM
+   * no longer has (mirrored, then removed there) does not exist for new steps.
+   */
   async existing(ids: number[], systemIds: number[], manager: EntityManager = this.db.manager): Promise<{ runProfiles: NamedRunProfile[]; systemIds: Set<number> }> {
     const [profiles, systems]: [{ id: number; connected_system_id: number; name: string; system_name: string }[], { id: number }[]] =
       await Promise.all([
         manager.query(
           `SELECT rp.id, rp.connected_system_id, rp.name, cs.name AS system_name
-           FROM run_profiles rp JOIN connected_systems cs ON cs.id = rp.connected_system_id WHERE rp.id = ANY($1::int[])`,
+           FROM run_profiles rp JOIN connected_systems cs ON cs.id = rp.connected_system_id
+           WHERE rp.id = ANY($1::int[]) AND rp.removed_from_jim_at IS NULL`,
           [[...new Set(ids)]],
         ),
-        manager.query(`SELECT id FROM connected_systems WHERE id = ANY($1::int[])`, [[...new Set(systemIds)]]),
+        manager.query(`SELECT id FROM connected_systems WHERE id = ANY($1::int[]) AND removed_from_jim_at IS NULL`, [[...new Set(systemIds)]]),
       ]);
     return {
       runProfiles: profiles.map((p) => ({ id: p.id, connectedSystemId: p.connected_system_id, name: p.name, connectedSystemName: p.system_name })),

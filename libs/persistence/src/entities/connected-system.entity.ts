@@ -7,4 +7,6 @@ export class ConnectedSystem {
   @Column({ type: 'varchar', length: 200 }) name: string;
   @Column({ type: 'varchar', length: 1000, nullable: true }) description: string | null;
   @Timestamp('created') created: Date;
+  /** Mirrored from JIM, and JIM no longer has it. */
+  @Timestamp('removed_from_jim_at', { nullable: true }) removedFromJimAt: Date | null;
 }

@@ -9,4 +9,6 @@ export class RunProfile {
   @Column({ type: 'varchar', length: 200 }) name: string;
   @Column({ name: 'run_type', type: 'varchar', length: 30 }) runType: RunType;
   @Timestamp('created') created: Date;
+  /** Mirrored from JIM, and JIM no longer has it. */
+  @Timestamp('removed_from_jim_at', { nullable: true }) removedFromJimAt: Date | null;
 }

@@ -38,4 +38,12 @@ export class ScheduleExecutionStep {
   @Column({ name: 'stdout_tail', type: 'text', nullable: true }) stdoutTail: string | null;
   @Column({ name: 'stderr_tail', type: 'text', nullable: true }) stderrTail: string | null;
   @Column({ name: 'error_message', type: 'text', nullable: true }) errorMessage: string | null;
+  /** RunProfile steps on JIM: when execute was sent, and JIM's activity and worker task. */
+  @Timestamp('dispatched_at', { nullable: true }) dispatchedAt: Date | null;
+  @Column({ name: 'activity_id', type: 'varchar', length: 64, nullable: true }) activityId: string | null;
+  @Column({ name: 'task_id', type: 'varchar', length: 64, nullable: true }) taskId: string | null;
+  @Column({ name: 'activity_status', type: 'varchar', length: 30, nullable: true }) activityStatus: string | null;
+  @Column({ name: 'activity_message', type: 'text', nullable: true }) activityMessage: string | null;
+  /** `{percentComplete, objectsProcessed, objectsToProcess, phase}` of the JIM activity, as last polled. */
+  @Column({ type: 'jsonb', nullable: true }) progress: Record<string, unknown> | null;
 }

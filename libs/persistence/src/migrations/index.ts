@@ -1,7 +1,14 @@
 import { InitialSchema1764374400000 } from './1764374400000-initial-schema';
 import { ScheduleSearchIndex1764460800000 } from './1764460800000-schedule-search-index';
 import { TickWatermark1764547200000 } from './1764547200000-tick-watermark';
+import { JimDispatch1764633600000 } from './1764633600000-jim-dispatch';
 import { ScrubSecretFingerprints1764640800000 } from './1764640800000-scrub-secret-fingerprints';
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [InitialSchema1764374400000, ScheduleSearchIndex1764460800000, TickWatermark1764547200000, ScrubSecretFingerprints1764640800000];
+export const MIGRATIONS = [
+  InitialSchema1764374400000,
+  ScheduleSearchIndex1764460800000,
+  TickWatermark1764547200000,
+  JimDispatch1764633600000,
+  ScrubSecretFingerprints1764640800000,
+];

@@ -113,6 +113,8 @@ const SORT_SQL: Record<ScheduleSortColumn, string> = {
 
 export interface ScheduleListOptions {
   search: string | null;
+  /** true: only schedules that use a run profile (or connected system) JIM no longer has; false: only the others. */
+  invalid?: boolean;
   sortBy: ScheduleSortColumn;
   descending: boolean;
   skip: number;
@@ -137,6 +139,13 @@ const LAST_EXECUTION_JOIN = `
     SELECT e.id, e.status, e.current_step_index, e.total_steps, e.completed_at, e.error_message
     FROM schedule_executions e WHERE e.schedule_id = s.id ORDER BY e.queued_at DESC, e.id DESC LIMIT 1
   ) le ON true`;
+
+/** A step of the schedule runs a run profile (or on a connected system) that JIM no longer has. */
+const USES_REMOVED_RUN_PROFILE = `EXISTS (
+  SELECT 1 FROM schedule_steps st
+  LEFT JOIN run_profiles rp ON rp.id = st.run_profile_id
+  LEFT JOIN connected_systems cs ON cs.id = st.connected_system_id
+  WHERE st.schedule_id = s.id AND (rp.removed_from_jim_at IS NOT NULL OR cs.removed_from_jim_at IS NOT NULL))`;
 
 type SummaryRow = Row<Omit<ScheduleSummary, 'lastExecution'>> & {
   le_id: string | null;
@@ -241,11 +250,13 @@ export class ScheduleRepository {
 
   async list(options: ScheduleListOptions): Promise<{ items: ScheduleSummary[]; total: number }> {
     const params: unknown[] = [];
-    let where = '';
+    const conditions: string[] = [];
     if (options.search) {
       params.push(`%${escapeLike(options.search)}%`);
-      where = `WHERE s.name ILIKE $1 OR s.description ILIKE $1`;
+      conditions.push(`(s.name ILIKE $1 OR s.description ILIKE $1)`);
     }
+    if (options.invalid !== undefined) conditions.push(`${options.invalid ? '' : 'NOT '}${USES_REMOVED_RUN_PROFILE}`);
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const direction = options.descending ? 'DESC' : 'ASC';
     const [{ total }]: { total: number }[] = await this.db.query(`SELECT count(*)::int AS total FROM schedules s ${where}`, params);
     const rows: SummaryRow[] = await this.db.query(

@@ -104,7 +104,7 @@ describe('BullmqRunProfileGateway', () => {
       },
       stepContext(new AbortController().signal),
     );
-    expect(result).toMatchObject({ outcome: 'Failed', errorMessage: "No run-profile consumer is attached to queue 'run-profiles'" });
+    expect(result).toMatchObject({ outcome: 'Failed', errorMessage: "No sync engine: set JIM_SYNC_URL to drive JIM, or attach a consumer to the 'run-profiles' queue (docs/run-profile-queue.md)" });
   });
 
   it('ends waits still in progress when it is closed', async () => {

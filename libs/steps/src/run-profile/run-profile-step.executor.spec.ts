@@ -73,7 +73,7 @@ describe('RunProfileStepExecutor', () => {
     const gateway = new FakeGateway(async () => ({ status: 'Complete' }));
     gateway.consumer = false;
     const result = await new RunProfileStepExecutor(gateway).execute(runProfileStep, testContext());
-    expect(result).toMatchObject({ outcome: 'Failed', errorMessage: "No run-profile consumer is attached to queue 'run-profiles'" });
+    expect(result).toMatchObject({ outcome: 'Failed', errorMessage: "No sync engine: set JIM_SYNC_URL to drive JIM, or attach a consumer to the 'run-profiles' queue (docs/run-profile-queue.md)" });
     expect(gateway.requests).toHaveLength(0);
   });
 
@@ -117,9 +117,11 @@ describe('RunProfileStepExecutor', () => {
     expect(gateway.requests).toHaveLength(0);
   });
 
-  it('names no queue when the gateway has none', async () => {
+  it('names the default queue when the gateway names none', async () => {
     const gateway: RunProfileGateway = { hasConsumer: async () => false, dispatch: async () => ({ status: 'Complete' }) };
     const result = await new RunProfileStepExecutor(gateway).execute(runProfileStep, testContext());
-    expect(result.errorMessage).toBe('No run-profile consumer is attached to the run-profile queue');
+    expect(result.errorMessage).toBe(
+      "No sync engine: set JIM_SYNC_URL to drive JIM, or attach a consumer to the 'run-profiles' queue (docs/run-profile-queue.md)",
+    );
   });
 });

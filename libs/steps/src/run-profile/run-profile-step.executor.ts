@@ -40,10 +40,8 @@ export class RunProfileStepExecutor implements StepExecutor {
   }
 
   private noConsumerMessage(): string {
-    const queue = this.gateway.queueName;
-    return queue
-      ? `No run-profile consumer is attached to queue '${queue}'`
-      : 'No run-profile consumer is attached to the run-profile queue';
+    const queue = this.gateway.queueName ?? 'run-profiles';
+    return `No sync engine: set JIM_SYNC_URL to drive JIM, or attach a consumer to the '${queue}' queue (docs/run-profile-queue.md)`;
   }
 }
 

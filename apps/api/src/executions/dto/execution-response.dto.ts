@@ -58,6 +58,18 @@ export class ScheduleExecutionResponse implements Contract.ScheduleExecutionResp
   errorMessage: string | null;
 }
 
+/** How far a RunProfile step's run has got in JIM, as last polled. */
+export class RunProfileProgressResponse implements Contract.RunProfileProgressResponse {
+  @ApiProperty({ type: 'number', nullable: true, example: 42, description: 'Percent of the current phase done (one decimal); null when JIM does not know how many objects there are' })
+  percentComplete: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, example: 4200, description: 'Objects processed so far in the current phase' })
+  objectsProcessed: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, example: 10000, description: 'Objects to process in the current phase' })
+  objectsToProcess: number | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'What JIM is doing now' })
+  phase: string | null;
+}
+
 /** A step as it was when the execution started, and what happened when it ran. The SQL connection string is never exposed. */
 export class ScheduleExecutionStepResponse implements Contract.ScheduleExecutionStepResponse {
   @ApiProperty({ format: 'uuid', description: 'Id of this step run' })
@@ -108,6 +120,12 @@ export class ScheduleExecutionStepResponse implements Contract.ScheduleExecution
   stderrTail: string | null;
   @ApiProperty({ type: 'string', nullable: true, description: 'Why the step failed, if it did' })
   errorMessage: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: "JIM's activity for this run (RunProfile steps on JIM)" })
+  activityId: string | null;
+  @ApiProperty({ type: 'string', nullable: true, example: 'InProgress', description: "The JIM activity's status, as last polled" })
+  activityStatus: string | null;
+  @ApiProperty({ type: RunProfileProgressResponse, nullable: true, description: 'Progress of the JIM activity; null when none' })
+  progress: RunProfileProgressResponse | null;
 }
 
 export class ExecutionProgressGroup implements Contract.ExecutionProgressGroup {

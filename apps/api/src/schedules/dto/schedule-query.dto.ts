@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsDateTime } from '../../common/date-time';
-import { SortKey, SortedPageQuery, ToInt } from '../../common/paging';
+import { SortKey, SortedPageQuery, ToBool, ToInt } from '../../common/paging';
 
 /** Every key sortBy takes (JIM's aliases included), each naming a column ScheduleRepository sorts by. */
 export const SCHEDULE_SORT_KEYS = ['name', 'isEnabled', 'enabled', 'status', 'lastRunTime', 'lastRun', 'nextRunTime', 'nextRun', 'created'] as const;
@@ -14,6 +14,10 @@ export class ScheduleListQuery extends SortedPageQuery {
 
   @SortKey(SCHEDULE_SORT_KEYS, 'created')
   sortBy?: string;
+
+  @ApiPropertyOptional({ type: 'boolean', description: 'true: only schedules with a RunProfile step whose run profile or connected system JIM no longer has' })
+  @IsOptional() @ToBool() @IsBoolean({ message: 'must be true or false' })
+  invalid?: boolean;
 }
 
 export class NextRunsQuery {
