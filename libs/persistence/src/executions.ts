@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { ExecutionStatus, Initiator, StepStatus } from './entities';
+import type { ExecutionStatus, Initiator } from './entities';
+import { canMoveExecution } from './execution-transitions';
 import type { ExecutionTrigger } from './entities/enums';
 
 export const NOT_RUN_MESSAGE = 'Not run: a previous step failed';
@@ -176,7 +177,7 @@ export async function recordSkippedRun(
 export async function cancelExecution(tx: EntityManager, executionId: string): Promise<{ ok: true } | { ok: false; status: ExecutionStatus | null }> {
   const [execution] = await tx.query(`SELECT status FROM schedule_executions WHERE id = $1 FOR UPDATE`, [executionId]);
   if (!execution) return { ok: false, status: null };
-  if (execution.status !== 'Queued' && execution.status !== 'InProgress') return { ok: false, status: execution.status };
+  if (!canMoveExecution(execution.status, 'Cancelled')) return { ok: false, status: execution.status };
   await tx.query(
     `UPDATE schedule_executions SET status = 'Cancelled', completed_at = now(), error_message = $2 WHERE id = $1`,
     [executionId, CANCELLED_BY_USER],
@@ -188,8 +189,6 @@ export async function cancelExecution(tx: EntityManager, executionId: string): P
   );
   return { ok: true };
 }
-
-export const TERMINAL_STEP_STATUSES: StepStatus[] = ['Completed', 'CompletedWithWarning', 'CompletedWithError', 'Failed', 'Cancelled'];
 
 
 /** TypeORM answers UPDATE/DELETE … RETURNING with [rows, count]; this always gives the rows. */

@@ -9,3 +9,4 @@ export * from './field-map';
 export * from './schedules/schedule.repository';
 export * from './connected-systems/connected-system.repository';
 export * from './api-keys/api-key.repository';
+export * from './execution-transitions';

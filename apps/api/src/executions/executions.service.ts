@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { BadRequestError } from '@jim/common';
 import { cancelExecution, startExecution, type Initiator } from '@jim/persistence';
-import { STEP_JOB, STEP_QUEUE_TOKEN, stepJobId, type StepJobData } from '@jim/queue';
+import { STEP_QUEUE_TOKEN, stepJobId, stepJobs } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { scheduleNotFound } from '../schedules/schedule-not-found';
@@ -62,13 +62,8 @@ export class ExecutionsService {
   /** After commit: hand the first group to the queue. A failure here is repaired by the worker's sweeper. */
   private async dispatch(executionId: string, stepIds: string[]): Promise<void> {
     if (stepIds.length === 0) return;
-    const jobs = stepIds.map((id) => ({
-      name: STEP_JOB,
-      data: { executionId, executionStepId: id } satisfies StepJobData,
-      opts: { jobId: stepJobId(id), removeOnComplete: 1000, removeOnFail: 5000 },
-    }));
     try {
-      await withinTime(this.stepQueue.addBulk(jobs), QUEUE_WAIT_MS);
+      await withinTime(this.stepQueue.addBulk(stepJobs([{ executionId, stepIds }])), QUEUE_WAIT_MS);
     } catch (error) {
       this.logger.warn(
         { executionId, stepIds, err: error },

@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { NOT_RUN_MESSAGE, queryReturning, SecretCipher, type StepStatus } from '@jim/persistence';
+import {
+  CANCELLED_BY_USER,
+  FAILED_STEP_STATUSES,
+  NOT_RUN_MESSAGE,
+  queryReturning,
+  SecretCipher,
+  SETTLED_STEP_STATUSES,
+  type StepStatus,
+} from '@jim/persistence';
+import type { StepDispatch } from '@jim/queue';
 import type { DispatchState, StepResult, StepSpec, StepType } from '@jim/steps';
 import type { DataSource, EntityManager } from 'typeorm';
 
@@ -26,12 +35,7 @@ export interface ActivityNewsRow {
 export type ClaimOutcome = { kind: 'claimed'; step: ClaimedStep } | { kind: 'skip'; reason: string };
 
 /** What to enqueue after a transaction commits. */
-export interface Dispatch {
-  executionId: string;
-  stepIds: string[];
-  /** Steps handed back to the queue to be resumed: their earlier job exists, so they need a new one. */
-  resume?: boolean;
-}
+export type Dispatch = StepDispatch;
 
 interface LockedExecution {
   status: string;
@@ -48,9 +52,6 @@ async function lockExecution(tx: EntityManager, executionId: string): Promise<Lo
 }
 
 export const WORKER_LOST_MESSAGE = 'Worker lost: the worker running this step stopped responding';
-
-const FAILURE_STATUSES: StepStatus[] = ['CompletedWithError', 'Failed', 'Cancelled'];
-const SETTLED_STATUSES: StepStatus[] = ['Completed', 'CompletedWithWarning', 'CompletedWithError', 'Failed', 'Cancelled'];
 
 /**
  * The execution state machine, in the database. Every decision is taken in a transaction holding the
@@ -268,7 +269,7 @@ export class ExecutionStore {
       `UPDATE schedule_execution_steps
        SET status = 'Cancelled', completed_at = now(), exit_code = $2, stdout_tail = $3, stderr_tail = $4, error_message = $5
        WHERE id = $1 AND status = 'Processing'`,
-      [executionStepId, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage ?? 'Cancelled by user'],
+      [executionStepId, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage ?? CANCELLED_BY_USER],
     );
   }
 
@@ -283,9 +284,9 @@ export class ExecutionStore {
        WHERE execution_id = $1 AND group_ordinal = $2 ORDER BY position`,
       [executionId, execution.current_step_index],
     );
-    if (group.some((s) => !SETTLED_STATUSES.includes(s.status))) return null;
+    if (group.some((s) => !SETTLED_STEP_STATUSES.includes(s.status))) return null;
 
-    const blocking = group.filter((s) => FAILURE_STATUSES.includes(s.status) && !s.continue_on_failure);
+    const blocking = group.filter((s) => FAILED_STEP_STATUSES.includes(s.status) && !s.continue_on_failure);
     if (blocking.length > 0) {
       const names = blocking.map((s) => s.name).join("', '");
       await tx.query(

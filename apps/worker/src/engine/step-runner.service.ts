@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
+import { CANCELLED_BY_USER } from '@jim/persistence';
 import { isStepAbortReason, type StepAbortReason, type StepExecutorRegistry, type StepResult } from '@jim/steps';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -97,7 +98,7 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     if (ids.length === 0) return;
     try {
       for (const id of await this.store.cancelledAmong(ids)) {
-        this.running.abort(id, { kind: 'cancelled', message: 'Cancelled by user' });
+        this.running.abort(id, { kind: 'cancelled', message: CANCELLED_BY_USER });
       }
       if (Date.now() - this.lastHeartbeat >= HEARTBEAT_MS) {
         this.lastHeartbeat = Date.now();
