@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { ApiKeyRepository, ConnectedSystemRepository, dataSourceOptions, migrate, ScheduleRepository, SecretCipher } from '@jim/persistence';
+import { ApiKeyRepository, ConnectedSystemRepository, ExecutionRepository, dataSourceOptions, migrate, ScheduleRepository, SecretCipher } from '@jim/persistence';
 import { maskConnectionString } from '@jim/steps';
 import type { DataSource } from 'typeorm';
 import { ensureInfrastructureKey } from './api-keys/api-keys.service';
@@ -38,10 +38,15 @@ export class DatabaseModule {
           inject: [getDataSourceToken(), SecretCipher],
           useFactory: (db: DataSource, cipher: SecretCipher) => new ScheduleRepository(db, cipher, maskConnectionString),
         },
+        {
+          provide: ExecutionRepository,
+          inject: [getDataSourceToken(), SecretCipher],
+          useFactory: (db: DataSource, cipher: SecretCipher) => new ExecutionRepository(db, cipher),
+        },
         { provide: ApiKeyRepository, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new ApiKeyRepository(db) },
         { provide: ConnectedSystemRepository, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new ConnectedSystemRepository(db) },
       ],
-      exports: [SecretCipher, ScheduleRepository, ConnectedSystemRepository, ApiKeyRepository],
+      exports: [SecretCipher, ScheduleRepository, ConnectedSystemRepository, ApiKeyRepository, ExecutionRepository],
     };
   }
 }

@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG, DATABASE_URL, type AppConfig } from '@jim/config';
 import { QueueModule } from '@jim/queue';
 import { WorkerDatabaseModule } from './database.module';
-import { ExecutionStore } from './engine/execution-store';
 import { StepDispatcher } from './engine/step-dispatcher';
 import { stepExecutorProviders } from './engine/step-executors.provider';
 import { StepRunner } from './engine/step-runner.service';
@@ -30,7 +29,6 @@ export class WorkerModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: DATABASE_URL, useValue: databaseUrl },
         ...stepExecutorProviders,
-        ExecutionStore,
         StepDispatcher,
         StepRunner,
         TickService,

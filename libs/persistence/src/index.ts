@@ -10,3 +10,4 @@ export * from './schedules/schedule.repository';
 export * from './connected-systems/connected-system.repository';
 export * from './api-keys/api-key.repository';
 export * from './execution-transitions';
+export * from './executions/execution.repository';

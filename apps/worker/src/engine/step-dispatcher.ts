@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { STEP_QUEUE_TOKEN, stepJobs } from '@jim/queue';
 import type { Queue } from 'bullmq';
-import type { Dispatch } from './execution-store';
+import type { Dispatch } from '@jim/persistence';
 
 /** Hands queued steps to the step queue. Job ids are derived from step ids, so a repeat enqueues nothing new. */
 @Injectable()
