@@ -51,7 +51,7 @@ describe('Step output in the job log (real worker process)', () => {
     expect(Number(MARKER.exec(markers[0])![1])).toBe(OUTPUT_BYTES - keptBytes);
     expect(output[0]).toBe('FIRST LINE');
     expect(output.at(-1)).toBe('LAST LINE');
-    expect(output.slice(1, -1).every((line) => line === LINE)).toBe(true);
+    expect(output.slice(1, -1).filter((line) => line !== LINE)).toEqual([]);
     // The marker sits between the head and the tail.
     expect(lines.indexOf(markers[0])).toBeGreaterThan(0);
     expect(lines.indexOf(markers[0])).toBeLessThan(lines.length - 1);
