@@ -88,4 +88,40 @@ export class ConnectedSystemRepository {
       systemIds: new Set(systems.map((s) => s.id)),
     };
   }
+
+  /**
+   * Makes the tables mirror JIM's catalogue, with JIM's ids: what JIM has is inserted or updated, what it no longer has
+   * is marked removed (never deleted: steps may use it). Local ids keep clear of JIM's for anything created before the
+   * link. Returns how many run profiles are marked removed.
+   */
+  mirror(
+    systems: { id: number; name: string; description: string | null }[],
+    profiles: { id: number; connectedSystemId: number; name: string; runType: string }[],
+  ): Promise<{ removedRunProfiles: number }> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(7345021)`);
+      await tx.query(
+        `INSERT INTO connected_systems (id, name, description, created, removed_from_jim_at)
+         SELECT * FROM unnest($1::int[], $2::varchar[], $3::varchar[]) AS x(id, name, description), LATERAL (SELECT now(), NULL::timestamptz) t
+         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, removed_from_jim_at = NULL`,
+        [systems.map((s) => s.id), systems.map((s) => s.name), systems.map((s) => s.description)],
+      );
+      await tx.query(
+        `INSERT INTO run_profiles (id, connected_system_id, name, run_type, created, removed_from_jim_at)
+         SELECT *, now(), NULL::timestamptz FROM unnest($1::int[], $2::int[], $3::varchar[], $4::varchar[])
+         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, run_type = EXCLUDED.run_type, removed_from_jim_at = NULL`,
+        [profiles.map((p) => p.id), profiles.map((p) => p.connectedSystemId), profiles.map((p) => p.name), profiles.map((p) => p.runType)],
+      );
+      await tx.query(`UPDATE connected_systems SET removed_from_jim_at = now() WHERE removed_from_jim_at IS NULL AND NOT (id = ANY($1::int[]))`, [
+        systems.map((s) => s.id),
+      ]);
+      await tx.query(`UPDATE run_profiles SET removed_from_jim_at = now() WHERE removed_from_jim_at IS NULL AND NOT (id = ANY($1::int[]))`, [
+        profiles.map((p) => p.id),
+      ]);
+      await tx.query(`SELECT setval(pg_get_serial_sequence('connected_systems', 'id'), GREATEST((SELECT max(id) FROM connected_systems), 1))`);
+      await tx.query(`SELECT setval(pg_get_serial_sequence('run_profiles', 'id'), GREATEST((SELECT max(id) FROM run_profiles), 1))`);
+      const [{ removed }]: { removed: number }[] = await tx.query(`SELECT count(*)::int AS removed FROM run_profiles WHERE removed_from_jim_at IS NOT NULL`);
+      return { removedRunProfiles: removed };
+    });
+  }
 }
