@@ -31,6 +31,8 @@ function snapshot(): string {
   for (let attempt = 1; attempt <= 20; attempt++) {
     rmSync(dir, { recursive: true, force: true });
     for (const part of ['apps', 'libs']) cpSync(join(ROOT, 'dist', part), join(dir, part), { recursive: true });
+    // The console's static files, served by the API at /console.
+    if (existsSync(join(ROOT, 'dist', 'console'))) cpSync(join(ROOT, 'dist', 'console'), join(dir, 'console'), { recursive: true });
     if (usable(dir)) return dir;
     // A build is under way; wait for it to finish.
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);

@@ -382,6 +382,21 @@ function globEscape(text: string): string {
 }
 
 /**
+ * The key prefix of one queue: each queue extends the hash tag of JIM_QUEUE_PREFIX with its name
+ * (`{jimchaos-1a}` → `{jimchaos-1a:schedule-ticks}`), as the product's QueueKit does on Redis.
+ */
+export function queuePrefix(prefix: string, queue: string): string {
+  const close = prefix.indexOf('}');
+  return close > 0 ? `${prefix.slice(0, close)}:${queue}${prefix.slice(close)}` : prefix;
+}
+
+/** A SCAN pattern for every key of every queue under `prefix` (`{jimchaos-1a:*` and `{jimchaos-1a}:*`). */
+function keysPattern(prefix: string): string {
+  const close = prefix.indexOf('}');
+  return close > 0 ? `${globEscape(prefix.slice(0, close))}[:}]*` : `${globEscape(prefix)}:*`;
+}
+
+/**
  * Deletes every key under `prefix` in one server-side script (SCAN + DEL, atomic like FLUSHALL): the shared Redis
  * keeps everyone else's keys. With `realFlushall` the whole server is flushed instead (dedicated Redis only).
  */
@@ -400,15 +415,15 @@ export async function wipeQueue(redis: Redis, prefix: string, realFlushall: bool
       for _, key in ipairs(page[2]) do deleted = deleted + redis.call('DEL', key) end
     until cursor == '0'
     return deleted`;
-  const deleted = Number(await redis.eval(script, 0, `${globEscape(prefix)}:*`));
-  return { deleted, how: `SCAN+DEL of ${prefix}:*` };
+  const deleted = Number(await redis.eval(script, 0, keysPattern(prefix)));
+  return { deleted, how: `SCAN+DEL of ${keysPattern(prefix)}` };
 }
 
 export async function deletePrefixKeys(redis: Redis, prefix: string): Promise<number> {
   let deleted = 0;
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${globEscape(prefix)}:*`, 'COUNT', 1000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', keysPattern(prefix), 'COUNT', 1000);
     cursor = next;
     if (keys.length) deleted += await redis.del(...keys);
   } while (cursor !== '0');
@@ -602,14 +617,14 @@ export class Stack {
 
   /** A read-only view of the tick queue's job schedulers (straight to Redis, not through the proxy). */
   async jobSchedulers(): Promise<SchedulerView[]> {
-    this.tickQueue ??= new Queue(TICK_QUEUE, { connection: redisConnection(this.options.redisUrl), prefix: this.prefix, skipMetasUpdate: true });
+    this.tickQueue ??= new Queue(TICK_QUEUE, { connection: redisConnection(this.options.redisUrl), prefix: queuePrefix(this.prefix, TICK_QUEUE), skipMetasUpdate: true });
     const all = await this.tickQueue.getJobSchedulers(0, -1, true);
     return all.map((s) => ({ key: s.key, pattern: s.pattern ?? undefined, tz: s.tz ?? undefined, next: s.next }));
   }
 
   /** Delayed tick jobs per job scheduler: more than one would mean a scheduler fires twice. */
   async pendingTicksPerScheduler(): Promise<Map<string, number>> {
-    this.tickQueue ??= new Queue(TICK_QUEUE, { connection: redisConnection(this.options.redisUrl), prefix: this.prefix, skipMetasUpdate: true });
+    this.tickQueue ??= new Queue(TICK_QUEUE, { connection: redisConnection(this.options.redisUrl), prefix: queuePrefix(this.prefix, TICK_QUEUE), skipMetasUpdate: true });
     const jobs = await this.tickQueue.getJobs(['delayed', 'waiting', 'prioritized'], 0, -1);
     const counts = new Map<string, number>();
     for (const job of jobs) {
@@ -621,7 +636,7 @@ export class Stack {
 
   /** Tick jobs in the failed set (BullMQ gave up on them): their nominal time, attempts and last error. */
   async failedTicks(): Promise<{ nominal: number; attempts: number; reason: string }[]> {
-    this.tickQueue ??= new Queue(TICK_QUEUE, { connection: redisConnection(this.options.redisUrl), prefix: this.prefix, skipMetasUpdate: true });
+    this.tickQueue ??= new Queue(TICK_QUEUE, { connection: redisConnection(this.options.redisUrl), prefix: queuePrefix(this.prefix, TICK_QUEUE), skipMetasUpdate: true });
     const jobs = await this.tickQueue.getFailed(0, -1);
     return jobs
       .filter((job) => job && /:(\d{10,})$/.test(job.id ?? ''))

@@ -3,13 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authScenario } from './auth.scenario';
 import { badInputScenario } from './bad-input.scenario';
+import { clusterFailoverScenario, sentinelFailoverScenario } from './failover.scenario';
 import { closeAllStacks, seconds, snapshotBuild, type ChaosOptions, type Scenario, type ScenarioResult } from './harness';
 import { kill9Scenario } from './kill-9.scenario';
 import { outagesScenario } from './outages.scenario';
 import { queueWipeScenario } from './queue-wipe.scenario';
 import { ticks1sScenario } from './ticks-1s.scenario';
 
-const SCENARIOS: Scenario[] = [kill9Scenario, ticks1sScenario, queueWipeScenario, outagesScenario, badInputScenario, authScenario];
+const SCENARIOS: Scenario[] = [
+  kill9Scenario,
+  ticks1sScenario,
+  queueWipeScenario,
+  outagesScenario,
+  badInputScenario,
+  authScenario,
+  clusterFailoverScenario,
+  sentinelFailoverScenario,
+];
 
 const USAGE = `Usage: node dist/chaos/test/chaos/run.js [options]   (npm run chaos / npm run chaos:ci)
 

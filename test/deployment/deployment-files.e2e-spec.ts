@@ -10,8 +10,10 @@ const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 describe('docker-compose.yml', () => {
   const services = compose.services;
 
+  const byDefault = Object.keys(services).filter((name) => !services[name].profiles);
+
   it('has the production layout: postgres, redis, one-shot migrate, api, two workers', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'migrate', 'postgres', 'redis', 'worker']);
+    expect(byDefault.sort()).toEqual(['api', 'migrate', 'postgres', 'redis', 'worker']);
     expect(Number(services.postgres.image.split(':')[1])).toBeGreaterThanOrEqual(16);
     expect(services.redis.image).toBe('redis:7');
     expect(services.worker.deploy.replicas).toBe(2);
@@ -31,6 +33,22 @@ describe('docker-compose.yml', () => {
     for (const name of ['api', 'worker']) {
       expect(services[name].depends_on.migrate.condition).toBe('service_completed_successfully');
       expect(services[name].depends_on.redis.condition).toBe('service_healthy');
+    }
+  });
+
+  it('has an optional "cluster" profile: six cluster nodes joined by a one-shot init that api and worker wait for', () => {
+    const cluster = Object.keys(services).filter((name) => services[name].profiles?.includes('cluster'));
+    expect(cluster.sort()).toEqual(['redis-cluster-init', ...[1, 2, 3, 4, 5, 6].map((n) => `redis-node-${n}`)]);
+    for (let n = 1; n <= 6; n++) {
+      const command = services[`redis-node-${n}`].command.join(' ');
+      expect(command).toContain('--cluster-enabled yes');
+      expect(command).toContain('--maxmemory-policy noeviction');
+      expect(services['redis-cluster-init'].depends_on[`redis-node-${n}`].condition).toBe('service_healthy');
+    }
+    expect(services['redis-cluster-init'].command.join(' ')).toMatch(/--cluster create .* --cluster-replicas 1 --cluster-yes/);
+    for (const name of ['api', 'worker']) {
+      expect(services[name].depends_on['redis-cluster-init']).toEqual({ condition: 'service_completed_successfully', required: false });
+      expect(services[name].environment.REDIS_CLUSTER_NODES).toBe('${REDIS_CLUSTER_NODES:-}');
     }
   });
 

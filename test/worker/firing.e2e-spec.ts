@@ -124,7 +124,7 @@ describe('Cron firing (real worker processes)', () => {
     }
     const queue = t.app.get(QueueKit).queue(TICK_QUEUE);
     if (t.config.queueBackend === 'redis') {
-      expect(await deleteKeys(t.config.queuePrefix)).toBeGreaterThan(0);
+      expect(await deleteKeys(t.app.get(QueueKit).prefixFor(TICK_QUEUE))).toBeGreaterThan(0);
     } else {
       await queue.obliterate({ force: true });
     }
@@ -182,7 +182,7 @@ describe('RunProfile steps hand over to the sync engine through the run-profiles
         seen.push(job.data);
         return { status: 'CompleteWithWarning', message: '3 objects had warnings' };
       },
-      { connection: t.app.get(QueueKit).connectionOptions, prefix: t.config.queuePrefix },
+      { connection: t.app.get(QueueKit).connectionOptions, prefix: t.app.get(QueueKit).prefixFor('run-profiles') },
     );
     await engine.waitUntilReady();
     const id = await run('With engine');

@@ -1,4 +1,4 @@
-import { JobSchedulerSync, QueueKit, STEP_QUEUE, TICK_QUEUE, stepJobId } from '@jim/queue';
+import { JobSchedulerSync, QueueKit, STEP_QUEUE, StepQueues, TICK_QUEUE, stepJobId } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import { StepDispatcher } from '../../apps/worker/src/engine/step-dispatcher';
 import { TickService } from '../../apps/worker/src/firing/tick.service';
@@ -22,7 +22,7 @@ describe('Ticks due together share one transaction', () => {
     kit = new QueueKit({ backend: t.config.queueBackend, redisUrl: REDIS_URL, databaseUrl: t.databaseUrl, prefix: t.config.queuePrefix });
     stepQueue = kit.queue(STEP_QUEUE);
     tickQueue = kit.tickQueue(TICK_QUEUE);
-    ticks = new TickService(t.db, new StepDispatcher(stepQueue), new JobSchedulerSync(tickQueue), new WorkerMetrics());
+    ticks = new TickService(t.db, new StepDispatcher(new StepQueues([stepQueue])), new JobSchedulerSync(tickQueue), new WorkerMetrics());
   });
   afterAll(async () => {
     await stepQueue.obliterate({ force: true }).catch(() => undefined);

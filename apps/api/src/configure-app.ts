@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { inputGuard } from './common/input-guard.middleware';
 import { installSecurityHeaders } from './common/security-headers';
+import { mountConsole } from './console/console';
 import { answerClientErrors, answerUnsupportedMethods, BODY_LIMIT_BYTES } from './http-server';
 import { installRequestObservability } from './observability/observability.module';
 import { redirectRootToReference, setupOpenApi } from './openapi/openapi';
@@ -22,6 +23,8 @@ export function configureApp(app: INestApplication): void {
   // Public: the OpenAPI document at /api/openapi/v1.json and the interactive reference at /api/reference.
   setupOpenApi(app);
   redirectRootToReference(app);
+  // Public static files: the operator console at /console, which calls the API with the key the operator enters.
+  mountConsole(app);
   // Administrators only: the queue dashboard at /admin/queues.
   app.get(QueueDashboard).mount(app);
   app.enableShutdownHooks();

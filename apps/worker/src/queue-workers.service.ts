@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { nominalFireTime, QueueKit, STEP_QUEUE, TICK_LEAD_MS, TICK_QUEUE, type StepJobData, type TickJobData } from '@jim/queue';
+import { nominalFireTime, QueueKit, stepQueueName, TICK_LEAD_MS, TICK_QUEUE, type StepJobData, type TickJobData } from '@jim/queue';
 import type { Job, Worker } from 'bullmq';
 import { StepRunner } from './engine/step-runner.service';
 import { TickService } from './firing/tick.service';
@@ -32,7 +32,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   onApplicationBootstrap(): void {
     const roles = this.config.worker.roles;
     if (roles.includes('firing')) this.workers.push(this.tickWorker());
-    if (roles.includes('steps')) this.workers.push(this.stepWorker());
+    if (roles.includes('steps')) this.workers.push(...this.stepWorkers());
     for (const worker of this.workers) {
       worker.on('error', (error) => this.logger.warn({ err: error, queue: worker.name }, 'Queue connection error'));
       worker.on('failed', (job, error) => this.logger.warn({ err: error, jobId: job?.id, queue: worker.name }, 'Job failed'));
@@ -52,11 +52,16 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     );
   }
 
-  private stepWorker(): Worker {
-    return this.kit.worker<StepJobData, string>(
-      STEP_QUEUE,
-      (job: Job<StepJobData>) => this.steps.run(job.data.executionStepId, job),
-      { concurrency: this.config.worker.concurrency, maxStalledCount: 1 },
+  /** One consumer per step queue (JIM_STEP_QUEUE_SHARDS); they share the worker's concurrency. */
+  private stepWorkers(): Worker[] {
+    const shards = this.config.stepQueueShards;
+    const concurrency = Math.max(1, Math.ceil(this.config.worker.concurrency / shards));
+    return Array.from({ length: shards }, (_, shard) =>
+      this.kit.worker<StepJobData, string>(
+        stepQueueName(shard),
+        (job: Job<StepJobData>) => this.steps.run(job.data.executionStepId, job),
+        { concurrency, maxStalledCount: 1 },
+      ),
     );
   }
 

@@ -12,8 +12,12 @@ export interface AppConfig {
   redisUrl: string | null;
   /** Redis Sentinel: the sentinels to ask and the master's name; the URL then gives only credentials, db and TLS. */
   redisSentinel: { sentinels: { host: string; port: number }[]; masterName: string } | null;
+  /** Redis Cluster: seed nodes; password and TLS come from `REDIS_URL` or `REDIS_PASSWORD`/`REDIS_TLS`. */
+  redisCluster: { nodes: { host: string; port: number }[]; username?: string; password?: string; tls: boolean } | null;
   /** Hash-tagged so every key of one queue lands in one Redis Cluster slot. */
   queuePrefix: string;
+  /** Step jobs are spread over this many step queues (each its own hash tag), by execution. */
+  stepQueueShards: number;
   port: number;
   host: string;
   dataDir: string;

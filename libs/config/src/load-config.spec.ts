@@ -86,7 +86,8 @@ describe('Step environment and service secrets', () => {
       DATABASE_URL: 'postgres://jim:db%40pass@db.example/jim',
       REDIS_URL: 'redis://:redis-pass@cache.example:6379',
       REDIS_PASSWORD: 'other-redis-pass',
-      JIM_SYNC_API_KEY: 'sync-key-value',
+      JIM_SYNC_URL: 'https://jim.example.org',
+      JIM_SYNC_API_KEY: 'jim_ak_syncKeyValue',
     });
     expect(config.steps.serviceSecrets).toEqual(
       expect.arrayContaining([
@@ -97,7 +98,7 @@ describe('Step environment and service secrets', () => {
         'db@pass',
         'redis-pass',
         'other-redis-pass',
-        'sync-key-value',
+        'jim_ak_syncKeyValue',
       ]),
     );
     expect(config.steps.serviceSecrets).not.toContain('jim');
@@ -163,5 +164,28 @@ describe('loadConfig: JIM sync', () => {
     }
     expect(error?.problems).toEqual([problem]);
     expect(error?.message).not.toContain('secret-value');
+  });
+});
+
+describe('Redis Cluster', () => {
+  it('reads the seed nodes, with password and TLS from REDIS_URL', () => {
+    const config = loadConfig({ NODE_ENV: 'test', REDIS_CLUSTER_NODES: 'n1:7000, n2', REDIS_URL: 'rediss://app:s%40cret@ignored:6380' });
+    expect(config.queueBackend).toBe('redis');
+    expect(config.redisCluster).toEqual({ nodes: [{ host: 'n1', port: 7000 }, { host: 'n2', port: 6379 }], username: 'app', password: 's@cret', tls: true });
+    expect(config.stepQueueShards).toBe(1);
+  });
+
+  it('takes REDIS_PASSWORD and REDIS_TLS without a URL', () => {
+    const config = loadConfig({ NODE_ENV: 'test', REDIS_CLUSTER_NODES: 'n1:7000', REDIS_PASSWORD: 'pw', REDIS_TLS: 'true' });
+    expect(config.redisCluster).toEqual({ nodes: [{ host: 'n1', port: 7000 }], password: 'pw', tls: true });
+    expect(loadConfig({ NODE_ENV: 'test', REDIS_CLUSTER_NODES: 'n1:7000' }).redisCluster).toEqual({ nodes: [{ host: 'n1', port: 7000 }], tls: false });
+  });
+
+  it('rejects bad nodes, a prefix without a hash tag, sentinels at the same time, and bad shard counts', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', REDIS_CLUSTER_NODES: 'n1:x', JIM_QUEUE_PREFIX: 'jim', REDIS_SENTINELS: 's1', REDIS_SENTINEL_MASTER: 'm' })).toThrow(
+      /REDIS_CLUSTER_NODES must be host:port pairs[\s\S]*REDIS_CLUSTER_NODES and REDIS_SENTINELS cannot both be set[\s\S]*JIM_QUEUE_PREFIX must contain a hash tag in braces/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'test', REDIS_URL: 'redis://r', JIM_STEP_QUEUE_SHARDS: '0' })).toThrow(/JIM_STEP_QUEUE_SHARDS must be an integer from 1 to 64/);
+    expect(loadConfig({ NODE_ENV: 'test', REDIS_URL: 'redis://r', JIM_STEP_QUEUE_SHARDS: '4' }).stepQueueShards).toBe(4);
   });
 });

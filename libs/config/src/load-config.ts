@@ -30,8 +30,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const environment = read.oneOf('NODE_ENV', ['production', 'development', 'test'], 'production') as RuntimeEnvironment;
   const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const redisUrl = read.url('REDIS_URL', ['redis:', 'rediss:']);
-  const queueBackend = read.oneOf('QUEUE_BACKEND', ['redis', 'postgres'], redisUrl || env.REDIS_SENTINELS?.trim() ? 'redis' : 'postgres') as QueueBackend;
-  if (queueBackend === 'redis' && !redisUrl && env.REDIS_URL === undefined && !env.REDIS_SENTINELS) {
+  const redisCluster = readCluster(env, redisUrl, read, problems);
+  const queueBackend = read.oneOf('QUEUE_BACKEND', ['redis', 'postgres'], redisUrl || env.REDIS_SENTINELS?.trim() || redisCluster ? 'redis' : 'postgres') as QueueBackend;
+  if (queueBackend === 'redis' && !redisUrl && env.REDIS_URL === undefined && !env.REDIS_SENTINELS && !redisCluster) {
     problems.push('REDIS_URL is required when QUEUE_BACKEND is redis');
   }
   const infrastructureApiKey = read.secret('JIM_INFRASTRUCTURE_API_KEY', (v) =>
@@ -46,7 +47,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     queueBackend,
     redisUrl,
     redisSentinel: readSentinel(env, problems),
-    queuePrefix: read.string('JIM_QUEUE_PREFIX', '{jim}'),
+    redisCluster,
+    queuePrefix: readQueuePrefix(read, redisCluster !== null, problems),
+    stepQueueShards: read.int('JIM_STEP_QUEUE_SHARDS', 1, 1, 64),
     port: read.int('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
@@ -189,6 +192,33 @@ function readSentinel(env: Env, problems: string[]): AppConfig['redisSentinel'] 
   const masterName = env.REDIS_SENTINEL_MASTER?.trim();
   if (!masterName) problems.push('REDIS_SENTINEL_MASTER is required with REDIS_SENTINELS');
   return { sentinels, masterName: masterName ?? '' };
+}
+
+function readCluster(env: Env, redisUrl: string | null, read: Reader, problems: string[]): AppConfig['redisCluster'] {
+  const list = env.REDIS_CLUSTER_NODES?.trim();
+  if (!list) return null;
+  const nodes = list.split(',').map((entry) => {
+    const [host, port = '6379'] = entry.trim().split(':');
+    return { host, port: Number(port) };
+  });
+  if (nodes.some((n) => !n.host || !Number.isInteger(n.port) || n.port < 1 || n.port > 65535)) {
+    problems.push('REDIS_CLUSTER_NODES must be host:port pairs separated by commas');
+  }
+  if (env.REDIS_SENTINELS?.trim()) problems.push('REDIS_CLUSTER_NODES and REDIS_SENTINELS cannot both be set');
+  const url = redisUrl ? new URL(redisUrl) : null;
+  const username = url?.username ? decodeURIComponent(url.username) : undefined;
+  const password = env.REDIS_PASSWORD || (url?.password ? decodeURIComponent(url.password) : undefined);
+  const tls = read.bool('REDIS_TLS', url?.protocol === 'rediss:');
+  return { nodes, ...(username ? { username } : {}), ...(password ? { password } : {}), tls };
+}
+
+/** On a cluster every queue needs its keys in one slot: the prefix must hold a hash tag, which each queue extends. */
+function readQueuePrefix(read: Reader, cluster: boolean, problems: string[]): string {
+  const prefix = read.string('JIM_QUEUE_PREFIX', '{jim}');
+  if (cluster && !/\{[^}]+\}/.test(prefix)) {
+    problems.push(`JIM_QUEUE_PREFIX must contain a hash tag in braces, such as {jim}, with REDIS_CLUSTER_NODES (got "${prefix}")`);
+  }
+  return prefix;
 }
 
 function readEncryptionKey(env: Env, environment: RuntimeEnvironment, problems: string[]): Buffer | null {

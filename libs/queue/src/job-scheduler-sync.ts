@@ -14,10 +14,40 @@ export interface ReconcileReport {
 }
 
 /** Keeps one BullMQ job scheduler per enabled cron schedule, with ids only in the job data. */
+/** How long a failed sync keeps readiness down when no later sync succeeds (the reconciler repairs it meanwhile). */
+export const SYNC_FAILURE_HOLD_MS = 60_000;
+
 export class JobSchedulerSync {
+  private failure: unknown = null;
+  private failedAt = 0;
+
   constructor(private readonly tickQueue: Queue) {}
 
-  async apply(spec: FiringSpec): Promise<void> {
+  /**
+   * The error of the last apply/remove when it failed within SYNC_FAILURE_HOLD_MS and none succeeded since;
+   * null otherwise. Held only that long so that a process nobody writes to does not stay unready for ever.
+   */
+  get lastFailure(): unknown {
+    return this.failure && Date.now() - this.failedAt < SYNC_FAILURE_HOLD_MS ? this.failure : null;
+  }
+
+  /** Records the outcome for readiness (see lastFailure) and passes it on. */
+  private async tracked(work: Promise<unknown>): Promise<void> {
+    try {
+      await work;
+      this.failure = null;
+    } catch (error) {
+      this.failure = error;
+      this.failedAt = Date.now();
+      throw error;
+    }
+  }
+
+  apply(spec: FiringSpec): Promise<void> {
+    return this.tracked(this.write(spec));
+  }
+
+  private async write(spec: FiringSpec): Promise<void> {
     if (!fires(spec)) {
       await this.tickQueue.removeJobScheduler(schedulerIdFor(spec.id));
       return;
@@ -35,8 +65,8 @@ export class JobSchedulerSync {
     );
   }
 
-  async remove(scheduleId: string): Promise<void> {
-    await this.tickQueue.removeJobScheduler(schedulerIdFor(scheduleId));
+  remove(scheduleId: string): Promise<void> {
+    return this.tracked(this.tickQueue.removeJobScheduler(schedulerIdFor(scheduleId)));
   }
 
   /**
@@ -95,4 +125,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isUuid(id: string): boolean {
   return UUID.test(id);
+}
+
+/**
+ * Removes every schedule's job scheduler from `queue` (the tick queue under an earlier key prefix): after an upgrade
+ * the reconciler re-creates them under the new prefix, and one left behind would keep putting ticks in a queue
+ * that an older worker may still consume. Returns how many were removed.
+ */
+export async function removeScheduleSchedulers(queue: Queue): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const page = await queue.getJobSchedulers(0, 999, true);
+    const ours = page.map((s) => s.key ?? s.id ?? '').filter((id) => scheduleIdOfScheduler(id));
+    if (ours.length === 0) return removed;
+    for (const id of ours) if (await queue.removeJobScheduler(id)) removed++;
+  }
 }

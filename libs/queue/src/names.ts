@@ -2,6 +2,25 @@
 export const TICK_QUEUE = 'schedule-ticks';
 export const STEP_QUEUE = 'schedule-steps';
 
+/**
+ * The step queue of shard `shard` (of JIM_STEP_QUEUE_SHARDS): shard 0 is `schedule-steps` itself, the others
+ * `schedule-steps-1`, `schedule-steps-2`, … Each has its own hash tag, so on a Redis Cluster they spread over shards.
+ */
+export function stepQueueName(shard: number): string {
+  return shard === 0 ? STEP_QUEUE : `${STEP_QUEUE}-${shard}`;
+}
+
+/** Every step of one execution goes to the same step queue (FNV-1a of its id, modulo the shard count). */
+export function stepShardOf(executionId: string, shards: number): number {
+  if (shards <= 1) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < executionId.length; i++) {
+    hash ^= executionId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shards;
+}
+
 export const TICK_JOB = 'tick';
 export const STEP_JOB = 'run-step';
 

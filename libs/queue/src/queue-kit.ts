@@ -1,5 +1,5 @@
 import { createPostgresBackend, Queue, QueueEvents, withBackend, Worker, type ConnectionOptions, type Processor, type QueueOptions, type WorkerOptions } from 'bullmq';
-import type { RedisOptions } from 'ioredis';
+import { Cluster, type RedisOptions } from 'ioredis';
 import { triggerRepeatStrategy } from '@jim/trigger';
 import { TICK_LEAD_MS } from './names';
 
@@ -22,6 +22,7 @@ export interface QueueKitOptions {
   backend: QueueBackendKind;
   redisUrl?: string | null;
   redisSentinel?: { sentinels: { host: string; port: number }[]; masterName: string } | null;
+  redisCluster?: { nodes: { host: string; port: number }[]; username?: string; password?: string; tls: boolean } | null;
   databaseUrl?: string | null;
   prefix: string;
 }
@@ -34,13 +35,15 @@ export class QueueKit {
   readonly backend: QueueBackendKind;
   readonly prefix: string;
   private readonly connection: unknown;
+  private readonly cluster: QueueKitOptions['redisCluster'];
   private readonly classes: { Queue: typeof Queue; Worker: typeof Worker; QueueEvents: typeof QueueEvents };
 
   constructor(options: QueueKitOptions) {
     this.backend = options.backend;
     this.prefix = options.prefix;
+    this.cluster = options.backend === 'redis' ? options.redisCluster : null;
     if (options.backend === 'redis') {
-      if (!options.redisUrl && !options.redisSentinel) throw new Error('A Redis URL is required for the redis queue backend');
+      if (!options.redisUrl && !options.redisSentinel && !options.redisCluster) throw new Error('A Redis URL is required for the redis queue backend');
       const base = redisOptionsFromUrl(options.redisUrl ?? 'redis://localhost');
       this.connection = options.redisSentinel
         ? { ...base, host: undefined, port: undefined, sentinels: options.redisSentinel.sentinels, name: options.redisSentinel.masterName }
@@ -60,13 +63,27 @@ export class QueueKit {
     return this.classes;
   }
 
-  /** Connection settings as BullMQ takes them (for code that builds its own BullMQ objects). */
+  /**
+   * Connection settings as BullMQ takes them (for code that builds its own BullMQ objects). On a Redis Cluster this
+   * is a new, not yet connected, ioredis Cluster client each time: the caller closes it (see `closeWith`).
+   */
   get connectionOptions(): ConnectionOptions {
-    return this.connection as ConnectionOptions;
+    return this.cluster ? clusterClient(this.cluster) : (this.connection as ConnectionOptions);
+  }
+
+  /**
+   * The key prefix of one queue. On Redis each queue carries its own hash tag, made from the one in the configured
+   * prefix (`{jim}` becomes `{jim:schedule-ticks}`): all keys of a queue share one cluster slot, as BullMQ requires,
+   * while different queues spread over the cluster's shards. A prefix without a hash tag is used as it is, and the
+   * PostgreSQL backend always uses the configured prefix.
+   */
+  prefixFor(queueName: string): string {
+    return this.backend === 'redis' ? taggedPrefix(this.prefix, queueName) : this.prefix;
   }
 
   queue(name: string, options: Partial<QueueOptions> = {}): AnyQueue {
-    return listened(new this.classes.Queue(name, { ...options, connection: this.connectionOptions, prefix: this.prefix }));
+    const connection = this.connectionOptions;
+    return closeWith(listened(new this.classes.Queue(name, { ...options, connection, prefix: this.prefixFor(name) })), connection);
   }
 
   /**
@@ -78,15 +95,17 @@ export class QueueKit {
   }
 
   worker<D, R>(name: string, processor: Processor<D, R>, options: Partial<WorkerOptions> = {}): AnyWorker {
-    return listened(
+    const connection = this.connectionOptions;
+    const worker = listened(
       new this.classes.Worker(name, processor as Processor, {
         // Where PostgreSQL notifications cannot reach a waiting worker (the embedded database), it looks again this often.
         ...(this.backend === 'postgres' ? { drainDelay: 1 } : {}),
         ...options,
-        connection: this.connectionOptions,
-        prefix: this.prefix,
+        connection,
+        prefix: this.prefixFor(name),
       }),
     );
+    return closeWith(worker, connection);
   }
 
   /** A worker of a tick queue; `leadMs` must be the queue's. */
@@ -95,9 +114,71 @@ export class QueueKit {
     return this.worker(name, processor, { ...options, settings: { ...options.settings, repeatStrategy } });
   }
 
-  queueEvents(name: string): QueueEvents {
-    return listened(new this.classes.QueueEvents(name, { connection: this.connectionOptions, prefix: this.prefix }));
+  /**
+   * The tick queue under the configured prefix itself, where versions before per-queue hash tags kept it; null when
+   * that is where it still is (the PostgreSQL backend, or a prefix without a hash tag).
+   */
+  legacyTickQueue(name: string): AnyQueue | null {
+    if (this.prefixFor(name) === this.prefix) return null;
+    const connection = this.connectionOptions;
+    return closeWith(listened(new this.classes.Queue(name, { connection, prefix: this.prefix, skipMetasUpdate: true })), connection);
   }
+
+  queueEvents(name: string): QueueEvents {
+    const connection = this.connectionOptions;
+    return closeWith(listened(new this.classes.QueueEvents(name, { connection, prefix: this.prefixFor(name) })), connection);
+  }
+}
+
+/** `{jim}` → `{jim:<queue>}`; `app:{jim}` → `app:{jim:<queue>}`; a prefix without a hash tag stays as it is. */
+export function taggedPrefix(prefix: string, queueName: string): string {
+  const open = prefix.indexOf('{');
+  const close = open < 0 ? -1 : prefix.indexOf('}', open + 1);
+  if (close <= open + 1) return prefix;
+  return `${prefix.slice(0, close)}:${queueName}${prefix.slice(close)}`;
+}
+
+type ClusterSettings = NonNullable<QueueKitOptions['redisCluster']>;
+
+function clusterClient(settings: ClusterSettings): Cluster {
+  return new Cluster(settings.nodes, {
+    redisOptions: {
+      username: settings.username,
+      password: settings.password,
+      tls: settings.tls ? {} : undefined,
+      // Workers block on Redis; BullMQ requires unlimited retries per request for them.
+      maxRetriesPerRequest: null,
+      connectTimeout: 2000,
+    },
+    // Not connected before BullMQ uses (or duplicates) it, so a client that only serves as a template costs nothing.
+    lazyConnect: true,
+    enableOfflineQueue: true,
+    // While a replica takes over from a failed master, commands wait and are retried instead of failing at once.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 200,
+    retryDelayOnTryAgain: 200,
+    slotsRefreshTimeout: 2000,
+    // Topology changes (failovers, resharding, nodes back) are picked up even without a failing command.
+    slotsRefreshInterval: 5000,
+    clusterRetryStrategy: (attempt: number) => Math.min(250 * attempt, 2000),
+  });
+}
+
+/**
+ * BullMQ closes connections it created, but not a client instance it was given (it duplicates that one for its
+ * blocking connections): the object's own `close` then also ends the client.
+ */
+export function closeWith<T extends { close(...args: never[]): Promise<void> }>(owner: T, connection: unknown): T {
+  if (!(connection instanceof Cluster)) return owner;
+  const close = owner.close.bind(owner) as (...args: never[]) => Promise<void>;
+  owner.close = (async (...args: never[]) => {
+    try {
+      await close(...args);
+    } finally {
+      connection.disconnect();
+    }
+  }) as T['close'];
+  return owner;
 }
 
 /**

@@ -2,17 +2,27 @@ import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } fro
 import { APP_CONFIG, DATABASE_URL, type AppConfig } from '@jim/config';
 import type { Queue } from 'bullmq';
 import { JobSchedulerSync } from './job-scheduler-sync';
-import { STEP_QUEUE, TICK_QUEUE } from './names';
+import { STEP_QUEUE, stepQueueName, stepShardOf, TICK_QUEUE } from './names';
 import { QueueKit } from './queue-kit';
 
 export const TICK_QUEUE_TOKEN = 'JIM_TICK_QUEUE';
 export const STEP_QUEUE_TOKEN = 'JIM_STEP_QUEUE';
+
+/** The step queues (JIM_STEP_QUEUE_SHARDS of them; the first is STEP_QUEUE_TOKEN's) and which one holds an execution. */
+export class StepQueues {
+  constructor(readonly all: Queue[]) {}
+
+  forExecution(executionId: string): Queue {
+    return this.all[stepShardOf(executionId, this.all.length)];
+  }
+}
 
 export function queueKitFor(config: AppConfig, databaseUrl: string): QueueKit {
   return new QueueKit({
     backend: config.queueBackend,
     redisUrl: config.redisUrl,
     redisSentinel: config.redisSentinel,
+    redisCluster: config.redisCluster,
     databaseUrl,
     prefix: config.queuePrefix,
   });
@@ -37,11 +47,11 @@ function reportErrors(queue: Queue): Queue {
 class QueueCloser implements OnApplicationShutdown {
   constructor(
     @Inject(TICK_QUEUE_TOKEN) private readonly ticks: Queue,
-    @Inject(STEP_QUEUE_TOKEN) private readonly steps: Queue,
+    private readonly steps: StepQueues,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.ticks.close(), this.steps.close()]);
+    await Promise.allSettled([this.ticks.close(), ...this.steps.all.map((q) => q.close())]);
   }
 }
 
@@ -52,9 +62,15 @@ class QueueCloser implements OnApplicationShutdown {
     { provide: QueueKit, inject: [APP_CONFIG, DATABASE_URL], useFactory: queueKitFor },
     { provide: TICK_QUEUE_TOKEN, inject: [QueueKit], useFactory: (kit: QueueKit) => reportErrors(kit.tickQueue(TICK_QUEUE)) },
     { provide: STEP_QUEUE_TOKEN, inject: [QueueKit], useFactory: (kit: QueueKit) => reportErrors(kit.queue(STEP_QUEUE)) },
+    {
+      provide: StepQueues,
+      inject: [APP_CONFIG, QueueKit, STEP_QUEUE_TOKEN],
+      useFactory: (config: AppConfig, kit: QueueKit, first: Queue) =>
+        new StepQueues([first, ...Array.from({ length: config.stepQueueShards - 1 }, (_, i) => reportErrors(kit.queue(stepQueueName(i + 1))))]),
+    },
     { provide: JobSchedulerSync, inject: [TICK_QUEUE_TOKEN], useFactory: (queue: Queue) => new JobSchedulerSync(queue) },
     QueueCloser,
   ],
-  exports: [QueueKit, TICK_QUEUE_TOKEN, STEP_QUEUE_TOKEN, JobSchedulerSync],
+  exports: [QueueKit, TICK_QUEUE_TOKEN, STEP_QUEUE_TOKEN, StepQueues, JobSchedulerSync],
 })
 export class QueueModule {}

@@ -13,3 +13,5 @@ export { compileCron, compileTrigger, compileTriggerOrThrow, triggerRepeatStrate
 export { isValidTimeZone } from './time-zone';
 export { fires } from './fires';
 export type { FiringFields } from './fires';
+export type { DstNote } from './dst-notes';
+export { describeTrigger } from './describe-trigger';

@@ -1,4 +1,5 @@
 import type { CronRule } from './cron-rule';
+import { dstNotes, type DstNote } from './dst-notes';
 import type { ZoneClock } from './time-zone';
 import type { CompiledTrigger, NormalisedTrigger } from './types';
 
@@ -44,6 +45,21 @@ export class RuleBasedTrigger implements CompiledTrigger {
   isFireTime(instant: Date): boolean {
     const ms = instant.getTime();
     return Number.isFinite(ms) && this.next(new Date(ms - 1))?.getTime() === ms;
+  }
+
+  dstNotes(from: Date, to: Date): DstNote[] {
+    if (this.rules.length === 0) return [];
+    return dstNotes(this.zone, (fromSecond, toSecond, limit) => this.wallSecondsIn(fromSecond, toSecond, limit), from, to);
+  }
+
+  private wallSecondsIn(fromSecond: number, toSecond: number, limit: number): number[] {
+    const seconds: number[] = [];
+    let second = this.firstWallSecondFrom(Math.ceil(fromSecond));
+    while (second < toSecond && seconds.length < limit) {
+      seconds.push(second);
+      second = this.firstWallSecondFrom(second + 1);
+    }
+    return seconds;
   }
 
   private firstWallSecondFrom(fromSecond: number): number {

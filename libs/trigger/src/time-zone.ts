@@ -17,6 +17,8 @@ export interface ZoneClock {
    * (or from, when `inclusive`) the returned wall time.
    */
   wallThresholdAfter(instantMs: number): WallThreshold;
+  /** The zone's offset changes with from < at <= to, in order. */
+  transitionsIn(fromMs: number, toMs: number): ZoneTransition[];
 }
 
 export interface WallThreshold {
@@ -24,7 +26,8 @@ export interface WallThreshold {
   inclusive: boolean;
 }
 
-interface Transition {
+/** An offset change: at the instant `at` the offset goes from `before` to `after` (ms east of UTC). */
+export interface ZoneTransition {
   at: number;
   before: number;
   after: number;
@@ -34,7 +37,7 @@ interface YearTable {
   start: number;
   end: number;
   startOffset: number;
-  transitions: Transition[];
+  transitions: ZoneTransition[];
 }
 
 const validity = new Map<string, boolean>();
@@ -88,6 +91,10 @@ class FixedZoneClock implements ZoneClock {
   wallThresholdAfter(instantMs: number): WallThreshold {
     return { wallMs: instantMs + this.offset, inclusive: false };
   }
+
+  transitionsIn(): ZoneTransition[] {
+    return [];
+  }
 }
 
 const OFFSET_PATTERN = /GMT(?:([+-])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?)?$/;
@@ -139,8 +146,8 @@ class IanaZoneClock implements ZoneClock {
   }
 
   /** Transitions with from < at <= to. */
-  private transitionsIn(from: number, to: number): Transition[] {
-    const found: Transition[] = [];
+  transitionsIn(from: number, to: number): ZoneTransition[] {
+    const found: ZoneTransition[] = [];
     for (let year = utcYear(from); year <= utcYear(to); year++) {
       for (const transition of this.table(year).transitions) {
         if (transition.at > from && transition.at <= to) found.push(transition);
@@ -149,11 +156,11 @@ class IanaZoneClock implements ZoneClock {
     return found;
   }
 
-  private firstTransitionIn(from: number, to: number): Transition | undefined {
+  private firstTransitionIn(from: number, to: number): ZoneTransition | undefined {
     return this.transitionsIn(from, to)[0];
   }
 
-  private lastTransitionIn(from: number, to: number): Transition | undefined {
+  private lastTransitionIn(from: number, to: number): ZoneTransition | undefined {
     const found = this.transitionsIn(from, to);
     return found[found.length - 1];
   }
@@ -179,7 +186,7 @@ class IanaZoneClock implements ZoneClock {
     const start = daysFromCivil(year, 1, 1) * MS_PER_DAY;
     const end = daysFromCivil(year + 1, 1, 1) * MS_PER_DAY;
     const startOffset = this.sample(start);
-    const transitions: Transition[] = [];
+    const transitions: ZoneTransition[] = [];
     let previous = startOffset;
     for (let from = start; from < end; from += MS_PER_DAY) {
       const to = Math.min(from + MS_PER_DAY, end);

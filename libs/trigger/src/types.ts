@@ -1,4 +1,5 @@
 import type { IntervalUnit, PatternType, TriggerFields, TriggerRequestFields, TriggerType } from '@jim/contracts';
+import type { DstNote } from './dst-notes';
 
 export type { IntervalUnit, PatternType, TriggerType };
 
@@ -21,6 +22,8 @@ export interface CompiledTrigger {
   nextN(after: Date, count: number): Date[];
   /** True iff `instant` (to the millisecond) is a fire time. */
   isFireTime(instant: Date): boolean;
+  /** The zone's clock changes in (from, to], each with the runs it skips forward or repeats; empty for UTC. */
+  dstNotes(from: Date, to: Date): DstNote[];
 }
 
 /** Field name → messages, e.g. { cronExpression: ['invalid minute "61": 61 is outside 0-59'] }. */

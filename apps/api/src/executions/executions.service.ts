@@ -1,9 +1,9 @@
 import { withinTime } from '../common/within-time';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { BadRequestError } from '@jim/common';
 import { ExecutionRepository, type Initiator } from '@jim/persistence';
-import { STEP_QUEUE_TOKEN, stepJobId, stepJobs } from '@jim/queue';
-import type { Queue } from 'bullmq';
+import { stepJobId, stepJobs, StepQueues } from '@jim/queue';
+import { Inject } from '@nestjs/common';
 import { scheduleNotFound } from '../schedules/schedule-not-found';
 import type { ScheduleExecutionResponse, ScheduleRunResponse } from './dto/execution-response.dto';
 import { ExecutionReader, executionNotFound } from './execution-reader';
@@ -17,7 +17,7 @@ export class ExecutionsService {
 
   constructor(
     @Inject(ExecutionRepository) private readonly executions: ExecutionRepository,
-    @Inject(STEP_QUEUE_TOKEN) private readonly stepQueue: Queue,
+    private readonly stepQueues: StepQueues,
     private readonly reader: ExecutionReader,
   ) {}
 
@@ -47,7 +47,7 @@ export class ExecutionsService {
   private async dispatch(executionId: string, stepIds: string[]): Promise<void> {
     if (stepIds.length === 0) return;
     try {
-      await withinTime(this.stepQueue.addBulk(stepJobs([{ executionId, stepIds }])), QUEUE_WAIT_MS);
+      await withinTime(this.stepQueues.forExecution(executionId).addBulk(stepJobs([{ executionId, stepIds }])), QUEUE_WAIT_MS);
     } catch (error) {
       this.logger.warn(
         { executionId, stepIds, err: error },
@@ -59,7 +59,8 @@ export class ExecutionsService {
   /** Tidiness only: the worker refuses to start a step of a cancelled execution anyway. */
   private async removeJobs(executionId: string, stepIds: string[]): Promise<void> {
     if (stepIds.length === 0) return;
-    const removals = stepIds.map((id) => this.stepQueue.remove(stepJobId(id)));
+    const queue = this.stepQueues.forExecution(executionId);
+    const removals = stepIds.map((id) => queue.remove(stepJobId(id)));
     try {
       await withinTime(Promise.all(removals), QUEUE_WAIT_MS);
     } catch (error) {

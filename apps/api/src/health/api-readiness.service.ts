@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { TICK_QUEUE_TOKEN } from '@jim/queue';
+import { JobSchedulerSync, Probe, queueCheck, runChecks, StepQueues, TICK_QUEUE_TOKEN, type ReadinessReport } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { pingQueue, Probe, runChecks, type ReadinessReport } from '@jim/queue';
 import type { JimCheck } from '@jim/sync';
 import { CatalogueMirror } from '../connected-systems/catalogue-mirror.service';
 
@@ -23,10 +22,13 @@ export class ApiReadiness {
     @InjectDataSource() db: DataSource,
     @Inject(TICK_QUEUE_TOKEN) queue: Queue,
     private readonly mirror: CatalogueMirror,
+    steps: StepQueues,
+    sync: JobSchedulerSync,
   ) {
     this.probes = {
       database: new Probe(() => db.query('SELECT 1')),
-      queue: new Probe(() => pingQueue(queue)),
+      // Each queue's own slot answers, and the last job-scheduler sync did not fail.
+      queue: new Probe(queueCheck([queue, ...steps.all], sync)),
     };
   }
 

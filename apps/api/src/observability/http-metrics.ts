@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** Requests that matched no route share one label value, so scanners cannot grow the series count. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -24,6 +24,13 @@ export class ApiMetrics implements OnModuleDestroy {
     help: 'Duration of HTTP requests, by method, route pattern and status code',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  /** Schedule writes stored while their job scheduler could not be updated (the workers' reconciler repairs them). */
+  readonly jobSchedulerSyncFailures = new Counter({
+    name: 'jim_job_scheduler_sync_failures_total',
+    help: 'Schedule writes whose job-scheduler sync failed; the write is stored and the reconciler repairs the job scheduler',
     registers: [this.registry],
   });
 

@@ -3,7 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { QueueKit, STEP_QUEUE_TOKEN, TICK_QUEUE_TOKEN } from '@jim/queue';
+import { QueueKit, StepQueues, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { Express } from 'express';
 import { ApiKeyAuthenticator } from '../auth/api-key-authenticator.service';
@@ -25,7 +25,7 @@ export class QueueDashboard implements OnApplicationShutdown {
 
   constructor(
     @Inject(TICK_QUEUE_TOKEN) private readonly tickQueue: Queue,
-    @Inject(STEP_QUEUE_TOKEN) private readonly stepQueue: Queue,
+    private readonly stepQueues: StepQueues,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly kit: QueueKit,
     private readonly authenticator: ApiKeyAuthenticator,
@@ -40,7 +40,7 @@ export class QueueDashboard implements OnApplicationShutdown {
     createBullBoard({
       queues: [
         new BullMQAdapter(this.tickQueue, { ...options, description: 'Cron ticks: one job scheduler per enabled cron schedule (schedule:<scheduleId>)' }),
-        new BullMQAdapter(this.stepQueue, { ...options, description: 'Steps of running executions; job logs hold the step output' }),
+        ...this.stepQueues.all.map((queue) => new BullMQAdapter(queue, { ...options, description: 'Steps of running executions; job logs hold the step output' })),
         new BullMQAdapter(this.runProfileQueue, { ...options, description: 'Run-profile work handed to the sync engine' }),
       ],
       // @bull-board/express pins its own patch release of @bull-board/api; the adapter contract is the same.

@@ -1,7 +1,8 @@
 import { mergeValidationErrors, ValidationError, type ValidationErrors } from '@jim/common';
 import type { ScheduleStepType, StepFields } from '@jim/persistence';
 import { isMaskedConnectionString, parseSqlConnectionString, resolveStepPaths, splitArguments } from '@jim/steps';
-import { compileTrigger, type CompiledTrigger } from '@jim/trigger';
+import { compileTrigger, type CompiledTrigger, type TriggerInput } from '@jim/trigger';
+import type { TriggerRequestFields } from '@jim/contracts';
 import type { ScheduleRequest, ScheduleStepRequest } from './dto/schedule-request.dto';
 
 /** A step as it will be stored: only the fields its type uses, grouping derived from stepIndex. */
@@ -27,13 +28,18 @@ export interface DefinitionRules {
   allowedScriptRoots: string[];
 }
 
+/** The trigger fields of a create or update request (or a preview), as the trigger library reads them. */
+export function triggerInputOfRequest(request: TriggerRequestFields): TriggerInput {
+  // The trigger reads only its own fields; absent ones take their defaults.
+  return { ...request, triggerType: request.triggerType ?? 'Manual' };
+}
+
 /** Everything that can be checked without the database; throws one ValidationError holding every problem. */
 export function defineSchedule(request: ScheduleRequest, rules: DefinitionRules): ScheduleDefinition {
   const errors: ValidationErrors[] = [];
   if (request.name.trim().length === 0) errors.push({ name: ['must not be blank'] });
 
-  // The trigger reads its own fields of the request (absent ones are defaults).
-  const compiled = compileTrigger({ ...request, triggerType: request.triggerType ?? 'Manual' });
+  const compiled = compileTrigger(triggerInputOfRequest(request));
   if (!compiled.ok) errors.push(compiled.errors);
 
   const steps = orderSteps(request.steps ?? []).map((step, i, all) => defineStep(step, i, all));

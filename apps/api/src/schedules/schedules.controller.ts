@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, RequireRole } from '../auth/auth.decorators';
@@ -11,6 +11,7 @@ import { ChangeReasonBody, changeReasonOf } from './dto/change-reason.dto';
 import { ChangeReasonQuery, NextRunsQuery, ScheduleListQuery } from './dto/schedule-query.dto';
 import { ScheduleRequest } from './dto/schedule-request.dto';
 import { NextRunsResponse, ScheduleDetailResponse, ScheduleResponse } from './dto/schedule-response.dto';
+import { FiringWarningInterceptor } from './schedule-firing';
 import { SchedulesService } from './schedules.service';
 
 export const scheduleId = uuidPipe('Schedule');
@@ -22,6 +23,8 @@ const CHANGE_REASON_ERRORS = 'VALIDATION_ERROR: changeReason is too long, or is 
 @ApiAuthErrors()
 @Controller('api/v1/schedules')
 @RequireRole('Administrator')
+// A write whose job scheduler could not be updated answers with a Warning header.
+@UseInterceptors(FiringWarningInterceptor)
 export class SchedulesController {
   constructor(
     private readonly schedules: SchedulesService,

@@ -18,11 +18,12 @@ import {
   type ScheduleStep,
 } from '@jim/persistence';
 import { connectionStringPassword, restoreMaskedPassword } from '@jim/steps';
-import type { FiringSpec } from '@jim/queue';
+import { redisReplyCode, type FiringSpec } from '@jim/queue';
 import { compileTrigger, fires } from '@jim/trigger';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { pagedResponse, paging, type PagedResponse } from '../common/paging';
+import { ApiMetrics } from '../observability/http-metrics';
 import { withinTime } from '../common/within-time';
 import { SCHEDULE_SORT_KEYS, type ScheduleListQuery, type ScheduleSortKey } from './dto/schedule-query.dto';
 import type { ScheduleRequest } from './dto/schedule-request.dto';
@@ -34,7 +35,7 @@ import {
   type ScheduleResponse,
 } from './dto/schedule-response.dto';
 import { defineSchedule, type ScheduleDefinition, type StepDefinition } from './schedule-definition';
-import { ScheduleFiring } from './schedule-firing';
+import { ScheduleFiring, warnFiringDeferred } from './schedule-firing';
 import { scheduleNotFound } from './schedule-not-found';
 
 /** The column each sort key (JIM's aliases included) orders by; a Map, so "constructor" or "__proto__" find nothing. */
@@ -65,6 +66,7 @@ export class SchedulesService {
     @Inject(ScheduleRepository) private readonly schedules: ScheduleRepository,
     @Inject(ConnectedSystemRepository) private readonly systems: ConnectedSystemRepository,
     private readonly firing: ScheduleFiring,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   async list(query: ScheduleListQuery): Promise<PagedResponse<ScheduleResponse>> {
@@ -297,6 +299,8 @@ export class SchedulesService {
   }
 
   private logFiringError(scheduleId: string, error: unknown): void {
+    this.metrics.jobSchedulerSyncFailures.inc();
+    warnFiringDeferred(redisReplyCode(error) ?? (error as { code?: string } | null)?.code);
     this.logger.warn(
       { scheduleId, err: error },
       'Could not update the job scheduler now; the workers will reconcile it from the database',

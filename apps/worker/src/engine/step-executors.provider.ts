@@ -1,7 +1,7 @@
 import type { OnApplicationShutdown, Provider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { BullmqRunProfileGateway, QueueKit } from '@jim/queue';
+import { BullmqRunProfileGateway, closeWith, QueueKit } from '@jim/queue';
 import {
   ExecutableStepExecutor,
   PowerShellStepExecutor,
@@ -52,13 +52,14 @@ export const stepExecutorProviders: Provider[] = [
       if (client && lifecycle.poller) {
         return new JimRunProfileStepExecutor({ client, follower: lifecycle.poller, cancelGraceMs: config.steps.killGraceSeconds * 1000 });
       }
+      const connection = kit.connectionOptions;
       const gateway = new BullmqRunProfileGateway({
-        connection: kit.connectionOptions,
+        connection,
         queueName: config.runProfileQueueName,
-        prefix: config.queuePrefix,
+        prefix: kit.prefixFor(config.runProfileQueueName),
         classes: kit.bullmqClasses,
       });
-      return new RunProfileStepExecutor(gateway);
+      return new RunProfileStepExecutor(closeWith(gateway, connection));
     },
   },
   {

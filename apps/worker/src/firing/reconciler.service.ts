@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
 import { FIRES_SQL } from '@jim/persistence';
-import { JobSchedulerSync, type FiringSource, type FiringSpec, type ReconcileReport } from '@jim/queue';
+import { JobSchedulerSync, QueueKit, removeScheduleSchedulers, TICK_QUEUE, type FiringSource, type FiringSpec, type ReconcileReport } from '@jim/queue';
 import type { DataSource } from 'typeorm';
 import { withAdvisoryLock } from '../engine/advisory-lock';
 import { MissedTicks, type MissedTicksReport } from './missed-ticks';
@@ -19,12 +19,14 @@ const SPEC_COLUMNS = `id, is_enabled AS "isEnabled", trigger_type AS "triggerTyp
 export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Reconciler');
   private timer?: NodeJS.Timeout;
+  private legacyCleared = false;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly schedulers: JobSchedulerSync,
     private readonly missedTicks: MissedTicks,
+    private readonly kit: QueueKit,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -41,7 +43,28 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   /** Returns null when another worker holds the turn. */
   async reconcile(): Promise<ReconcileReport | null> {
     const pageSize = this.config.worker.reconcileBatchSize;
-    return withAdvisoryLock(this.db, RECONCILE_LOCK_KEY, () => this.schedulers.reconcile(this.firingSource(pageSize), { pageSize }));
+    return withAdvisoryLock(this.db, RECONCILE_LOCK_KEY, async () => {
+      await this.removeLegacySchedulers();
+      return this.schedulers.reconcile(this.firingSource(pageSize), { pageSize });
+    });
+  }
+
+  /**
+   * Once per process: job schedulers left under the single `{jim}`-style prefix of earlier versions are removed
+   * (the pass below re-creates them under the per-queue prefixes), so that none fires into the old queue.
+   */
+  private async removeLegacySchedulers(): Promise<void> {
+    if (this.legacyCleared) return;
+    const legacy = this.kit.legacyTickQueue(TICK_QUEUE);
+    if (legacy) {
+      try {
+        const removed = await removeScheduleSchedulers(legacy);
+        if (removed > 0) this.logger.log({ removed }, 'Removed job schedulers left under the previous queue prefix');
+      } finally {
+        await legacy.close();
+      }
+    }
+    this.legacyCleared = true;
   }
 
   /** The misfire pass (see MissedTicks) under the same turn; null when another worker holds it. */

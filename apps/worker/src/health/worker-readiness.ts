@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig, type WorkerRole } from '@jim/config';
-import { TICK_QUEUE_TOKEN } from '@jim/queue';
+import { JobSchedulerSync, Probe, queueCheck, runChecks, StepQueues, TICK_QUEUE_TOKEN, type CheckResult } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { StepRunner } from '../engine/step-runner.service';
 import { QueueWorkers } from '../queue-workers.service';
-import { pingQueue, Probe, runChecks, type CheckResult } from '@jim/queue';
 import { JimReachability, type JimCheck, type JimSyncClient } from '@jim/sync';
 import { JIM_SYNC_CLIENT } from '../engine/step-executors.provider';
 
@@ -34,6 +33,8 @@ export class WorkerReadiness {
     @InjectDataSource() db: DataSource,
     @Inject(TICK_QUEUE_TOKEN) queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    stepQueues: StepQueues,
+    sync: JobSchedulerSync,
     private readonly workers: QueueWorkers,
     private readonly steps: StepRunner,
     @Inject(JIM_SYNC_CLIENT) jimClient: JimSyncClient | null,
@@ -41,7 +42,8 @@ export class WorkerReadiness {
     this.jim = jimClient ? new JimReachability(jimClient) : null;
     this.probes = {
       database: new Probe(() => db.query('SELECT 1')),
-      queue: new Probe(() => pingQueue(queue)),
+      // Each queue's own slot answers (on a cluster, the node serving it), and the last job-scheduler sync did not fail.
+      queue: new Probe(queueCheck([queue, ...stepQueues.all], sync)),
     };
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, WORKER_ROLES, type AppConfig } from '@jim/config';
 import { EXECUTION_STATUSES } from '@jim/contracts';
-import { QueueKit, STEP_QUEUE, STEP_QUEUE_TOKEN, TICK_QUEUE, TICK_QUEUE_TOKEN } from '@jim/queue';
+import { QueueKit, StepQueues, TICK_QUEUE, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { StepRunner } from '../engine/step-runner.service';
@@ -25,7 +25,7 @@ export class WorkerMetricsCollector implements OnModuleInit, OnApplicationShutdo
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly kit: QueueKit,
     @Inject(TICK_QUEUE_TOKEN) private readonly tickQueue: Queue,
-    @Inject(STEP_QUEUE_TOKEN) private readonly stepQueue: Queue,
+    private readonly stepQueues: StepQueues,
     private readonly steps: StepRunner,
   ) {}
 
@@ -45,7 +45,7 @@ export class WorkerMetricsCollector implements OnModuleInit, OnApplicationShutdo
     this.runProfileQueue ??= this.kit.queue(this.config.runProfileQueueName);
     const queues: [string, Queue][] = [
       [TICK_QUEUE, this.tickQueue],
-      [STEP_QUEUE, this.stepQueue],
+      ...this.stepQueues.all.map((queue): [string, Queue] => [queue.name, queue]),
       [this.config.runProfileQueueName, this.runProfileQueue],
     ];
     await Promise.all(

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ValidationError } from '@jim/common';
+import { Schedule } from '@jim/persistence';
+import { compileTrigger, describeTrigger, type DstNote } from '@jim/trigger';
+import type { DataSource } from 'typeorm';
+import {
+  MAX_UPCOMING_FIRE_TIMES,
+  MAX_UPCOMING_WINDOW_DAYS,
+  PREVIEW_COUNT,
+  type DstNoteResponse,
+  type TriggerPreviewRequest,
+  type TriggerPreviewResponse,
+  type UpcomingResponse,
+  type UpcomingSchedule,
+} from './dto/schedule-preview.dto';
+import { triggerInputOfRequest } from './schedule-definition';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const DST_HORIZON_MS = 366 * DAY_MS;
+
+/** Fire times without saving anything: every schedule's in a window, and an unsaved trigger's next ones. */
+@Injectable()
+export class SchedulePreviewService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async upcoming(from: Date, to: Date): Promise<UpcomingResponse> {
+    if (to.getTime() <= from.getTime()) throw ValidationError.field('to', 'must be after from');
+    if (to.getTime() - from.getTime() > MAX_UPCOMING_WINDOW_DAYS * DAY_MS) {
+      throw ValidationError.field('to', `must be at most ${MAX_UPCOMING_WINDOW_DAYS} days after from`);
+    }
+    const rows = await this.db.getRepository(Schedule).find({
+      where: { isEnabled: true, triggerType: 'Cron' },
+      order: { name: 'ASC' },
+    });
+    const schedules: UpcomingSchedule[] = [];
+    let total = 0;
+    for (const row of rows) {
+      const compiled = compileTrigger(row);
+      if (!compiled.ok) continue;
+      const fireTimes: string[] = [];
+      for (let at = compiled.trigger.next(from); at && at.getTime() <= to.getTime(); at = compiled.trigger.next(at)) {
+        if (++total > MAX_UPCOMING_FIRE_TIMES) {
+          throw ValidationError.field(
+            'to',
+            `the window holds more than ${MAX_UPCOMING_FIRE_TIMES} fire times over all enabled schedules; ask for a shorter window`,
+          );
+        }
+        fireTimes.push(at.toISOString());
+      }
+      schedules.push({
+        scheduleId: row.id,
+        name: row.name,
+        timeZone: row.timeZone,
+        cronExpression: row.cronExpression,
+        description: describeTrigger(compiled.trigger.fields),
+        fireTimes,
+      });
+    }
+    return { from: from.toISOString(), to: to.toISOString(), totalFireTimes: total, schedules };
+  }
+
+  preview(request: TriggerPreviewRequest, after: Date): TriggerPreviewResponse {
+    const compiled = compileTrigger(triggerInputOfRequest(request));
+    if (!compiled.ok) throw new ValidationError(compiled.errors);
+    const { trigger } = compiled;
+    const nextRuns = trigger.nextN(after, PREVIEW_COUNT);
+    const horizon = Math.max(after.getTime() + DST_HORIZON_MS, nextRuns[nextRuns.length - 1]?.getTime() ?? 0);
+    return {
+      triggerType: trigger.fields.triggerType,
+      patternType: trigger.fields.patternType,
+      cronExpression: trigger.cronExpression,
+      timeZone: trigger.timeZone,
+      description: describeTrigger(trigger.fields),
+      nextRuns: nextRuns.map((d) => d.toISOString()),
+      dstNotes: trigger.dstNotes(after, new Date(horizon)).map(dstNoteResponse),
+    };
+  }
+}
+
+function dstNoteResponse(note: DstNote): DstNoteResponse {
+  return { ...note, at: note.at.toISOString(), firesAt: note.firesAt?.toISOString() ?? null };
+}
