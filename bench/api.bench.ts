@@ -127,7 +127,7 @@ export async function apiBench({ ci }: BenchOptions): Promise<Report[]> {
     { key: 'common', label: `search "payroll" (${commonMatches} match)`, path: '/api/v1/schedules?search=payroll', connections: 1 },
     ...(ci ? [] : [{ key: 'rare10', label: `search "${rare}", 10 connections`, path: `/api/v1/schedules?search=${rare}`, connections: 10 }]),
   ];
-  // The two statements of a search (schedule-reader.ts): the total, then the page (its filter and order).
+  // The two statements of a search (ScheduleRepository.list): the total, then the page (its filter and order).
   const explainPlan = async (term: string) => {
     const plans: string[] = [];
     for (const sql of [

@@ -156,7 +156,7 @@ describe('Readiness during a database outage (API)', () => {
     expect(checks.database).toMatchObject({ status: 'down', reason, durationMs: expect.any(Number) });
     // Only a reason and, at most, a driver error code: no error text, no stack, not the error body of the API.
     expect(Object.keys(checks.database).sort()).toEqual(expect.arrayContaining(['durationMs', 'reason', 'status']));
-    expect(Object.keys(checks.database).every((k) => ['durationMs', 'reason', 'status', 'code'].includes(k))).toBe(true);
+    expect(Object.keys(checks.database).filter((k) => !['durationMs', 'reason', 'status', 'code'].includes(k))).toEqual([]);
     expect(JSON.stringify(body)).not.toMatch(/stack|message|127\.0\.0\.1|postgres/i);
   }
 

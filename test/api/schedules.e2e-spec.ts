@@ -194,7 +194,9 @@ describe('Schedules API', () => {
       const cron = await t.api().post(S).send({ name: 'hours 23', triggerType: 'Cron', patternType: 'Interval', daysOfWeek: '1', intervalValue: 23, intervalUnit: 'Hours' }).expect(201);
       expect(cron.body.intervalValue).toBe(23);
       const minutes = await t.api().post(S).send({ name: 'minutes 1', triggerType: 'Cron', patternType: 'Interval', daysOfWeek: '1', intervalValue: 1, intervalUnit: 'Minutes' }).expect(201);
-      expect(minutes.body.cronExpression).toBeTruthy();
+      expect(minutes.body.cronExpression).toBe(
+        compileTriggerOrThrow({ triggerType: 'Cron', patternType: 'Interval', daysOfWeek: '1', intervalValue: 1, intervalUnit: 'Minutes' }).cronExpression,
+      );
     });
 
     it('reports malformed JSON as VALIDATION_ERROR', async () => {

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
-import { createDataSource, migrate } from '../../libs/persistence/src';
+// The global setup runs without the path aliases: it loads only the two modules it needs, which use none.
+import { createDataSource } from '../../libs/persistence/src/data-source';
+import { migrate } from '../../libs/persistence/src/migrate';
 import { RUN_PREFIX_ENV, TEMPLATE_DB_ENV, databaseUrl, withAdmin } from './database';
 
 /** Creates this run's template database once, migrated, so each test file can clone it in milliseconds. */

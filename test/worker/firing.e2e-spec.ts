@@ -50,7 +50,7 @@ describe('Cron firing (real worker processes)', () => {
     const ticks = [...executions.map((e) => e.scheduled_for.getTime()), ...skipped.map((r) => r.scheduled_for.getTime())].sort();
     // Every nominal time is a whole second, none repeats, and none is missing between the first and the last.
     expect(new Set(ticks).size).toBe(ticks.length);
-    expect(ticks.every((ms) => ms % 1000 === 0)).toBe(true);
+    expect(ticks.filter((ms) => ms % 1000 !== 0)).toEqual([]);
     expect((ticks[ticks.length - 1] - ticks[0]) / 1000 + 1).toBe(ticks.length);
     // Tick jobs are delivered ahead of their time (TICK_LEAD_MS); no execution starts before its nominal time.
     for (const e of executions) expect(e.started_at.getTime()).toBeGreaterThanOrEqual(e.scheduled_for.getTime());
@@ -73,7 +73,7 @@ describe('Cron firing (real worker processes)', () => {
       .expect(201);
     await waitFor(async () => (await executionsOf(s.body.id)).length >= 2, 15_000);
     const executions = await executionsOf(s.body.id);
-    expect(executions.every((e) => (e.scheduled_for.getTime() / 1000) % 2 === 0)).toBe(true);
+    expect(executions.filter((e) => (e.scheduled_for.getTime() / 1000) % 2 !== 0)).toEqual([]);
     const [row] = await t.db.query(`SELECT next_run_time FROM schedules WHERE id = $1`, [s.body.id]);
     expect(row.next_run_time.getTime()).toBeGreaterThan(executions[executions.length - 1].scheduled_for.getTime());
     await t.api().delete(`${S}/${s.body.id}`).expect(204);

@@ -1,9 +1,8 @@
-import { stepJobId } from '@jim/queue';
+import { STEP_QUEUE_TOKEN, stepJobId } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STEP_QUEUE_TOKEN } from '../../apps/api/src/firing/firing.module';
 import { createTestApp, ENCRYPTION_KEY, type TestApp } from '../support/test-app';
 import { isAlive as alive, waitFor, type RunningProcess } from '../support/processes';
 import { exe, finished, runSteps, startWorkers } from './worker-harness';

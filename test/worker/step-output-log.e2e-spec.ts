@@ -1,10 +1,9 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stepJobId } from '@jim/queue';
+import { STEP_QUEUE_TOKEN, stepJobId } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
-import { STEP_QUEUE_TOKEN } from '../../apps/api/src/firing/firing.module';
 import { createTestApp, type TestApp } from '../support/test-app';
 import type { RunningProcess } from '../support/processes';
 import { exe, finished, runSteps, startWorkers } from './worker-harness';
@@ -52,7 +51,7 @@ describe('Step output in the job log (real worker process)', () => {
     expect(Number(MARKER.exec(markers[0])![1])).toBe(OUTPUT_BYTES - keptBytes);
     expect(output[0]).toBe('FIRST LINE');
     expect(output.at(-1)).toBe('LAST LINE');
-    expect(output.slice(1, -1).every((line) => line === LINE)).toBe(true);
+    expect(output.slice(1, -1).filter((line) => line !== LINE)).toEqual([]);
     // The marker sits between the head and the tail.
     expect(lines.indexOf(markers[0])).toBeGreaterThan(0);
     expect(lines.indexOf(markers[0])).toBeLessThan(lines.length - 1);

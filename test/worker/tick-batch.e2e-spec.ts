@@ -66,7 +66,7 @@ describe('Ticks due together share one transaction', () => {
       [nominal],
     );
     expect(rows).toHaveLength(30);
-    expect(rows.every((r) => r.steps === 3 && r.groups === 2 && r.first === 1)).toBe(true);
+    expect(rows.filter((r) => !(r.steps === 3 && r.groups === 2 && r.first === 1))).toEqual([]);
     for (const o of outcomes.slice(0, 30)) {
       if (o.kind !== 'started') throw new Error('not started');
       expect(o.firstGroupStepIds).toHaveLength(1);
@@ -83,9 +83,9 @@ describe('Ticks due together share one transaction', () => {
 
     // The same ticks again, twice in one turn: one execution each, whatever arrives twice.
     const again = await Promise.all([...all, ...ids].map((id) => ticks.fire(id, nominal)));
-    expect(again.slice(0, 30).every((o) => o.kind === 'duplicate')).toBe(true);
+    expect(again.slice(0, 30).filter((o) => o.kind !== 'duplicate')).toEqual([]);
     expect(again.slice(30, 32).map((o) => o.kind)).toEqual(['duplicate', 'duplicate']);
-    expect(again.slice(34).every((o) => o.kind === 'duplicate')).toBe(true);
+    expect(again.slice(34).filter((o) => o.kind !== 'duplicate')).toEqual([]);
     const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM schedule_executions WHERE scheduled_for = $1`, [nominal]);
     expect(n).toBe(30);
   });

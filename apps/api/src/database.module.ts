@@ -1,7 +1,8 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { dataSourceOptions, migrate, SecretCipher } from '@jim/persistence';
+import { ApiKeyRepository, ConnectedSystemRepository, ExecutionRepository, dataSourceOptions, migrate, ScheduleRepository, SecretCipher } from '@jim/persistence';
+import { maskConnectionString } from '@jim/steps';
 import type { DataSource } from 'typeorm';
 import { ensureInfrastructureKey } from './api-keys/api-keys.service';
 
@@ -32,8 +33,20 @@ export class DatabaseModule {
       providers: [
         DatabaseBootstrap,
         { provide: SecretCipher, useFactory: () => new SecretCipher(config.encryptionKey) },
+        {
+          provide: ScheduleRepository,
+          inject: [getDataSourceToken(), SecretCipher],
+          useFactory: (db: DataSource, cipher: SecretCipher) => new ScheduleRepository(db, cipher, maskConnectionString),
+        },
+        {
+          provide: ExecutionRepository,
+          inject: [getDataSourceToken(), SecretCipher],
+          useFactory: (db: DataSource, cipher: SecretCipher) => new ExecutionRepository(db, cipher),
+        },
+        { provide: ApiKeyRepository, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new ApiKeyRepository(db) },
+        { provide: ConnectedSystemRepository, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new ConnectedSystemRepository(db) },
       ],
-      exports: [SecretCipher],
+      exports: [SecretCipher, ScheduleRepository, ConnectedSystemRepository, ApiKeyRepository, ExecutionRepository],
     };
   }
 }

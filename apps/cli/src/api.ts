@@ -1,13 +1,4 @@
-import type { PagedResponse } from '../../api/src/common/paging';
-import type { ConnectedSystemResponse, RunProfileResponse } from '../../api/src/connected-systems/dto/connected-system.dto';
-import type {
-  ScheduleExecutionDetailResponse,
-  ScheduleExecutionResponse,
-  ScheduleRunResponse,
-} from '../../api/src/executions/dto/execution-response.dto';
-import type { ScheduleRequest } from '../../api/src/schedules/dto/schedule-request.dto';
-import type { ScheduleDetailResponse, ScheduleResponse } from '../../api/src/schedules/dto/schedule-response.dto';
-import type { ExecutionStatus } from '@jim/persistence';
+import type { ConnectedSystemResponse, ExecutionStatus, PagedResponse, RunProfileResponse, ScheduleDetailResponse, ScheduleExecutionDetailResponse, ScheduleExecutionResponse, ScheduleRequest, ScheduleResponse, ScheduleRunResponse } from '@jim/contracts';
 import type { JimHttpClient } from './http';
 
 /** The API's largest page size: listing everything takes the fewest requests. */

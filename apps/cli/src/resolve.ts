@@ -1,4 +1,4 @@
-import type { ConnectedSystemResponse, RunProfileResponse } from '../../api/src/connected-systems/dto/connected-system.dto';
+import type { ConnectedSystemResponse, RunProfileResponse } from '@jim/contracts';
 import type { JimApi } from './api';
 import { ApiError, CliError } from './errors';
 

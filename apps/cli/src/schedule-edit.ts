@@ -1,29 +1,14 @@
-import type { ScheduleRequest, ScheduleStepRequest } from '../../api/src/schedules/dto/schedule-request.dto';
-import type { ScheduleDetailResponse, ScheduleStepResponse } from '../../api/src/schedules/dto/schedule-response.dto';
-import type { IntervalUnit, PatternType, TriggerType } from '@jim/persistence';
+import type { IntervalUnit, PatternType, ScheduleDetailResponse, ScheduleRequest, ScheduleStepRequest, ScheduleStepResponse, TriggerType } from '@jim/contracts';
 import { CliError } from './errors';
 
 /** A step as sent back in a PUT: every stored field, the id included, so nothing is lost or recreated. */
 export type StepRequest = Omit<ScheduleStepRequest, 'connectedSystemName' | 'runProfileName'>;
 
+/** The fields a GET returns that the server sets: a PUT leaves them out. */
+type ReadOnlyField = Exclude<keyof ScheduleDetailResponse, keyof ScheduleRequest> | { [K in keyof ScheduleRequest]-?: unknown extends ScheduleRequest[K] ? K : never }[keyof ScheduleRequest];
+
 /** The editable part of a schedule: what a PUT needs. */
-export type ScheduleBody = Pick<
-  ScheduleRequest,
-  | 'name'
-  | 'description'
-  | 'triggerType'
-  | 'patternType'
-  | 'daysOfWeek'
-  | 'runTimes'
-  | 'intervalValue'
-  | 'intervalUnit'
-  | 'intervalWindowStart'
-  | 'intervalWindowEnd'
-  | 'cronExpression'
-  | 'timeZone'
-  | 'isEnabled'
-  | 'changeReason'
-> & { steps: StepRequest[] };
+export type ScheduleBody = Omit<ScheduleRequest, ReadOnlyField | 'steps'> & { steps: StepRequest[] };
 
 /** The schedule options of `jim schedule new` and `jim schedule set`, as commander parses them. */
 export interface ScheduleOptions {
@@ -43,45 +28,31 @@ export interface ScheduleOptions {
   changeReason?: string;
 }
 
+/** Every stored field of a step as GET returns it (the connection string masked: sending it back keeps the secret). */
 export function toStepRequest(step: ScheduleStepResponse): StepRequest {
-  return {
-    id: step.id,
-    stepIndex: step.stepIndex,
-    name: step.name,
-    executionMode: step.executionMode,
-    stepType: step.stepType,
-    continueOnFailure: step.continueOnFailure,
-    timeoutSeconds: step.timeoutSeconds,
-    connectedSystemId: step.connectedSystemId,
-    runProfileId: step.runProfileId,
-    scriptPath: step.scriptPath,
-    arguments: step.arguments,
-    executablePath: step.executablePath,
-    workingDirectory: step.workingDirectory,
-    // Masked as returned; sending the masked value back keeps the stored secret.
-    sqlConnectionString: step.sqlConnectionString,
-    sqlScriptPath: step.sqlScriptPath,
-  };
+  const { connectedSystemName: _system, runProfileName: _profile, ...request } = step;
+  return request;
 }
 
 /** A schedule as returned by GET, turned back into the body of a PUT that changes nothing. */
 export function toScheduleBody(schedule: ScheduleDetailResponse): ScheduleBody {
-  return {
-    name: schedule.name,
-    description: schedule.description,
-    triggerType: schedule.triggerType,
-    patternType: schedule.patternType,
-    daysOfWeek: schedule.daysOfWeek,
-    runTimes: schedule.runTimes,
-    intervalValue: schedule.intervalValue,
-    intervalUnit: schedule.intervalUnit,
-    intervalWindowStart: schedule.intervalWindowStart,
-    intervalWindowEnd: schedule.intervalWindowEnd,
-    cronExpression: schedule.cronExpression,
-    timeZone: schedule.timeZone,
-    isEnabled: schedule.isEnabled,
-    steps: schedule.steps.map(toStepRequest),
-  };
+  const {
+    id: _id,
+    lastRunTime: _lastRunTime,
+    nextRunTime: _nextRunTime,
+    stepCount: _stepCount,
+    created: _created,
+    lastUpdated: _lastUpdated,
+    lastExecutionId: _lastExecutionId,
+    lastExecutionStatus: _lastExecutionStatus,
+    lastExecutionCurrentStepIndex: _lastExecutionCurrentStepIndex,
+    lastExecutionTotalSteps: _lastExecutionTotalSteps,
+    lastExecutionCompletedAt: _lastExecutionCompletedAt,
+    lastExecutionErrorMessage: _lastExecutionErrorMessage,
+    steps,
+    ...fields
+  } = schedule;
+  return { ...fields, steps: steps.map(toStepRequest) };
 }
 
 const PATTERN_OPTIONS = [

@@ -1,4 +1,4 @@
-import type { ScheduleResponse } from '../../api/src/schedules/dto/schedule-response.dto';
+import type { ScheduleResponse } from '@jim/contracts';
 import { describeDays, trigger } from './views';
 
 const schedule = (fields: Partial<ScheduleResponse>) => ({ triggerType: 'Cron', timeZone: 'UTC', ...fields }) as ScheduleResponse;

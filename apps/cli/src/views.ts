@@ -1,9 +1,4 @@
-import type {
-  ScheduleExecutionDetailResponse,
-  ScheduleExecutionResponse,
-  ScheduleExecutionStepResponse,
-} from '../../api/src/executions/dto/execution-response.dto';
-import type { ScheduleDetailResponse, ScheduleResponse, ScheduleStepResponse } from '../../api/src/schedules/dto/schedule-response.dto';
+import type { ScheduleDetailResponse, ScheduleExecutionDetailResponse, ScheduleExecutionResponse, ScheduleExecutionStepResponse, ScheduleResponse, ScheduleStepResponse } from '@jim/contracts';
 import { duration, keyValues, table, time, yesNo } from './output';
 
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

@@ -1,4 +1,4 @@
-import type { ScheduleExecutionDetailResponse } from '../../api/src/executions/dto/execution-response.dto';
+import type { ScheduleExecutionDetailResponse } from '@jim/contracts';
 import type { JimApi } from './api';
 import { ConnectionError } from './errors';
 import { waitForExecution } from './wait';

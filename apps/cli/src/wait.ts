@@ -1,5 +1,4 @@
-import type { ScheduleExecutionDetailResponse } from '../../api/src/executions/dto/execution-response.dto';
-import type { ExecutionStatus } from '@jim/persistence';
+import type { ExecutionStatus, ScheduleExecutionDetailResponse } from '@jim/contracts';
 import type { JimApi } from './api';
 import { ApiError, ConnectionError } from './errors';
 import type { Stream } from './output';

@@ -1,7 +1,7 @@
 import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '@jim/config';
-import { dataSourceOptions, migrate, SecretCipher } from '@jim/persistence';
+import { dataSourceOptions, ExecutionRepository, migrate, SecretCipher } from '@jim/persistence';
 import type { DataSource } from 'typeorm';
 
 /** The data source of the tick path (TickService). */
@@ -34,8 +34,16 @@ export class WorkerDatabaseModule {
           retryAttempts: 0,
         }),
       ],
-      providers: [Migrations, { provide: SecretCipher, useFactory: () => new SecretCipher(config.encryptionKey) }],
-      exports: [SecretCipher],
+      providers: [
+        Migrations,
+        { provide: SecretCipher, useFactory: () => new SecretCipher(config.encryptionKey) },
+        {
+          provide: ExecutionRepository,
+          inject: [getDataSourceToken(), SecretCipher],
+          useFactory: (db: DataSource, cipher: SecretCipher) => new ExecutionRepository(db, cipher),
+        },
+      ],
+      exports: [SecretCipher, ExecutionRepository],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG, DATABASE_URL, type AppConfig } from '@jim/config';
+import { QueueModule } from '@jim/queue';
 import { WorkerDatabaseModule } from './database.module';
-import { ExecutionStore } from './engine/execution-store';
 import { StepDispatcher } from './engine/step-dispatcher';
 import { stepExecutorProviders } from './engine/step-executors.provider';
 import { StepRunner } from './engine/step-runner.service';
@@ -12,7 +12,6 @@ import { TickService } from './firing/tick.service';
 import { workerHealthProviders } from './health';
 import { WorkerObservabilityModule } from './observability/observability.module';
 import { QueueWorkers } from './queue-workers.service';
-import { QueuesModule } from './queues.module';
 
 export interface WorkerModuleOptions {
   config: AppConfig;
@@ -25,12 +24,11 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       global: true,
-      imports: [WorkerObservabilityModule.forRoot(config), WorkerDatabaseModule.forRoot(config, databaseUrl), QueuesModule],
+      imports: [WorkerObservabilityModule.forRoot(config), WorkerDatabaseModule.forRoot(config, databaseUrl), QueueModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: DATABASE_URL, useValue: databaseUrl },
         ...stepExecutorProviders,
-        ExecutionStore,
         StepDispatcher,
         StepRunner,
         TickService,

@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { ExecutionStatus, Initiator, StepStatus } from './entities';
-import type { ExecutionTrigger } from './entities/schedule-execution.entity';
+import type { ExecutionStatus, Initiator } from './entities';
+import { ScheduleExecutionStep } from './entities/schedule-execution-step.entity';
+import { ScheduleStep } from './entities/schedule-step.entity';
+import { canMoveExecution } from './execution-transitions';
+import { fieldMap } from './field-map';
+import type { ExecutionTrigger } from './entities/enums';
+
+/**
+ * The columns an execution's step snapshot copies from the schedule's step as they are: every column the two tables
+ * share, but the ids, the name (a default is made up) and the timestamps. A new step column is copied by declaring it
+ * on both entities.
+ */
+const COPIED_STEP_COLUMNS = fieldMap<ScheduleStep, keyof ScheduleStep & string>(ScheduleStep, ['id', 'scheduleId', 'name', 'created', 'lastUpdated'])
+  .map((c) => c.column)
+  .filter((column) => fieldMap(ScheduleExecutionStep).some((c) => c.column === column));
 
 export const NOT_RUN_MESSAGE = 'Not run: a previous step failed';
 export const CANCELLED_BY_USER = 'Cancelled by user';
@@ -85,18 +98,15 @@ export async function insertExecutions(
      ),
      snapshot AS (
        INSERT INTO schedule_execution_steps
-         (id, execution_id, step_id, step_index, group_ordinal, position, name, step_type, execution_mode,
-          continue_on_failure, timeout_seconds, connected_system_id, connected_system_name, run_profile_id,
-          run_profile_name, run_type, script_path, arguments, executable_path, working_directory,
-          sql_connection_string, sql_script_path, status)
-       SELECT gen_random_uuid(), execution.id, s.id, s.step_index, s.ordinal, s.position,
+         (id, execution_id, step_id, group_ordinal, name, connected_system_name, run_profile_name, run_type,
+          ${COPIED_STEP_COLUMNS.join(', ')}, status)
+       SELECT gen_random_uuid(), execution.id, s.id, s.ordinal,
               COALESCE(s.name,
                        CASE WHEN s.step_type = 'RunProfile' AND s.connected_system_name IS NOT NULL AND s.run_profile_name IS NOT NULL
                             THEN s.connected_system_name || ' - ' || s.run_profile_name END,
                        'Step ' || (s.step_index + 1)),
-              s.step_type, s.execution_mode, s.continue_on_failure, s.timeout_seconds, s.connected_system_id,
-              s.connected_system_name, s.run_profile_id, s.run_profile_name, s.run_type, s.script_path, s.arguments,
-              s.executable_path, s.working_directory, s.sql_connection_string, s.sql_script_path,
+              s.connected_system_name, s.run_profile_name, s.run_type,
+              ${COPIED_STEP_COLUMNS.map((column) => `s.${column}`).join(', ')},
               CASE WHEN s.ordinal = 0 THEN 'Queued' ELSE 'Pending' END
        FROM steps s JOIN execution ON execution.id = s.execution_id
        RETURNING id, execution_id, group_ordinal, step_index, position
@@ -176,7 +186,7 @@ export async function recordSkippedRun(
 export async function cancelExecution(tx: EntityManager, executionId: string): Promise<{ ok: true } | { ok: false; status: ExecutionStatus | null }> {
   const [execution] = await tx.query(`SELECT status FROM schedule_executions WHERE id = $1 FOR UPDATE`, [executionId]);
   if (!execution) return { ok: false, status: null };
-  if (execution.status !== 'Queued' && execution.status !== 'InProgress') return { ok: false, status: execution.status };
+  if (!canMoveExecution(execution.status, 'Cancelled')) return { ok: false, status: execution.status };
   await tx.query(
     `UPDATE schedule_executions SET status = 'Cancelled', completed_at = now(), error_message = $2 WHERE id = $1`,
     [executionId, CANCELLED_BY_USER],
@@ -188,8 +198,6 @@ export async function cancelExecution(tx: EntityManager, executionId: string): P
   );
   return { ok: true };
 }
-
-export const TERMINAL_STEP_STATUSES: StepStatus[] = ['Completed', 'CompletedWithWarning', 'CompletedWithError', 'Failed', 'Cancelled'];
 
 
 /** TypeORM answers UPDATE/DELETE … RETURNING with [rows, count]; this always gives the rows. */

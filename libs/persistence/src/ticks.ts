@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import type { FiringFields } from '@jim/trigger';
 import type { EntityManager } from 'typeorm';
-import { SCHEDULER_INITIATOR } from './entities';
+import { SCHEDULER_INITIATOR, type TriggerType } from './entities';
 import { insertExecutions, type NewExecution, type TickTimes } from './executions';
-
-/** The firing fields of a schedule, as a tick's `check` sees them once the schedule is locked. */
-export interface ScheduleFiring {
-  isEnabled: boolean;
-  triggerType: string;
-  cronExpression: string | null;
-  timeZone: string;
-}
 
 export interface TickRequest {
   scheduleId: string;
   /** The nominal fire time. */
   nominal: Date;
   /** Whether the tick still stands for the schedule as it is now (a reason when it is stale), and its times. */
-  check: (schedule: ScheduleFiring) => { stale: string } | TickTimes;
+  check: (schedule: FiringFields) => { stale: string } | TickTimes;
 }
 
 export type TickOutcome =
@@ -33,7 +26,7 @@ interface TickState {
   id: string;
   name: string;
   is_enabled: boolean;
-  trigger_type: string;
+  trigger_type: TriggerType;
   cron_expression: string | null;
   time_zone: string;
   existing_id: string | null;

@@ -4,3 +4,4 @@ export * from './queue-kit';
 export * from './run-profile';
 export * from './queue.module';
 export * from './readiness-probe';
+export * from './step-jobs';

@@ -1,23 +1,16 @@
+import { fires, type FiringFields } from '@jim/trigger';
 import type { Queue } from 'bullmq';
 import { TICK_JOB, schedulerIdFor, scheduleIdOfScheduler, type TickJobData } from './names';
 
-/** What decides whether, and how, a schedule fires. */
-export interface FiringSpec {
+/** A schedule's firing fields: what its job scheduler follows. */
+export interface FiringSpec extends FiringFields {
   id: string;
-  isEnabled: boolean;
-  triggerType: 'Cron' | 'Manual';
-  cronExpression: string | null;
-  timeZone: string;
 }
 
 export interface ReconcileReport {
   checked: number;
   upserted: number;
   removed: number;
-}
-
-export function fires(spec: FiringSpec): spec is FiringSpec & { cronExpression: string } {
-  return spec.isEnabled && spec.triggerType === 'Cron' && !!spec.cronExpression;
 }
 
 /** Keeps one BullMQ job scheduler per enabled cron schedule, with ids only in the job data. */

@@ -1,4 +1,4 @@
-export { STEP_TYPES, isStepType } from './step';
+export { isStepType } from './step';
 export type { DispatchState, StepAbortReason, StepContext, StepExecutor, StepOutcome, StepResult, StepSpec, StepType } from './step';
 export { abortMessage, errorText, failedResult, isStepAbortReason, safeLogger } from './step-result';
 export { StepExecutorRegistry } from './step-executor.registry';

@@ -1,4 +1,5 @@
-import { STEP_TYPES, type StepExecutor, type StepType } from './step';
+import { STEP_TYPES } from '@jim/contracts';
+import type { StepExecutor, StepType } from './step';
 
 /** One executor per step type; built once at start-up so a missing executor is found before any step runs. */
 export class StepExecutorRegistry {

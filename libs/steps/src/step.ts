@@ -1,6 +1,6 @@
-export type StepType = 'RunProfile' | 'PowerShell' | 'Executable' | 'SqlScript';
+import { STEP_TYPES, type ScheduleStepType } from '@jim/contracts';
 
-export const STEP_TYPES: readonly StepType[] = Object.freeze(['RunProfile', 'PowerShell', 'Executable', 'SqlScript'] as const);
+export type StepType = ScheduleStepType;
 
 export function isStepType(value: unknown): value is StepType {
   return typeof value === 'string' && (STEP_TYPES as readonly string[]).includes(value);

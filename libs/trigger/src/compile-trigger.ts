@@ -1,20 +1,18 @@
+import { INTERVAL_UNITS, PATTERN_TYPES, TRIGGER_TYPES } from '@jim/contracts';
 import { parseCronText, type ParsedCron } from './cron-expression';
 import type { CronRule } from './cron-rule';
 import { ErrorCollector, TriggerValidationError } from './errors';
 import { cronPartRule, cronPartsOf, intervalSlots, renderCronParts, specificTimesSlots, type WeekSlots } from './guided-pattern';
-import { Schedule } from './schedule';
+import { RuleBasedTrigger } from './rule-based-trigger';
 import { isValidTimeZone, zoneClock } from './time-zone';
 import {
   formatClockTime,
-  INTERVAL_UNITS,
-  PATTERN_TYPES,
   readChoice,
   readClockTime,
   readDaysOfWeek,
   readIntervalValue,
   readRunTimes,
   readText,
-  TRIGGER_TYPES,
   type FieldRead,
 } from './trigger-fields';
 import type { CompiledTrigger, CompileResult, IntervalUnit, NormalisedTrigger, PatternType, TriggerInput, TriggerType } from './types';
@@ -56,7 +54,7 @@ export function compileTrigger(input: TriggerInput): CompileResult {
     cronExpression: pattern.cronExpression,
     timeZone,
   };
-  return { ok: true, trigger: new Schedule(Object.freeze(fields), pattern.rules, zoneClock(timeZone)) };
+  return { ok: true, trigger: new RuleBasedTrigger(Object.freeze(fields), pattern.rules, zoneClock(timeZone)) };
 }
 
 export function compileTriggerOrThrow(input: TriggerInput): CompiledTrigger {
@@ -88,7 +86,7 @@ export function compileCron(expression: string, timeZone: string = DEFAULT_TIME_
     cronExpression: cron.text,
     timeZone: zone,
   };
-  const trigger = new Schedule(Object.freeze(fields), cron.rules, zoneClock(zone));
+  const trigger = new RuleBasedTrigger(Object.freeze(fields), cron.rules, zoneClock(zone));
   if (compiledCrons.size >= COMPILED_CRON_LIMIT) compiledCrons.clear();
   compiledCrons.set(key, trigger);
   return trigger;
@@ -240,5 +238,5 @@ function manualTrigger(patternType: PatternType, timeZone: string): CompiledTrig
     cronExpression: null,
     timeZone,
   };
-  return new Schedule(Object.freeze(fields), [], zoneClock(timeZone));
+  return new RuleBasedTrigger(Object.freeze(fields), [], zoneClock(timeZone));
 }

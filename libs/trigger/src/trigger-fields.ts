@@ -1,15 +1,11 @@
 import type { ErrorCollector } from './errors';
-import type { IntervalUnit, PatternType, TriggerType } from './types';
+import type { IntervalUnit } from '@jim/contracts';
 
 /**
  * Readers for the trigger's input fields. Each returns null when the field is absent (null, undefined or blank),
  * undefined when it is present but wrong (the problem is recorded under the field's name), else the value.
  */
 export type FieldRead<T> = T | null | undefined;
-
-export const TRIGGER_TYPES: readonly TriggerType[] = ['Cron', 'Manual'];
-export const PATTERN_TYPES: readonly PatternType[] = ['SpecificTimes', 'Interval', 'Custom'];
-export const INTERVAL_UNITS: readonly IntervalUnit[] = ['Minutes', 'Hours'];
 
 export const MAX_INTERVAL: Readonly<Record<IntervalUnit, number>> = { Minutes: 59, Hours: 23 };
 

@@ -1,40 +1,16 @@
+import type { IntervalUnit, PatternType, TriggerFields, TriggerRequestFields, TriggerType } from '@jim/contracts';
 import type { DstNote } from './dst-notes';
 
-export type TriggerType = 'Cron' | 'Manual';
-export type PatternType = 'SpecificTimes' | 'Interval' | 'Custom';
-export type IntervalUnit = 'Minutes' | 'Hours';
+export type { IntervalUnit, PatternType, TriggerType };
 
-/** A schedule's trigger fields as a client sends them. */
-export interface TriggerInput {
-  triggerType: TriggerType;
-  /** Default 'SpecificTimes'. */
-  patternType?: PatternType | null;
-  daysOfWeek?: string | null;
-  runTimes?: string | null;
-  intervalValue?: number | null;
-  /** Default 'Hours' when patternType is Interval. */
-  intervalUnit?: IntervalUnit | null;
-  intervalWindowStart?: string | null;
-  intervalWindowEnd?: string | null;
-  cronExpression?: string | null;
-  /** IANA name, default 'UTC'. */
-  timeZone?: string | null;
-}
+/**
+ * A schedule's trigger fields as a client sends them: triggerType required, the others optional (patternType
+ * defaults to SpecificTimes, intervalUnit to Hours for Interval, timeZone to UTC).
+ */
+export type TriggerInput = Pick<TriggerFields, 'triggerType'> & Omit<TriggerRequestFields, 'triggerType'>;
 
-/** The trigger fields as they are to be persisted and returned (normalised). */
-export interface NormalisedTrigger {
-  triggerType: TriggerType;
-  patternType: PatternType;
-  daysOfWeek: string | null;
-  runTimes: string | null;
-  intervalValue: number | null;
-  intervalUnit: IntervalUnit | null;
-  intervalWindowStart: string | null;
-  intervalWindowEnd: string | null;
-  /** Canonical rendering; null for Manual. */
-  cronExpression: string | null;
-  timeZone: string;
-}
+/** The trigger fields as they are to be persisted and returned (normalised; cronExpression null for Manual). */
+export type NormalisedTrigger = TriggerFields;
 
 export interface CompiledTrigger {
   readonly fields: NormalisedTrigger;

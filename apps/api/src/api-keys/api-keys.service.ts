@@ -1,7 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import { BadRequestError, DomainError, NotFoundError, type ValidationErrors } from '@jim/common';
-import { ApiKey, type Role } from '@jim/persistence';
+import { ApiKeyRepository, type ApiKey, type Role } from '@jim/persistence';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { generateApiKey, hashApiKey, keyPrefix } from '../auth/api-key-format';
@@ -19,15 +18,14 @@ export interface NewApiKey {
 
 @Injectable()
 export class ApiKeysService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@Inject(ApiKeyRepository) private readonly keys: ApiKeyRepository) {}
 
   async create(request: CreateApiKeyRequest): Promise<CreatedApiKeyResponse> {
-    return createApiKey(this.db, request);
+    return createApiKey(this.keys, request);
   }
 
   async list(): Promise<ApiKeyResponse[]> {
-    const keys = await this.db.getRepository(ApiKey).find({ order: { created: 'ASC', id: 'ASC' } });
-    return keys.map(ApiKeyResponse.from);
+    return (await this.keys.list()).map(ApiKeyResponse.from);
   }
 
   async get(id: string): Promise<ApiKeyResponse> {
@@ -43,7 +41,7 @@ export class ApiKeysService {
     if (request.isEnabled !== undefined) key.isEnabled = request.isEnabled;
     if (request.expiresAt !== undefined) key.expiresAt = request.expiresAt;
     key.lastUpdated = new Date();
-    return ApiKeyResponse.from(await this.db.getRepository(ApiKey).save(key));
+    return ApiKeyResponse.from(await this.keys.save(key));
   }
 
   async remove(id: string): Promise<void> {
@@ -51,20 +49,22 @@ export class ApiKeysService {
     if (key.isInfrastructure) {
       throw new BadRequestError('The infrastructure API key is managed by JIM_INFRASTRUCTURE_API_KEY and cannot be deleted');
     }
-    await this.db.getRepository(ApiKey).delete({ id });
+    await this.keys.delete(id);
   }
 
   private async find(id: string): Promise<ApiKey> {
-    const key = await this.db.getRepository(ApiKey).findOne({ where: { id } });
+    const key = await this.keys.find(id);
     if (!key) throw new NotFoundError(`API key not found: ${id}`);
     return key;
   }
 }
 
-export async function createApiKey(db: DataSource, input: NewApiKey): Promise<CreatedApiKeyResponse> {
+/** Creates a key; the plain key is in the result and nowhere else. Tests and the CLI pass their data source. */
+export async function createApiKey(store: ApiKeyRepository | DataSource, input: NewApiKey): Promise<CreatedApiKeyResponse> {
+  const keys = repositoryOf(store);
   const plain = generateApiKey();
   const now = new Date();
-  const key = await db.getRepository(ApiKey).save({
+  const key = await keys.save({
     id: randomUUID(),
     name: input.name,
     description: input.description ?? null,
@@ -83,13 +83,12 @@ export async function createApiKey(db: DataSource, input: NewApiKey): Promise<Cr
 }
 
 /** Makes the configured infrastructure key an enabled Administrator key, rotating the stored hash if it changed. */
-export async function ensureInfrastructureKey(db: DataSource, plain: string): Promise<void> {
-  const repository = db.getRepository(ApiKey);
+export async function ensureInfrastructureKey(store: ApiKeyRepository | DataSource, plain: string): Promise<void> {
+  const keys = repositoryOf(store);
   const hash = hashApiKey(plain);
-  const existing =
-    (await repository.findOne({ where: { isInfrastructure: true } })) ?? (await repository.findOne({ where: { keyHash: hash } }));
+  const existing = await keys.findInfrastructure(hash);
   const now = new Date();
-  await repository.save({
+  await keys.save({
     id: existing?.id ?? randomUUID(),
     name: existing?.name ?? INFRASTRUCTURE_KEY_NAME,
     description: existing?.description ?? 'Created from JIM_INFRASTRUCTURE_API_KEY at startup',
@@ -133,4 +132,8 @@ function sameRoles(a: Role[], b: Role[]): boolean {
 
 function unique(roles: Role[]): Role[] {
   return [...new Set(roles)];
+}
+
+function repositoryOf(store: ApiKeyRepository | DataSource): ApiKeyRepository {
+  return store instanceof ApiKeyRepository ? store : new ApiKeyRepository(store);
 }

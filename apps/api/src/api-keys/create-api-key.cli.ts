@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '@jim/config';
-import { createDataSource, migrate, ROLES, type Role } from '@jim/persistence';
+import { ROLES, type Role } from '@jim/contracts';
+import { createDataSource, migrate } from '@jim/persistence';
 import { parseDateTime } from '../common/date-time';
 import { createApiKey } from './api-keys.service';
 

@@ -1,13 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '@jim/common';
-import { ApiKey, type Role } from '@jim/persistence';
+import { ApiKeyRepository, type ApiKeyCredentials, type Role } from '@jim/persistence';
 import type { Request } from 'express';
-import type { DataSource } from 'typeorm';
 import { API_KEY_HEADER, AUTHENTICATION_REQUIRED, hashApiKey, hashesEqual, isWellFormedApiKey, keyPrefix } from './api-key-format';
 import type { Principal } from './principal';
-
-type KeyRecord = Pick<ApiKey, 'id' | 'name' | 'keyHash' | 'keyPrefix' | 'roles' | 'isEnabled' | 'isInfrastructure' | 'expiresAt' | 'lastUsedAt'>;
 
 /** Recording every use would write on every request; once a minute per key is enough to show activity. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -22,7 +18,7 @@ export const INVALID_API_KEY = 'Invalid API key';
 export class ApiKeyAuthenticator {
   private readonly logger = new Logger('Auth');
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@Inject(ApiKeyRepository) private readonly keys: ApiKeyRepository) {}
 
   async authenticate(request: Request): Promise<Principal> {
     const header = request.headers[API_KEY_HEADER];
@@ -35,13 +31,7 @@ export class ApiKeyAuthenticator {
   async authenticateKey(key: string, ip: string | null): Promise<Principal> {
     if (!isWellFormedApiKey(key.trim())) throw unauthorised('Invalid API key format');
     const hash = hashApiKey(key.trim());
-    // Every authenticated request runs this: a plain indexed lookup, without the ORM's query building.
-    const [record]: KeyRecord[] = await this.db.query(
-      `SELECT id, name, key_hash AS "keyHash", key_prefix AS "keyPrefix", roles, is_enabled AS "isEnabled",
-              is_infrastructure AS "isInfrastructure", expires_at AS "expiresAt", last_used_at AS "lastUsedAt"
-       FROM api_keys WHERE key_hash = $1`,
-      [hash],
-    );
+    const record = await this.keys.credentials(hash);
     if (!record || !hashesEqual(record.keyHash, hash)) throw this.refused(keyPrefix(key.trim()), 'unknown');
     if (!record.isEnabled) throw this.refused(record.keyPrefix, 'disabled');
     if (record.expiresAt && record.expiresAt.getTime() <= Date.now()) throw this.refused(record.keyPrefix, 'expired');
@@ -60,14 +50,11 @@ export class ApiKeyAuthenticator {
     return unauthorised(INVALID_API_KEY);
   }
 
-  private recordUse(record: KeyRecord, ip: string | null): void {
+  private recordUse(record: ApiKeyCredentials, ip: string | null): void {
     const now = Date.now();
     if (record.lastUsedAt && now - record.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
     // Not awaited: bookkeeping must never slow down or fail the request.
-    void this.db
-      .getRepository(ApiKey)
-      .update({ id: record.id }, { lastUsedAt: new Date(now), lastUsedFromIp: ip?.slice(0, 64) ?? null })
-      .catch(() => undefined);
+    void this.keys.recordUse(record.id, new Date(now), ip?.slice(0, 64) ?? null).catch(() => undefined);
   }
 }
 

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '@jim/common';
-import type { Role } from '@jim/persistence';
+import type { Role } from '@jim/contracts';
 import type { Request } from 'express';
 import { PUBLIC_ROUTE, REQUIRED_ROLE } from './auth.decorators';
 import { ApiKeyAuthenticator } from './api-key-authenticator.service';

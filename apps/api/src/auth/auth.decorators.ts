@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Role } from '@jim/persistence';
+import type { Role } from '@jim/contracts';
 import type { Principal } from './principal';
 
 export const PUBLIC_ROUTE = 'jim:public';

@@ -1,3 +1,5 @@
+import { SNAPSHOT_SCHEDULE_KEYS, SNAPSHOT_STEP_KEYS } from '@jim/persistence';
+
 /** One field that differs between two snapshots; `null` on one side means the field (or step) did not exist there. */
 export interface SnapshotDifference {
   path: string;
@@ -10,39 +12,8 @@ export interface SnapshotDifference {
 export type Snapshot = Record<string, unknown>;
 
 /** The order the snapshot is written in (jsonb does not keep key order); unknown keys follow, sorted. */
-const SCHEDULE_FIELDS = [
-  'name',
-  'description',
-  'isEnabled',
-  'triggerType',
-  'patternType',
-  'daysOfWeek',
-  'runTimes',
-  'intervalValue',
-  'intervalUnit',
-  'intervalWindowStart',
-  'intervalWindowEnd',
-  'cronExpression',
-  'timeZone',
-];
-
-const STEP_FIELDS = [
-  'stepIndex',
-  'name',
-  'executionMode',
-  'stepType',
-  'continueOnFailure',
-  'timeoutSeconds',
-  'connectedSystemId',
-  'runProfileId',
-  'scriptPath',
-  'arguments',
-  'executablePath',
-  'workingDirectory',
-  'sqlConnectionString',
-  'sqlPasswordChangedInVersion',
-  'sqlScriptPath',
-];
+const SCHEDULE_FIELDS = SNAPSHOT_SCHEDULE_KEYS;
+const STEP_FIELDS = SNAPSHOT_STEP_KEYS;
 
 /** Told through `passwordChanged` on the connection string's difference, never on its own. */
 const PASSWORD_VERSION = 'sqlPasswordChangedInVersion';

@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { ValidationError } from '@jim/common';
+import type { PagedResponse } from '@jim/contracts';
 
 export const MAX_PAGE_SIZE = 100;
 export const MAX_SKIP = 1_000_000;
@@ -86,15 +87,7 @@ export function paging(query: PageQuery, defaultPageSize = 20): Paging {
   return { page, pageSize, skip };
 }
 
-export interface PagedResponse<T> {
-  items: T[];
-  totalCount: number;
-  page: number;
-  pageSize: number;
-  totalPages: number;
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-}
+export type { PagedResponse };
 
 export function pagedResponse<T>(items: T[], totalCount: number, { page, pageSize }: Paging): PagedResponse<T> {
   const totalPages = Math.ceil(totalCount / pageSize);

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
 import { ConflictError, DomainError } from '@jim/common';
+import { ConnectedSystemRepository } from '@jim/persistence';
 import { JimReachability, JimSyncClient, type JimRunProfile } from '@jim/sync';
-import type { DataSource } from 'typeorm';
 
 export interface CatalogueRefreshResult {
   connectedSystems: number;
@@ -28,7 +27,7 @@ export class CatalogueMirror implements OnApplicationBootstrap, OnModuleDestroy 
   private running?: Promise<CatalogueRefreshResult>;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ConnectedSystemRepository) private readonly systems: ConnectedSystemRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     const jim = config.jimSync;
@@ -90,31 +89,10 @@ export class CatalogueMirror implements OnApplicationBootstrap, OnModuleDestroy 
     } catch (error) {
       throw new DomainError('SERVICE_UNAVAILABLE', `Could not read the catalogue from JIM at ${client.url}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return this.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(7345021)`);
-      await tx.query(
-        `INSERT INTO connected_systems (id, name, description, created, removed_from_jim_at)
-         SELECT * FROM unnest($1::int[], $2::varchar[], $3::varchar[]) AS x(id, name, description), LATERAL (SELECT now(), NULL::timestamptz) t
-         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, removed_from_jim_at = NULL`,
-        [systems.map((s) => s.id), systems.map((s) => s.name), systems.map((s) => s.description ?? null)],
-      );
-      await tx.query(
-        `INSERT INTO run_profiles (id, connected_system_id, name, run_type, created, removed_from_jim_at)
-         SELECT *, now(), NULL::timestamptz FROM unnest($1::int[], $2::int[], $3::varchar[], $4::varchar[])
-         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, run_type = EXCLUDED.run_type, removed_from_jim_at = NULL`,
-        [profiles.map((p) => p.id), profiles.map((p) => p.connectedSystemId), profiles.map((p) => p.name), profiles.map((p) => p.runType)],
-      );
-      await tx.query(`UPDATE connected_systems SET removed_from_jim_at = now() WHERE removed_from_jim_at IS NULL AND NOT (id = ANY($1::int[]))`, [
-        systems.map((s) => s.id),
-      ]);
-      await tx.query(`UPDATE run_profiles SET removed_from_jim_at = now() WHERE removed_from_jim_at IS NULL AND NOT (id = ANY($1::int[]))`, [
-        profiles.map((p) => p.id),
-      ]);
-      // Local ids keep clear of JIM's for anything created before the link.
-      await tx.query(`SELECT setval(pg_get_serial_sequence('connected_systems', 'id'), GREATEST((SELECT max(id) FROM connected_systems), 1))`);
-      await tx.query(`SELECT setval(pg_get_serial_sequence('run_profiles', 'id'), GREATEST((SELECT max(id) FROM run_profiles), 1))`);
-      const [{ removed }] = await tx.query(`SELECT count(*)::int AS removed FROM run_profiles WHERE removed_from_jim_at IS NOT NULL`);
-      return { connectedSystems: systems.length, runProfiles: profiles.length, removedRunProfiles: removed, refreshedAt: new Date().toISOString() };
-    });
+    const { removedRunProfiles } = await this.systems.mirror(
+      systems.map((s) => ({ id: s.id, name: s.name, description: s.description ?? null })),
+      profiles.map((p) => ({ id: p.id, connectedSystemId: p.connectedSystemId, name: p.name, runType: p.runType })),
+    );
+    return { connectedSystems: systems.length, runProfiles: profiles.length, removedRunProfiles, refreshedAt: new Date().toISOString() };
   }
 }

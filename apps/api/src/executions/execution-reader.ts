@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '@jim/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { iso } from '../common/iso';
 import { pagedResponse, paging, type PagedResponse } from '../common/paging';
-import { scheduleNotFound } from '../schedules/schedule-reader';
+import { scheduleNotFound } from '../schedules/schedule-not-found';
 import { EXECUTION_SORT_KEYS, type ExecutionListQuery, type ExecutionSortKey, type SkippedRunListQuery } from './dto/execution-query.dto';
 import type {
   ScheduleExecutionDetailResponse,

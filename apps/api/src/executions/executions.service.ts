@@ -1,11 +1,10 @@
 import { withinTime } from '../common/within-time';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { BadRequestError } from '@jim/common';
-import { cancelExecution, startExecution, type Initiator } from '@jim/persistence';
-import { STEP_JOB, stepJobId, StepQueues, type StepJobData } from '@jim/queue';
-import type { DataSource } from 'typeorm';
-import { scheduleNotFound } from '../schedules/schedule-reader';
+import { ExecutionRepository, type Initiator } from '@jim/persistence';
+import { stepJobId, stepJobs, StepQueues } from '@jim/queue';
+import { Inject } from '@nestjs/common';
+import { scheduleNotFound } from '../schedules/schedule-not-found';
 import type { ScheduleExecutionResponse, ScheduleRunResponse } from './dto/execution-response.dto';
 import { ExecutionReader, executionNotFound } from './execution-reader';
 
@@ -17,16 +16,14 @@ export class ExecutionsService {
   private readonly logger = new Logger('Executions');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ExecutionRepository) private readonly executions: ExecutionRepository,
     private readonly stepQueues: StepQueues,
     private readonly reader: ExecutionReader,
   ) {}
 
   /** Starts a run now: always, whether the schedule is enabled or another execution is still active. */
   async run(scheduleId: string, initiator: Initiator): Promise<ScheduleRunResponse> {
-    const result = await this.db.transaction((tx) =>
-      startExecution(tx, { scheduleId, initiator }),
-    );
+    const result = await this.executions.start({ scheduleId, initiator });
     switch (result.kind) {
       case 'not-found':
         throw scheduleNotFound(scheduleId);
@@ -39,35 +36,18 @@ export class ExecutionsService {
   }
 
   async cancel(executionId: string): Promise<ScheduleExecutionResponse> {
-    const queuedStepIds = await this.db.transaction(async (tx) => {
-      // Lock the execution before reading its steps, in the same order as the cancellation itself.
-      const [execution] = await tx.query(`SELECT id FROM schedule_executions WHERE id = $1 FOR UPDATE`, [executionId]);
-      if (!execution) throw executionNotFound(executionId);
-      const queued: { id: string }[] = await tx.query(
-        `SELECT id FROM schedule_execution_steps WHERE execution_id = $1 AND status = 'Queued'`,
-        [executionId],
-      );
-      const outcome = await cancelExecution(tx, executionId);
-      if (!outcome.ok) {
-        if (outcome.status === null) throw executionNotFound(executionId);
-        throw new BadRequestError(`Cannot cancel execution with status: ${outcome.status}`);
-      }
-      return queued.map((row) => row.id);
-    });
-    await this.removeJobs(executionId, queuedStepIds);
+    const outcome = await this.executions.cancel(executionId);
+    if (outcome.kind === 'not-found') throw executionNotFound(executionId);
+    if (outcome.kind === 'not-active') throw new BadRequestError(`Cannot cancel execution with status: ${outcome.status}`);
+    await this.removeJobs(executionId, outcome.queuedStepIds);
     return this.reader.summary(executionId);
   }
 
   /** After commit: hand the first group to the queue. A failure here is repaired by the worker's sweeper. */
   private async dispatch(executionId: string, stepIds: string[]): Promise<void> {
     if (stepIds.length === 0) return;
-    const jobs = stepIds.map((id) => ({
-      name: STEP_JOB,
-      data: { executionId, executionStepId: id } satisfies StepJobData,
-      opts: { jobId: stepJobId(id), removeOnComplete: 1000, removeOnFail: 5000 },
-    }));
     try {
-      await withinTime(this.stepQueues.forExecution(executionId).addBulk(jobs), QUEUE_WAIT_MS);
+      await withinTime(this.stepQueues.forExecution(executionId).addBulk(stepJobs([{ executionId, stepIds }])), QUEUE_WAIT_MS);
     } catch (error) {
       this.logger.warn(
         { executionId, stepIds, err: error },

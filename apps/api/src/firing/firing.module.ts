@@ -1,8 +1,6 @@
 import { Global, Injectable, Module } from '@nestjs/common';
-import { JobSchedulerSync, QueueModule } from '@jim/queue';
-import { ScheduleFiring, type FiringState } from '../schedules/schedule-firing';
-
-export { queueKitFor, STEP_QUEUE_TOKEN, TICK_QUEUE_TOKEN } from '@jim/queue';
+import { JobSchedulerSync, QueueModule, type FiringSpec } from '@jim/queue';
+import { ScheduleFiring } from '../schedules/schedule-firing';
 
 @Injectable()
 class JobSchedulerFiring extends ScheduleFiring {
@@ -10,7 +8,7 @@ class JobSchedulerFiring extends ScheduleFiring {
     super();
   }
 
-  apply(state: FiringState): Promise<void> {
+  apply(state: FiringSpec): Promise<void> {
     return this.sync.apply(state);
   }
 

@@ -3,11 +3,10 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { QueueKit, StepQueues } from '@jim/queue';
+import { QueueKit, StepQueues, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { Express } from 'express';
 import { ApiKeyAuthenticator } from '../auth/api-key-authenticator.service';
-import { TICK_QUEUE_TOKEN } from '../firing/firing.module';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { administratorsOnly } from './dashboard-auth';
 

@@ -1,49 +1,18 @@
 import { mergeValidationErrors, ValidationError, type ValidationErrors } from '@jim/common';
-import type { ExecutionMode, ScheduleStepType } from '@jim/persistence';
+import type { ScheduleStepType, StepFields } from '@jim/persistence';
 import { isMaskedConnectionString, parseSqlConnectionString, resolveStepPaths, splitArguments } from '@jim/steps';
 import { compileTrigger, type CompiledTrigger, type TriggerInput } from '@jim/trigger';
+import type { TriggerRequestFields } from '@jim/contracts';
 import type { ScheduleRequest, ScheduleStepRequest } from './dto/schedule-request.dto';
 
 /** A step as it will be stored: only the fields its type uses, grouping derived from stepIndex. */
-export interface StepDefinition {
+export interface StepDefinition extends StepFields {
   requestedId: string | null;
-  stepIndex: number;
   position: number;
-  name: string | null;
-  executionMode: ExecutionMode;
-  stepType: ScheduleStepType;
-  continueOnFailure: boolean;
-  timeoutSeconds: number | null;
-  connectedSystemId: number | null;
-  runProfileId: number | null;
-  scriptPath: string | null;
-  arguments: string | null;
-  executablePath: string | null;
-  workingDirectory: string | null;
   /** Clear text as sent; `masked` when its password is `***`, asking to keep the stored password. */
   sqlConnectionString: string | null | { masked: string };
-  sqlScriptPath: string | null;
   /** Where this step sat in the request, for error paths. */
   requestOrdinal: number;
-}
-
-/** The columns a stored step takes straight from its definition (ids, the secret and timestamps are the caller's). */
-export function storedStepFields(step: StepDefinition) {
-  return {
-    stepIndex: step.stepIndex,
-    name: step.name,
-    executionMode: step.executionMode,
-    stepType: step.stepType,
-    continueOnFailure: step.continueOnFailure,
-    timeoutSeconds: step.timeoutSeconds,
-    connectedSystemId: step.connectedSystemId,
-    runProfileId: step.runProfileId,
-    scriptPath: step.scriptPath,
-    arguments: step.arguments,
-    executablePath: step.executablePath,
-    workingDirectory: step.workingDirectory,
-    sqlScriptPath: step.sqlScriptPath,
-  };
 }
 
 export interface ScheduleDefinition {
@@ -61,24 +30,9 @@ export interface DefinitionRules {
 
 /** The trigger fields of a create or update request (or a preview), as the trigger library reads them. */
 export function triggerInputOfRequest(request: TriggerRequestFields): TriggerInput {
-  return {
-    triggerType: request.triggerType ?? 'Manual',
-    patternType: request.patternType ?? null,
-    daysOfWeek: request.daysOfWeek ?? null,
-    runTimes: request.runTimes ?? null,
-    intervalValue: request.intervalValue ?? null,
-    intervalUnit: request.intervalUnit ?? null,
-    intervalWindowStart: request.intervalWindowStart ?? null,
-    intervalWindowEnd: request.intervalWindowEnd ?? null,
-    cronExpression: request.cronExpression ?? null,
-    timeZone: request.timeZone ?? null,
-  };
+  // The trigger reads only its own fields; absent ones take their defaults.
+  return { ...request, triggerType: request.triggerType ?? 'Manual' };
 }
-
-type TriggerRequestFields = Pick<
-  ScheduleRequest,
-  'triggerType' | 'patternType' | 'daysOfWeek' | 'runTimes' | 'intervalValue' | 'intervalUnit' | 'intervalWindowStart' | 'intervalWindowEnd' | 'cronExpression' | 'timeZone'
->;
 
 /** Everything that can be checked without the database; throws one ValidationError holding every problem. */
 export function defineSchedule(request: ScheduleRequest, rules: DefinitionRules): ScheduleDefinition {
@@ -117,39 +71,35 @@ function orderSteps(steps: ScheduleStepRequest[]): OrderedStep[] {
 
 function defineStep({ request: s, requestOrdinal }: OrderedStep, i: number, all: OrderedStep[]): StepDefinition {
   const position = all.slice(0, i).filter((o) => o.request.stepIndex === s.stepIndex).length;
-  const uses = FIELDS_BY_TYPE[s.stepType];
-  const pick = <K extends keyof ScheduleStepRequest>(field: K) =>
-    uses.includes(field) ? (blankToNull(s[field] as string | number | null | undefined) as never) : null;
-  const connectionString = pick('sqlConnectionString') as string | null;
+  const uses: readonly TypeField[] = FIELDS_BY_TYPE[s.stepType];
+  const typeFields = Object.fromEntries(TYPE_FIELDS.map((field) => [field, uses.includes(field) ? blankToNull(s[field]) : null]));
+  const connectionString = typeFields.sqlConnectionString as string | null;
   return {
+    ...(typeFields as Pick<StepDefinition, TypeField>),
     requestedId: s.id && s.id !== EMPTY_GUID ? s.id.toLowerCase() : null,
     stepIndex: s.stepIndex,
     position,
-    name: blankToNull(s.name) as string | null,
+    name: blankToNull(s.name),
     executionMode: position === 0 ? 'Sequential' : 'ParallelWithPrevious',
     stepType: s.stepType,
     continueOnFailure: s.continueOnFailure ?? false,
     timeoutSeconds: s.timeoutSeconds ?? null,
-    connectedSystemId: pick('connectedSystemId'),
-    runProfileId: pick('runProfileId'),
-    scriptPath: pick('scriptPath'),
-    arguments: pick('arguments'),
-    executablePath: pick('executablePath'),
-    workingDirectory: pick('workingDirectory'),
     sqlConnectionString: connectionString !== null && isMaskedConnectionString(connectionString) ? { masked: connectionString } : connectionString,
-    sqlScriptPath: pick('sqlScriptPath'),
     requestOrdinal,
   };
 }
 
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 
-const FIELDS_BY_TYPE: Record<ScheduleStepType, (keyof ScheduleStepRequest)[]> = {
+/** The fields only some step types use; a step keeps those of its type and has null for the others. */
+const FIELDS_BY_TYPE = {
   RunProfile: ['connectedSystemId', 'runProfileId'],
   PowerShell: ['scriptPath', 'arguments', 'workingDirectory'],
   Executable: ['executablePath', 'arguments', 'workingDirectory'],
   SqlScript: ['sqlConnectionString', 'sqlScriptPath'],
-};
+} as const satisfies Record<ScheduleStepType, readonly (keyof ScheduleStepRequest & keyof StepDefinition)[]>;
+type TypeField = (typeof FIELDS_BY_TYPE)[ScheduleStepType][number];
+const TYPE_FIELDS: readonly TypeField[] = [...new Set(Object.values(FIELDS_BY_TYPE).flat())];
 
 function checkStep(step: StepDefinition, rules: DefinitionRules): ValidationErrors {
   const errors: ValidationErrors = {};

@@ -15,7 +15,6 @@ import {
   type UpcomingSchedule,
 } from './dto/schedule-preview.dto';
 import { triggerInputOfRequest } from './schedule-definition';
-import { triggerInputOf } from './schedules.service';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -38,7 +37,7 @@ export class SchedulePreviewService {
     const schedules: UpcomingSchedule[] = [];
     let total = 0;
     for (const row of rows) {
-      const compiled = compileTrigger(triggerInputOf(row));
+      const compiled = compileTrigger(row);
       if (!compiled.ok) continue;
       const fireTimes: string[] = [];
       for (let at = compiled.trigger.next(from); at && at.getTime() <= to.getTime(); at = compiled.trigger.next(at)) {

@@ -12,7 +12,6 @@ import { ChangeReasonQuery, NextRunsQuery, ScheduleListQuery } from './dto/sched
 import { ScheduleRequest } from './dto/schedule-request.dto';
 import { NextRunsResponse, ScheduleDetailResponse, ScheduleResponse } from './dto/schedule-response.dto';
 import { FiringWarningInterceptor } from './schedule-firing';
-import { ScheduleReader } from './schedule-reader';
 import { SchedulesService } from './schedules.service';
 
 export const scheduleId = uuidPipe('Schedule');
@@ -29,7 +28,6 @@ const CHANGE_REASON_ERRORS = 'VALIDATION_ERROR: changeReason is too long, or is 
 export class SchedulesController {
   constructor(
     private readonly schedules: SchedulesService,
-    private readonly reader: ScheduleReader,
   ) {}
 
   @ApiOperation({ summary: 'List schedules', description: 'Schedules page by page, with the latest execution of each. Filter with search; sort with sortBy and sortDescending.' })
@@ -37,7 +35,7 @@ export class SchedulesController {
   @ApiErrors({ 400: 'VALIDATION_ERROR: a query parameter is invalid (page beyond the maximum depth, unknown sortBy).' })
   @Get()
   list(@Query() query: ScheduleListQuery): Promise<PagedResponse<ScheduleResponse>> {
-    return this.reader.list(query);
+    return this.schedules.list(query);
   }
 
   @ApiOperation({ summary: 'Create a schedule', description: 'Creates a new schedule. Steps can be included in the creation request or added afterwards (PUT with the full step list). For SpecificTimes and Interval patterns the server generates the cron expression; Custom takes cronExpression as given.' })
@@ -61,7 +59,7 @@ export class SchedulesController {
   @ApiErrors({ 404: notFound('Schedule not found: {id}') })
   @Get(':id')
   get(@Param('id', scheduleId) id: string): Promise<ScheduleDetailResponse> {
-    return this.reader.detail(id);
+    return this.schedules.get(id);
   }
 
   @ApiOperation({ summary: 'Update a schedule', description: 'Replaces the whole schedule. `steps` is the complete list: steps whose id is sent are updated, steps without an id are added, and existing steps not in the list are deleted.' })

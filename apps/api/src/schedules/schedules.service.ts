@@ -1,22 +1,57 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { ConflictError, ValidationError, type ValidationErrors } from '@jim/common';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { isForeignKeyViolation, Schedule, ScheduleStep, SecretCipher, uniqueViolation, type ConfigurationOperation, type Initiator } from '@jim/persistence';
+import {
+  ConnectedSystemRepository,
+  isForeignKeyViolation,
+  pickFields,
+  SCHEDULE_FIELDS,
+  ScheduleRepository,
+  SecretCipher,
+  uniqueViolation,
+  type ConfigurationOperation,
+  type Initiator,
+  type NamedRunProfile,
+  type Schedule,
+  type ScheduleFields,
+  type ScheduleSortColumn,
+  type ScheduleStep,
+} from '@jim/persistence';
 import { connectionStringPassword, restoreMaskedPassword } from '@jim/steps';
-import { compileTrigger } from '@jim/trigger';
+import { redisReplyCode, type FiringSpec } from '@jim/queue';
+import { compileTrigger, fires } from '@jim/trigger';
 import { randomUUID } from 'node:crypto';
-import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { ScheduleRequest } from './dto/schedule-request.dto';
-import type { NextRunsResponse, ScheduleDetailResponse, ScheduleResponse } from './dto/schedule-response.dto';
-import { recordScheduleChange, scheduleSnapshot } from './schedule-change-recorder';
-import { defineSchedule, storedStepFields, type ScheduleDefinition, type StepDefinition } from './schedule-definition';
-import { ScheduleFiring, warnFiringDeferred, type FiringState } from './schedule-firing';
+import type { EntityManager } from 'typeorm';
+import { pagedResponse, paging, type PagedResponse } from '../common/paging';
 import { ApiMetrics } from '../observability/http-metrics';
-import { redisReplyCode } from '@jim/queue';
 import { withinTime } from '../common/within-time';
-import { insertSchedule, type RunProfileNames } from './schedule-insert';
-import { ScheduleReader, scheduleNotFound } from './schedule-reader';
+import { SCHEDULE_SORT_KEYS, type ScheduleListQuery, type ScheduleSortKey } from './dto/schedule-query.dto';
+import type { ScheduleRequest } from './dto/schedule-request.dto';
+import {
+  scheduleDetailResponse,
+  scheduleResponse,
+  type NextRunsResponse,
+  type ScheduleDetailResponse,
+  type ScheduleResponse,
+} from './dto/schedule-response.dto';
+import { defineSchedule, type ScheduleDefinition, type StepDefinition } from './schedule-definition';
+import { ScheduleFiring, warnFiringDeferred } from './schedule-firing';
+import { scheduleNotFound } from './schedule-not-found';
+
+/** The column each sort key (JIM's aliases included) orders by; a Map, so "constructor" or "__proto__" find nothing. */
+const SORT_COLUMN: ReadonlyMap<string, ScheduleSortColumn> = new Map(
+  Object.entries({
+    name: 'name',
+    isEnabled: 'isEnabled',
+    enabled: 'isEnabled',
+    status: 'isEnabled',
+    lastRunTime: 'lastRunTime',
+    lastRun: 'lastRunTime',
+    nextRunTime: 'nextRunTime',
+    nextRun: 'nextRunTime',
+    created: 'created',
+  } satisfies Record<ScheduleSortKey, ScheduleSortColumn>).map(([key, column]) => [key.toLowerCase(), column]),
+);
 
 /** A write never waits longer than this for the queue; when it is down the workers' reconciler catches up. */
 const FIRING_WAIT_MS = 2000;
@@ -26,95 +61,121 @@ export class SchedulesService {
   private readonly logger = new Logger('Schedules');
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SecretCipher) private readonly cipher: SecretCipher,
-    private readonly reader: ScheduleReader,
+    @Inject(ScheduleRepository) private readonly schedules: ScheduleRepository,
+    @Inject(ConnectedSystemRepository) private readonly systems: ConnectedSystemRepository,
     private readonly firing: ScheduleFiring,
     private readonly metrics: ApiMetrics,
   ) {}
 
+  async list(query: ScheduleListQuery): Promise<PagedResponse<ScheduleResponse>> {
+    const page = paging(query);
+    const sortBy = SORT_COLUMN.get(query.sortBy?.toLowerCase() ?? 'created');
+    if (!sortBy) throw ValidationError.field('sortBy', `must be one of ${SCHEDULE_SORT_KEYS.join(', ')}`);
+    const { items, total } = await this.schedules.list({
+      search: query.search?.trim() || null,
+      invalid: query.invalid,
+      sortBy,
+      descending: query.sortDescending ?? false,
+      skip: page.skip,
+      take: page.pageSize,
+    });
+    return pagedResponse(items.map(scheduleResponse), total, page);
+  }
+
+  async get(id: string): Promise<ScheduleDetailResponse> {
+    const detail = await this.schedules.detail(id);
+    if (!detail) throw scheduleNotFound(id);
+    return scheduleDetailResponse(detail);
+  }
+
   async create(request: ScheduleRequest, initiator: Initiator): Promise<ScheduleDetailResponse> {
     const definition = this.define(request);
-    const id = randomUUID();
-    const names = await runProfileNames(this.db.manager, definition.steps);
-    const stepIds = definition.steps.map(() => randomUUID());
+    const names = await this.runProfiles(definition.steps);
+    const steps = definition.steps.map((step) => {
+      if (step.sqlConnectionString !== null && typeof step.sqlConnectionString === 'object') {
+        throw new ValidationError({
+          [`steps[${step.requestOrdinal}].sqlConnectionString`]: [
+            'is masked; send the full connection string (a masked value only keeps the stored secret of an existing step)',
+          ],
+        });
+      }
+      const named = step.runProfileId !== null ? names.get(step.runProfileId) : undefined;
+      return {
+        ...step,
+        id: randomUUID(),
+        sqlConnectionString: step.sqlConnectionString,
+        connectedSystemName: named?.connectedSystemName ?? null,
+        runProfileName: named?.name ?? null,
+      };
+    });
+    const now = new Date();
     const detail = await this.write(definition.name, () =>
-      insertSchedule(this.db.manager, this.cipher, { id, definition, initiator, now: new Date(), names, stepIds }),
+      this.schedules.create({
+        id: randomUUID(),
+        fields: scheduleFields(definition),
+        nextRunTime: definition.isEnabled ? definition.trigger.next(now) : null,
+        steps,
+        initiator,
+        changeReason: definition.changeReason,
+        now,
+      }),
     );
-    await this.syncFiring(detail);
-    return detail;
+    const response = scheduleDetailResponse(detail);
+    await this.syncFiring(response);
+    return response;
   }
 
   async update(id: string, request: ScheduleRequest, initiator: Initiator): Promise<ScheduleDetailResponse> {
     const definition = this.define(request);
     const detail = await this.write(definition.name, async (tx) => {
-      const existing = await lockSchedule(tx, id);
-      await runProfileNames(tx, definition.steps);
+      const existing = await this.lock(tx, id);
+      await this.runProfiles(definition.steps, tx);
       const now = new Date();
-      await tx.getRepository(Schedule).update(
-        { id },
-        {
-          ...scheduleFields(definition, now),
-          lastUpdated: now,
-          lastUpdatedByType: initiator.type,
-          lastUpdatedById: initiator.id,
-          lastUpdatedByName: initiator.name,
-          version: existing.version + 1,
-        },
+      await this.schedules.update(
+        tx,
+        existing,
+        { ...scheduleFields(definition), nextRunTime: definition.isEnabled ? definition.trigger.next(now) : null },
+        initiator,
+        now,
       );
-      const current = await tx.getRepository(ScheduleStep).find({ where: { scheduleId: id } });
+      const current = await this.schedules.steps(tx, id);
       const passwordChanged = await this.writeSteps(tx, id, definition.steps, new Map(current.map((s) => [s.id, s])), now);
       await this.record(tx, id, definition.name, 'Update', definition.changeReason, initiator, passwordChanged);
-      return this.reader.detail(id, tx);
+      return (await this.schedules.detail(id, tx))!;
     });
-    await this.syncFiring(detail);
-    return detail;
+    const response = scheduleDetailResponse(detail);
+    await this.syncFiring(response);
+    return response;
   }
 
   async setEnabled(id: string, enabled: boolean, changeReason: string | null, initiator: Initiator): Promise<ScheduleResponse> {
-    const summary = await this.db.transaction(async (tx) => {
-      const schedule = await lockSchedule(tx, id);
+    const summary = await this.schedules.transaction(async (tx) => {
+      const schedule = await this.lock(tx, id);
       const now = new Date();
-      await tx.getRepository(Schedule).update(
-        { id },
-        {
-          isEnabled: enabled,
-          nextRunTime: nextRunTime({ ...schedule, isEnabled: enabled }, now),
-          lastUpdated: now,
-          lastUpdatedByType: initiator.type,
-          lastUpdatedById: initiator.id,
-          lastUpdatedByName: initiator.name,
-          version: schedule.version + 1,
-        },
-      );
+      await this.schedules.update(tx, schedule, { isEnabled: enabled, nextRunTime: nextRunTime({ ...schedule, isEnabled: enabled }, now) }, initiator, now);
       await this.record(tx, id, schedule.name, enabled ? 'Enable' : 'Disable', changeReason, initiator);
-      return this.reader.summary(id, tx);
+      return (await this.schedules.summary(id, tx))!;
     });
-    await this.syncFiring(summary);
-    return summary;
+    const response = scheduleResponse(summary);
+    await this.syncFiring(response);
+    return response;
   }
 
   async remove(id: string, changeReason: string | null, initiator: Initiator): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const schedule = await lockSchedule(tx, id);
-      await recordScheduleChange(tx, {
-        scheduleId: id,
-        scheduleName: schedule.name,
-        operation: 'Delete',
-        snapshot: null,
-        changeReason,
-        initiator,
-      });
-      await tx.getRepository(Schedule).delete({ id });
+    await this.schedules.transaction(async (tx) => {
+      const schedule = await this.lock(tx, id);
+      await this.record(tx, id, schedule.name, 'Delete', changeReason, initiator);
+      await this.schedules.delete(tx, id);
     });
     await withinTime(this.firing.remove(id), FIRING_WAIT_MS).catch((error: unknown) => this.logFiringError(id, error));
   }
 
   async nextRuns(id: string, count: number, after: Date): Promise<NextRunsResponse> {
-    const schedule = await this.db.getRepository(Schedule).findOne({ where: { id } });
+    const schedule = await this.schedules.find(id);
     if (!schedule) throw scheduleNotFound(id);
-    const compiled = compileTrigger(triggerInputOf(schedule));
+    const compiled = compileTrigger(schedule);
     const runs = compiled.ok ? compiled.trigger.nextN(after, count) : [];
     return {
       scheduleId: id,
@@ -128,10 +189,16 @@ export class SchedulesService {
     return defineSchedule(request, { allowedScriptRoots: this.config.steps.allowedScriptRoots });
   }
 
+  private async lock(tx: EntityManager, id: string): Promise<Schedule> {
+    const schedule = await this.schedules.lock(tx, id);
+    if (!schedule) throw scheduleNotFound(id);
+    return schedule;
+  }
+
   /** One transaction per write; a name taken by another schedule is a conflict, never a 500. */
   private async write<T>(name: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await (work.length === 0 ? (work as () => Promise<T>)() : this.db.transaction(work));
+      return await (work.length === 0 ? (work as () => Promise<T>)() : this.schedules.transaction(work));
     } catch (error) {
       if (uniqueViolation(error) === 'ux_schedules_name_ci') {
         throw new ConflictError(`A schedule named '${name}' already exists`, 'Schedule names are unique, ignoring case');
@@ -143,6 +210,7 @@ export class SchedulesService {
     }
   }
 
+  /** Stores the steps of a PUT; returns the steps whose connection string password is new or differs from the stored one. */
   private async writeSteps(
     tx: EntityManager,
     scheduleId: string,
@@ -150,11 +218,9 @@ export class SchedulesService {
     existing: Map<string, ScheduleStep>,
     now: Date,
   ): Promise<Set<string>> {
-    const repository = tx.getRepository(ScheduleStep);
     const kept = new Set<string>();
-    /** Steps whose connection string password is new or differs from the stored one: the history says so. */
     const passwordChanged = new Set<string>();
-    const rows: ScheduleStep[] = [];
+    const rows: (StepDefinition & { id: string; sqlConnectionString: string | null })[] = [];
     const errors: ValidationErrors = {};
     for (const step of steps) {
       const previous = step.requestedId && !kept.has(step.requestedId) ? existing.get(step.requestedId) : undefined;
@@ -179,24 +245,10 @@ export class SchedulesService {
       } else if (plain !== null && (stored === null || connectionStringPassword(plain) !== connectionStringPassword(stored))) {
         passwordChanged.add(id);
       }
-      rows.push({
-        id,
-        scheduleId,
-        position: step.position,
-        ...storedStepFields(step),
-        sqlConnectionString: plain === stored && previous ? previous.sqlConnectionString : this.cipher.encryptNullable(plain),
-        created: previous?.created ?? now,
-        lastUpdated: previous ? now : null,
-      });
+      rows.push({ ...step, id, sqlConnectionString: plain });
     }
     if (Object.keys(errors).length > 0) throw new ValidationError(errors);
-    const removed = [...existing.keys()].filter((stepId) => !kept.has(stepId));
-    if (removed.length > 0) await repository.delete({ id: In(removed) });
-    // New steps go in with one multi-row INSERT; only steps that already existed need an update.
-    const added = rows.filter((row) => !existing.has(row.id));
-    const changed = rows.filter((row) => existing.has(row.id));
-    if (added.length > 0) await repository.insert(added);
-    if (changed.length > 0) await repository.save(changed, { chunk: 100 });
+    await this.schedules.replaceSteps(tx, scheduleId, rows, existing, now);
     return passwordChanged;
   }
 
@@ -209,11 +261,40 @@ export class SchedulesService {
     initiator: Initiator,
     passwordChanged: ReadonlySet<string> = new Set(),
   ): Promise<void> {
-    const { snapshot, version } = await scheduleSnapshot(tx, this.cipher, scheduleId, passwordChanged);
-    await recordScheduleChange(tx, { scheduleId, scheduleName, operation, snapshot, changeReason, initiator, version });
+    await this.schedules.recordChange(tx, { scheduleId, scheduleName, operation, changeReason, initiator, passwordChanged });
   }
 
-  private async syncFiring(schedule: FiringState): Promise<void> {
+  /**
+   * Run-profile steps must name a connected system and one of its own run profiles; returns the run profiles by id.
+   * No locks: the foreign keys refuse a step whose run profile is deleted concurrently.
+   */
+  private async runProfiles(steps: StepDefinition[], manager?: EntityManager): Promise<Map<number, NamedRunProfile>> {
+    const runProfileSteps = steps.filter((s) => s.stepType === 'RunProfile' && s.runProfileId !== null && s.connectedSystemId !== null);
+    if (runProfileSteps.length === 0) return new Map();
+    const existing = await this.systems.existing(
+      runProfileSteps.map((s) => s.runProfileId!),
+      runProfileSteps.map((s) => s.connectedSystemId!),
+      manager,
+    );
+    const owners = new Map(existing.runProfiles.map((p) => [p.id, p.connectedSystemId]));
+    const errors: ValidationErrors = {};
+    for (const step of runProfileSteps) {
+      const at = (field: string, message: string) => (errors[`steps[${step.requestOrdinal}].${field}`] ??= []).push(message);
+      if (!existing.systemIds.has(step.connectedSystemId!)) {
+        at('connectedSystemId', `Connected System ${step.connectedSystemId} does not exist`);
+        continue;
+      }
+      const owner = owners.get(step.runProfileId!);
+      if (owner === undefined) at('runProfileId', `Run Profile ${step.runProfileId} does not exist`);
+      else if (owner !== step.connectedSystemId) {
+        at('runProfileId', `Run Profile ${step.runProfileId} does not belong to Connected System ${step.connectedSystemId}`);
+      }
+    }
+    if (Object.keys(errors).length > 0) throw new ValidationError(errors);
+    return new Map(existing.runProfiles.map((p) => [p.id, p]));
+  }
+
+  private async syncFiring(schedule: FiringSpec): Promise<void> {
     await withinTime(this.firing.apply(schedule), FIRING_WAIT_MS).catch((error: unknown) => this.logFiringError(schedule.id, error));
   }
 
@@ -227,85 +308,14 @@ export class SchedulesService {
   }
 }
 
-function scheduleFields(definition: ScheduleDefinition, now: Date) {
-  const fields = definition.trigger.fields;
-  return {
-    name: definition.name,
-    description: definition.description,
-    triggerType: fields.triggerType,
-    patternType: fields.patternType,
-    daysOfWeek: fields.daysOfWeek,
-    runTimes: fields.runTimes,
-    intervalValue: fields.intervalValue,
-    intervalUnit: fields.intervalUnit,
-    intervalWindowStart: fields.intervalWindowStart,
-    intervalWindowEnd: fields.intervalWindowEnd,
-    cronExpression: fields.cronExpression,
-    timeZone: fields.timeZone,
-    isEnabled: definition.isEnabled,
-    nextRunTime: definition.isEnabled ? definition.trigger.next(now) : null,
-  };
-}
-
-export function triggerInputOf(schedule: Schedule) {
-  return {
-    triggerType: schedule.triggerType,
-    patternType: schedule.patternType,
-    daysOfWeek: schedule.daysOfWeek,
-    runTimes: schedule.runTimes,
-    intervalValue: schedule.intervalValue,
-    intervalUnit: schedule.intervalUnit,
-    intervalWindowStart: schedule.intervalWindowStart,
-    intervalWindowEnd: schedule.intervalWindowEnd,
-    cronExpression: schedule.cronExpression,
-    timeZone: schedule.timeZone,
-  };
+/** The schedule's own fields: the definition's, with the trigger as compiled (normalised). */
+function scheduleFields(definition: ScheduleDefinition): ScheduleFields {
+  const { name, description, isEnabled } = definition;
+  return pickFields(SCHEDULE_FIELDS, { ...definition.trigger.fields, name, description, isEnabled });
 }
 
 function nextRunTime(schedule: Schedule, now: Date): Date | null {
-  if (!schedule.isEnabled || schedule.triggerType !== 'Cron') return null;
-  const compiled = compileTrigger(triggerInputOf(schedule));
+  if (!fires(schedule)) return null;
+  const compiled = compileTrigger(schedule);
   return compiled.ok ? compiled.trigger.next(now) : null;
-}
-
-async function lockSchedule(tx: EntityManager, id: string): Promise<Schedule> {
-  const schedule = await tx.getRepository(Schedule).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-  if (!schedule) throw scheduleNotFound(id);
-  return schedule;
-}
-
-/**
- * Run-profile steps must name a connected system and one of its own run profiles; returns their names.
- * No locks: the foreign keys refuse a step whose run profile is deleted concurrently.
- */
-async function runProfileNames(manager: EntityManager, steps: StepDefinition[]): Promise<Map<number, RunProfileNames>> {
-  const runProfileSteps = steps.filter((s) => s.stepType === 'RunProfile' && s.runProfileId !== null && s.connectedSystemId !== null);
-  if (runProfileSteps.length === 0) return new Map();
-  const [profiles, systems]: [{ id: number; connected_system_id: number; name: string; system_name: string }[], { id: number }[]] =
-    await Promise.all([
-      manager.query(
-        `SELECT rp.id, rp.connected_system_id, rp.name, cs.name AS system_name
-         FROM run_profiles rp JOIN connected_systems cs ON cs.id = rp.connected_system_id
-         WHERE rp.id = ANY($1::int[]) AND rp.removed_from_jim_at IS NULL`,
-        [[...new Set(runProfileSteps.map((s) => s.runProfileId!))]],
-      ),
-      manager.query(`SELECT id FROM connected_systems WHERE id = ANY($1::int[]) AND removed_from_jim_at IS NULL`, [[...new Set(runProfileSteps.map((s) => s.connectedSystemId!))]]),
-    ]);
-  const existingSystems = new Set(systems.map((r) => r.id));
-  const owners = new Map(profiles.map((p) => [p.id, p.connected_system_id]));
-  const errors: ValidationErrors = {};
-  for (const step of runProfileSteps) {
-    const at = (field: string, message: string) => (errors[`steps[${step.requestOrdinal}].${field}`] ??= []).push(message);
-    if (!existingSystems.has(step.connectedSystemId!)) {
-      at('connectedSystemId', `Connected System ${step.connectedSystemId} does not exist`);
-      continue;
-    }
-    const owner = owners.get(step.runProfileId!);
-    if (owner === undefined) at('runProfileId', `Run Profile ${step.runProfileId} does not exist`);
-    else if (owner !== step.connectedSystemId) {
-      at('runProfileId', `Run Profile ${step.runProfileId} does not belong to Connected System ${step.connectedSystemId}`);
-    }
-  }
-  if (Object.keys(errors).length > 0) throw new ValidationError(errors);
-  return new Map(profiles.map((r) => [r.id, { connectedSystemName: r.system_name, runProfileName: r.name }]));
 }

@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
-import type { ExecutionStatus } from '@jim/persistence';
+import { EXECUTION_STATUSES, type ExecutionStatus } from '@jim/contracts';
 import type { Context } from '../context';
-import { EXECUTION_STATUSES } from '../enums';
 import { choice, integer } from '../parsers';
 import { confirmOrRefuse } from '../prompt';
 import { executionDetail, executionSummary, executionTable } from '../views';

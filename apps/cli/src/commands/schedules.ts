@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Context } from '../context';
-import { INTERVAL_UNITS, PATTERN_TYPES, TRIGGER_TYPES } from '../enums';
+import { INTERVAL_UNITS, PATTERN_TYPES, TRIGGER_TYPES } from '@jim/contracts';
 import { choice, integer } from '../parsers';
 import { confirmOrRefuse } from '../prompt';
 import { applyScheduleOptions, newScheduleBody, toScheduleBody, type ScheduleOptions } from '../schedule-edit';

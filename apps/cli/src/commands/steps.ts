@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
-import type { ScheduleStepType } from '@jim/persistence';
+import { STEP_TYPES, type ScheduleStepType } from '@jim/contracts';
 import type { Context } from '../context';
-import { STEP_TYPES } from '../enums';
 import { choice, integer } from '../parsers';
 import { readStdin } from '../prompt';
 import { resolveRunProfile } from '../resolve';

@@ -13,7 +13,7 @@ import {
   type RunProgress,
 } from '@jim/sync';
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { ActivityNewsRow, ExecutionStore } from './execution-store';
+import type { ActivityNewsRow, ExecutionRepository } from '@jim/persistence';
 
 const POLL_LOCK_KEY = 7_345_011;
 /** How often each worker reads the stored news for its own steps (a database read, not a JIM request). */
@@ -43,7 +43,7 @@ export class JimActivityPoller implements ActivityFollower {
 
   constructor(
     private readonly client: JimSyncClient,
-    private readonly store: ExecutionStore,
+    private readonly store: ExecutionRepository,
     private readonly db: DataSource,
     private readonly pollMs: number,
   ) {}

@@ -12,8 +12,8 @@ import {
 } from '@jim/steps';
 import { JimRunProfileStepExecutor, JimSyncClient } from '@jim/sync';
 import type { DataSource } from 'typeorm';
-import { ExecutionStore } from './execution-store';
 import { JimActivityPoller } from './jim-activity-poller';
+import { ExecutionRepository } from '@jim/persistence';
 
 export const STEP_EXECUTORS = 'JIM_STEP_EXECUTORS';
 export const RUN_PROFILE_EXECUTOR = 'JIM_RUN_PROFILE_EXECUTOR';
@@ -35,8 +35,8 @@ export const stepExecutorProviders: Provider[] = [
   },
   {
     provide: JimPollerLifecycle,
-    inject: [APP_CONFIG, JIM_SYNC_CLIENT, ExecutionStore, getDataSourceToken()],
-    useFactory: (config: AppConfig, client: JimSyncClient | null, store: ExecutionStore, db: DataSource) => {
+    inject: [APP_CONFIG, JIM_SYNC_CLIENT, ExecutionRepository, getDataSourceToken()],
+    useFactory: (config: AppConfig, client: JimSyncClient | null, store: ExecutionRepository, db: DataSource) => {
       if (!client || !config.jimSync) return new JimPollerLifecycle(null);
       const poller = new JimActivityPoller(client, store, db, config.jimSync.pollSeconds * 1000);
       // Every worker takes part: the one holding the poll lock asks JIM for all of them.

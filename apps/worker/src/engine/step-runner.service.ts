@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
+import { CANCELLED_BY_USER, ExecutionRepository } from '@jim/persistence';
 import { isStepAbortReason, type StepAbortReason, type StepExecutorRegistry, type StepResult } from '@jim/steps';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { StepTelemetry } from '../observability/step-telemetry';
-import { ExecutionStore } from './execution-store';
 import { RunningSteps } from './running-steps';
 import { StepDispatcher } from './step-dispatcher';
 import { StepOutputJobLog, type StepJobLog } from './step-job-log';
@@ -23,7 +23,7 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
   private lastHeartbeat = 0;
 
   constructor(
-    private readonly store: ExecutionStore,
+    private readonly store: ExecutionRepository,
     private readonly dispatcher: StepDispatcher,
     @Inject(STEP_EXECUTORS) private readonly executors: StepExecutorRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -40,7 +40,7 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   async run(executionStepId: string, job: StepJobLog): Promise<string> {
-    const claim = await this.store.claim(executionStepId, WORKER_ID);
+    const claim = await this.store.claimStep(executionStepId, WORKER_ID);
     if (claim.kind === 'skip') return `skipped: ${claim.reason}`;
     const { step } = claim;
     const observed = this.telemetry.begin(executionStepId, step);
@@ -73,7 +73,7 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
       await log.end();
     }
     if (result.detached) {
-      const resumed = await this.store.release(executionStepId, step.executionId);
+      const resumed = await this.store.releaseStep(executionStepId, step.executionId);
       if (resumed) {
         observed.end('Detached', result.errorMessage);
         await this.dispatcher.enqueue(resumed);
@@ -83,11 +83,11 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     const reason: unknown = controller.signal.reason;
     if (controller.signal.aborted && isStepAbortReason(reason) && reason.kind === 'cancelled') {
       observed.end('Cancelled', reason.message);
-      await this.store.markCancelled(executionStepId, { ...result, errorMessage: reason.message });
+      await this.store.cancelStep(executionStepId, { ...result, errorMessage: reason.message });
       return 'cancelled';
     }
     observed.end(result.outcome, result.errorMessage);
-    await this.dispatcher.enqueue(await this.store.complete(executionStepId, step.executionId, result));
+    await this.dispatcher.enqueue(await this.store.completeStep(executionStepId, step.executionId, result));
     return result.outcome;
   }
 
@@ -97,7 +97,7 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     if (ids.length === 0) return;
     try {
       for (const id of await this.store.cancelledAmong(ids)) {
-        this.running.abort(id, { kind: 'cancelled', message: 'Cancelled by user' });
+        this.running.abort(id, { kind: 'cancelled', message: CANCELLED_BY_USER });
       }
       if (Date.now() - this.lastHeartbeat >= HEARTBEAT_MS) {
         this.lastHeartbeat = Date.now();

@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
 import type { DataSource } from 'typeorm';
 import { withAdvisoryLock } from './advisory-lock';
-import { ExecutionStore } from './execution-store';
 import { StepDispatcher } from './step-dispatcher';
+import { ExecutionRepository } from '@jim/persistence';
 
 const SWEEP_LOCK_KEY = 7_345_003;
 /** A queued step older than this may have missed its job (a crash between commit and enqueue). */
@@ -23,13 +23,13 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly store: ExecutionStore,
+    private readonly store: ExecutionRepository,
     private readonly dispatcher: StepDispatcher,
   ) {}
 
   onApplicationBootstrap(): void {
     if (!this.config.worker.roles.includes('steps')) return;
-    this.timer = setInterval(() => void this.tick(), this.config.worker.sweepIntervalSeconds * 1000);
+    this.timer = setInterval(() => void this.pass(), this.config.worker.sweepIntervalSeconds * 1000);
     this.timer.unref();
   }
 
@@ -39,7 +39,7 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
 
   async sweep(): Promise<{ lost: number; resumed: number; redispatched: number } | null> {
     return withAdvisoryLock(this.db, SWEEP_LOCK_KEY, async () => {
-      const advanced = await this.store.failLostSteps(this.config.worker.workerLostAfterSeconds);
+      const advanced = await this.store.failLost(this.config.worker.workerLostAfterSeconds);
       const stranded = await this.store.queuedStepsOlderThan(REDISPATCH_AFTER_SECONDS);
       for (const dispatch of [...advanced, ...stranded]) await this.dispatcher.enqueue(dispatch);
       // Steps whose run goes on in JIM are handed back to be resumed, not failed.
@@ -48,7 +48,8 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  private async tick(): Promise<void> {
+  /** One periodic pass (not a schedule's tick): failures are logged and the next pass retries. */
+  private async pass(): Promise<void> {
     try {
       const report = await this.sweep();
       if (report && report.lost > 0) this.logger.warn(report, 'Failed steps of lost workers');

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { recordMissedTicks } from '@jim/persistence';
+import { FIRES_SQL, recordMissedTicks } from '@jim/persistence';
 import { compileCron } from '@jim/trigger';
 import type { DataSource } from 'typeorm';
 import { WorkerMetrics } from '../observability/worker-metrics';
@@ -51,7 +51,7 @@ export class MissedTicks {
       const recorded = await this.db.transaction(async (tx) => {
         const [schedule] = await tx.query(
           `SELECT cron_expression, time_zone, first_unaccounted_tick FROM schedules
-           WHERE id = $1 AND first_unaccounted_tick <= $2 AND is_enabled AND trigger_type = 'Cron' FOR UPDATE`,
+           WHERE id = $1 AND first_unaccounted_tick <= $2 AND ${FIRES_SQL} FOR UPDATE`,
           [id, cutoff],
         );
         if (!schedule?.cron_expression) return null;

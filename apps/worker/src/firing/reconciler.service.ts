@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
+import { FIRES_SQL } from '@jim/persistence';
 import { JobSchedulerSync, QueueKit, removeScheduleSchedulers, TICK_QUEUE, type FiringSource, type FiringSpec, type ReconcileReport } from '@jim/queue';
 import type { DataSource } from 'typeorm';
 import { withAdvisoryLock } from '../engine/advisory-lock';
@@ -30,8 +31,8 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (!this.config.worker.roles.includes('firing')) return;
-    void this.tick();
-    this.timer = setInterval(() => void this.tick(), this.config.worker.reconcileIntervalSeconds * 1000);
+    void this.pass();
+    this.timer = setInterval(() => void this.pass(), this.config.worker.reconcileIntervalSeconds * 1000);
     this.timer.unref();
   }
 
@@ -71,7 +72,8 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
     return withAdvisoryLock(this.db, RECONCILE_LOCK_KEY, () => this.missedTicks.record());
   }
 
-  private async tick(): Promise<void> {
+  /** One periodic pass (not a schedule's tick): failures are logged and the next pass retries. */
+  private async pass(): Promise<void> {
     try {
       const report = await this.reconcile();
       if (report && (report.upserted > 0 || report.removed > 0)) this.logger.log(report, 'Reconciled job schedulers');
@@ -94,7 +96,7 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
         let after = '00000000-0000-0000-0000-000000000000';
         for (;;) {
           const rows: FiringSpec[] = await db.query(
-            `SELECT ${SPEC_COLUMNS} FROM schedules WHERE is_enabled AND trigger_type = 'Cron' AND id > $1 ORDER BY id LIMIT $2`,
+            `SELECT ${SPEC_COLUMNS} FROM schedules WHERE ${FIRES_SQL} AND id > $1 ORDER BY id LIMIT $2`,
             [after, batchSize],
           );
           if (rows.length === 0) return;

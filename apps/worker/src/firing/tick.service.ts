@@ -2,10 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { startTicks, type TickOutcome, type TickRequest } from '@jim/persistence';
 import { JobSchedulerSync } from '@jim/queue';
-import { compileCron } from '@jim/trigger';
 import type { DataSource } from 'typeorm';
 import { TICKS_DATA_SOURCE } from '../database.module';
 import { StepDispatcher } from '../engine/step-dispatcher';
+import { decideTick } from './tick-decision';
 import { WorkerMetrics } from '../observability/worker-metrics';
 
 export type { TickOutcome };
@@ -104,13 +104,7 @@ export class TickService {
     const requests: TickRequest[] = batch.map(({ scheduleId, nominal }) => ({
       scheduleId,
       nominal,
-      check: (schedule) => {
-        if (!schedule.isEnabled || schedule.triggerType !== 'Cron' || !schedule.cronExpression) return { stale: 'schedule no longer fires' };
-        const trigger = compileCron(schedule.cronExpression, schedule.timeZone);
-        if (!trigger.isFireTime(nominal)) return { stale: 'schedule was re-timed' };
-        // A tick that starts nothing still moves the schedule's next run time on.
-        return { nextRunTime: trigger.next(new Date(Math.max(nominal.getTime(), Date.now()))), followingTick: trigger.next(nominal) };
-      },
+      check: (schedule) => decideTick(schedule, nominal, new Date()),
     }));
     const outcomes = await this.db.transaction((tx) => startTicks(tx, requests));
     await this.dispatcher.enqueueMany(

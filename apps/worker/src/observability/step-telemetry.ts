@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { redactSecrets } from '@jim/steps';
 import type { Logger } from 'pino';
-import type { ClaimedStep } from '../engine/execution-store';
 import { WORKER_LOGGER } from './tokens';
 import { WorkerMetrics } from './worker-metrics';
+import type { ClaimedStep } from '@jim/persistence';
 
 /** Outcomes that are logged as warnings. */
 const FAILED_OUTCOMES = new Set(['Failed', 'CompletedWithError', 'Cancelled']);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, WORKER_ROLES, type AppConfig } from '@jim/config';
-import { EXECUTION_STATUSES } from '@jim/persistence';
+import { EXECUTION_STATUSES } from '@jim/contracts';
 import { QueueKit, StepQueues, TICK_QUEUE, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';

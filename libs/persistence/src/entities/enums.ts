@@ -1,35 +1,22 @@
-export const TRIGGER_TYPES = ['Cron', 'Manual'] as const;
-export type TriggerType = (typeof TRIGGER_TYPES)[number];
-export const PATTERN_TYPES = ['SpecificTimes', 'Interval', 'Custom'] as const;
-export type PatternType = (typeof PATTERN_TYPES)[number];
-export const INTERVAL_UNITS = ['Minutes', 'Hours'] as const;
-export type IntervalUnit = (typeof INTERVAL_UNITS)[number];
-export const EXECUTION_MODES = ['Sequential', 'ParallelWithPrevious'] as const;
-export type ExecutionMode = (typeof EXECUTION_MODES)[number];
-export const STEP_TYPES = ['RunProfile', 'PowerShell', 'Executable', 'SqlScript'] as const;
-export type ScheduleStepType = (typeof STEP_TYPES)[number];
-export const RUN_TYPES = ['FullImport', 'DeltaImport', 'FullSynchronisation', 'DeltaSynchronisation', 'Export'] as const;
-export type RunType = (typeof RUN_TYPES)[number];
-export const ROLES = ['Administrator', 'User'] as const;
-export type Role = (typeof ROLES)[number];
-export const INITIATOR_TYPES = ['NotSet', 'User', 'ApiKey', 'System', 'Anonymous'] as const;
-export type InitiatorType = (typeof INITIATOR_TYPES)[number];
+import type { ExecutionStatus, InitiatorType, StepStatus } from '@jim/contracts';
 
-export const EXECUTION_STATUSES = ['Queued', 'InProgress', 'Complete', 'Failed', 'Cancelled'] as const;
-export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+// The API's enums are defined once, in the contracts library; the entities and the statements use their types.
+export type {
+  ExecutionMode,
+  ExecutionStatus,
+  ExecutionTrigger,
+  InitiatorType,
+  IntervalUnit,
+  PatternType,
+  Role,
+  RunType,
+  ScheduleStepType,
+  StepStatus,
+  TriggerType,
+} from '@jim/contracts';
+
 export const ACTIVE_EXECUTION_STATUSES: readonly ExecutionStatus[] = ['Queued', 'InProgress'];
 
-export const STEP_STATUSES = [
-  'Pending',
-  'Queued',
-  'Processing',
-  'Completed',
-  'CompletedWithWarning',
-  'CompletedWithError',
-  'Failed',
-  'Cancelled',
-] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
 export const SETTLED_STEP_STATUSES: readonly StepStatus[] = [
   'Completed',
   'CompletedWithWarning',

@@ -1,8 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ExecutionStatus, InitiatorType } from './enums';
+import type { ExecutionStatus, ExecutionTrigger, InitiatorType } from './enums';
 import { Timestamp } from './timestamp';
-
-export type ExecutionTrigger = 'Cron' | 'Manual';
 
 @Entity({ name: 'schedule_executions' })
 export class ScheduleExecution {

@@ -1,6 +1,5 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ExecutionMode, ScheduleStepType } from './enums';
-import { Schedule } from './schedule.entity';
 import { Timestamp } from './timestamp';
 
 @Entity({ name: 'schedule_steps' })
@@ -26,8 +25,4 @@ export class ScheduleStep {
   @Column({ name: 'sql_script_path', type: 'varchar', length: 500, nullable: true }) sqlScriptPath: string | null;
   @Timestamp('created') created: Date;
   @Timestamp('last_updated', { nullable: true }) lastUpdated: Date | null;
-
-  @ManyToOne(() => Schedule, (schedule) => schedule.steps, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'schedule_id' })
-  schedule?: Schedule;
 }

@@ -1,6 +1,5 @@
-import { Column, Entity, OneToMany, PrimaryColumn, VersionColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
 import type { InitiatorType, IntervalUnit, PatternType, TriggerType } from './enums';
-import { ScheduleStep } from './schedule-step.entity';
 import { Timestamp } from './timestamp';
 
 @Entity({ name: 'schedules' })
@@ -8,6 +7,7 @@ export class Schedule {
   @PrimaryColumn('uuid') id: string;
   @Column({ type: 'varchar', length: 200 }) name: string;
   @Column({ type: 'varchar', length: 1000, nullable: true }) description: string | null;
+  @Column({ name: 'is_enabled', type: 'boolean' }) isEnabled: boolean;
   @Column({ name: 'trigger_type', type: 'varchar', length: 10 }) triggerType: TriggerType;
   @Column({ name: 'pattern_type', type: 'varchar', length: 20 }) patternType: PatternType;
   @Column({ name: 'days_of_week', type: 'varchar', length: 50, nullable: true }) daysOfWeek: string | null;
@@ -18,7 +18,6 @@ export class Schedule {
   @Column({ name: 'interval_window_end', type: 'varchar', length: 10, nullable: true }) intervalWindowEnd: string | null;
   @Column({ name: 'cron_expression', type: 'text', nullable: true }) cronExpression: string | null;
   @Column({ name: 'time_zone', type: 'varchar', length: 64 }) timeZone: string;
-  @Column({ name: 'is_enabled', type: 'boolean' }) isEnabled: boolean;
   @Timestamp('last_run_time', { nullable: true }) lastRunTime: Date | null;
   @Timestamp('next_run_time', { nullable: true }) nextRunTime: Date | null;
   @Timestamp('created') created: Date;
@@ -30,6 +29,4 @@ export class Schedule {
   @Column({ name: 'last_updated_by_id', type: 'varchar', length: 64, nullable: true }) lastUpdatedById: string | null;
   @Column({ name: 'last_updated_by_name', type: 'varchar', length: 200, nullable: true }) lastUpdatedByName: string | null;
   @VersionColumn() version: number;
-
-  @OneToMany(() => ScheduleStep, (step) => step.schedule) steps?: ScheduleStep[];
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { ROLES, type ApiKey, type Role } from '@jim/persistence';
+import { ROLES, type Role } from '@jim/contracts';
+import type { ApiKey } from '@jim/persistence';
 import { IsDateTime } from '../../common/date-time';
 import { iso } from '../../common/iso';
 

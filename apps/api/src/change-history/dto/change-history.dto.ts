@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ValidateBy } from 'class-validator';
-import { INITIATOR_TYPES, type ConfigurationOperation, type InitiatorType } from '@jim/persistence';
+import { INITIATOR_TYPES, type InitiatorType } from '@jim/contracts';
+import type { ConfigurationOperation } from '@jim/persistence';
 import { ToInt } from '../../common/paging';
 import type { SnapshotDifference } from '../snapshot-diff';
 

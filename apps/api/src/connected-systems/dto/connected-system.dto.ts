@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type * as Contract from '@jim/contracts';
 import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { RUN_TYPES, type ConnectedSystem, type RunProfile, type RunType } from '@jim/persistence';
+import { RUN_TYPES, type RunType } from '@jim/contracts';
+import type { ConnectedSystem, RunProfile } from '@jim/persistence';
 import { iso } from '../../common/iso';
 import { PageQuery } from '../../common/paging';
 
-export class CreateConnectedSystemRequest {
+export class CreateConnectedSystemRequest implements Contract.CreateConnectedSystemRequest {
   @ApiProperty({ type: 'string', minLength: 1, maxLength: 200, example: 'Corporate LDAP', description: 'Name (1-200 characters)' })
   @IsString() @Length(1, 200, { message: 'must be 1 to 200 characters' })
   name: string;
@@ -14,7 +16,7 @@ export class CreateConnectedSystemRequest {
   description?: string | null;
 }
 
-export class CreateRunProfileRequest {
+export class CreateRunProfileRequest implements Contract.CreateRunProfileRequest {
   @ApiProperty({ type: 'string', minLength: 1, maxLength: 200, example: 'Delta Import', description: 'Name (1-200 characters)' })
   @IsString() @Length(1, 200, { message: 'must be 1 to 200 characters' })
   name: string;
@@ -26,7 +28,7 @@ export class CreateRunProfileRequest {
 
 export class ConnectedSystemListQuery extends PageQuery {}
 
-export class ConnectedSystemResponse {
+export class ConnectedSystemResponse implements Contract.ConnectedSystemResponse {
   @ApiProperty({ type: 'integer', example: 1, description: 'Connected system ID' })
   id: number;
   @ApiProperty({ example: 'Corporate LDAP', description: 'Name' })
@@ -41,7 +43,7 @@ export class ConnectedSystemResponse {
   }
 }
 
-export class RunProfileResponse {
+export class RunProfileResponse implements Contract.RunProfileResponse {
   @ApiProperty({ type: 'integer', example: 1, description: 'Run profile ID' })
   id: number;
   @ApiProperty({ example: 'Delta Import', description: 'Name' })

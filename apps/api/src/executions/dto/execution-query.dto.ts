@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { EXECUTION_STATUSES, type ExecutionStatus } from '@jim/persistence';
+import { EXECUTION_STATUSES, type ExecutionStatus } from '@jim/contracts';
 import { PageQuery, SortKey, SortedPageQuery } from '../../common/paging';
 
 /** Every key sortBy takes (JIM's aliases included), each naming a column of ExecutionReader. */

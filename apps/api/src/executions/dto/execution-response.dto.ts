@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type * as Contract from '@jim/contracts';
 import {
   EXECUTION_MODES,
   EXECUTION_STATUSES,
@@ -12,16 +13,16 @@ import {
   type InitiatorType,
   type ScheduleStepType,
   type StepStatus,
-} from '@jim/persistence';
+} from '@jim/contracts';
 
-export class ScheduleRunResponse {
+export class ScheduleRunResponse implements Contract.ScheduleRunResponse {
   @ApiProperty({ format: 'uuid', description: 'The execution just started' })
   executionId: string;
   @ApiProperty({ example: "Schedule 'Full Pipeline' started successfully", description: 'Confirmation' })
   message: string;
 }
 
-export class ScheduleExecutionResponse {
+export class ScheduleExecutionResponse implements Contract.ScheduleExecutionResponse {
   @ApiProperty({ format: 'uuid', description: 'Execution id' })
   id: string;
   /** Null once the schedule has been deleted; the execution and its name snapshot remain. */
@@ -58,7 +59,7 @@ export class ScheduleExecutionResponse {
 }
 
 /** How far a RunProfile step's run has got in JIM, as last polled. */
-export class RunProfileProgressResponse {
+export class RunProfileProgressResponse implements Contract.RunProfileProgressResponse {
   @ApiProperty({ type: 'number', nullable: true, example: 42, description: 'Percent of the current phase done (one decimal); null when JIM does not know how many objects there are' })
   percentComplete: number | null;
   @ApiProperty({ type: 'integer', nullable: true, example: 4200, description: 'Objects processed so far in the current phase' })
@@ -70,7 +71,7 @@ export class RunProfileProgressResponse {
 }
 
 /** A step as it was when the execution started, and what happened when it ran. The SQL connection string is never exposed. */
-export class ScheduleExecutionStepResponse {
+export class ScheduleExecutionStepResponse implements Contract.ScheduleExecutionStepResponse {
   @ApiProperty({ format: 'uuid', description: 'Id of this step run' })
   id: string;
   @ApiProperty({ format: 'uuid', description: 'The schedule step it ran' })
@@ -127,7 +128,7 @@ export class ScheduleExecutionStepResponse {
   progress: RunProfileProgressResponse | null;
 }
 
-export class ExecutionProgressGroup {
+export class ExecutionProgressGroup implements Contract.ExecutionProgressGroup {
   @ApiProperty({ type: 'integer', minimum: 0, description: 'stepIndex of the group' })
   stepIndex: number;
   /** The step's name, or "N in parallel" for a group of several steps. */
@@ -142,7 +143,7 @@ export class ExecutionProgressGroup {
   isParallel: boolean;
 }
 
-export class ExecutionProgress {
+export class ExecutionProgress implements Contract.ExecutionProgress {
   /** 1-based number of the group being run while the execution is active; null once it has finished. */
   @ApiProperty({ type: 'integer', nullable: true, minimum: 1, description: '1-based number of the group being run while the execution is active; null once it has finished' })
   currentStepNumber: number | null;
@@ -152,14 +153,14 @@ export class ExecutionProgress {
   steps: ExecutionProgressGroup[];
 }
 
-export class ScheduleExecutionDetailResponse extends ScheduleExecutionResponse {
+export class ScheduleExecutionDetailResponse extends ScheduleExecutionResponse implements Contract.ScheduleExecutionDetailResponse {
   @ApiProperty({ type: () => [ScheduleExecutionStepResponse], description: 'Every step of the execution, in order' })
   steps: ScheduleExecutionStepResponse[];
   @ApiProperty({ type: () => ExecutionProgress, description: 'Progress by step group' })
   progress: ExecutionProgress;
 }
 
-export class SkippedRunResponse {
+export class SkippedRunResponse implements Contract.SkippedRunResponse {
   @ApiProperty({ format: 'uuid', description: 'Id of the record' })
   id: string;
   @ApiProperty({ format: 'uuid', description: 'The schedule' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { PATTERN_TYPES, TRIGGER_TYPES, type PatternType, type TriggerType } from '@jim/persistence';
+import { PATTERN_TYPES, TRIGGER_TYPES, type PatternType, type TriggerType } from '@jim/contracts';
 import { IsDateTime } from '../../common/date-time';
 import { ScheduleRequest } from './schedule-request.dto';
 

@@ -3,7 +3,7 @@ import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'cla
 import { IsDateTime } from '../../common/date-time';
 import { SortKey, SortedPageQuery, ToBool, ToInt } from '../../common/paging';
 
-/** Every key sortBy takes (JIM's aliases included), each naming a column of ScheduleReader. */
+/** Every key sortBy takes (JIM's aliases included), each naming a column ScheduleRepository sorts by. */
 export const SCHEDULE_SORT_KEYS = ['name', 'isEnabled', 'enabled', 'status', 'lastRunTime', 'lastRun', 'nextRunTime', 'nextRun', 'created'] as const;
 export type ScheduleSortKey = (typeof SCHEDULE_SORT_KEYS)[number];
 

@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import type * as Contract from '@jim/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -27,7 +28,7 @@ import {
   type PatternType,
   type ScheduleStepType,
   type TriggerType,
-} from '@jim/persistence';
+} from '@jim/contracts';
 
 export const MAX_STEPS = 200;
 const oneOf = (values: readonly string[]) => ({ message: `must be one of ${values.join(', ')}` });
@@ -43,7 +44,7 @@ const Echoed = (type: 'string' | 'integer', format?: 'uuid' | 'date-time') =>
     ApiPropertyOptional({ type, format, nullable: true, description: 'From a GET response: accepted and ignored (the server sets it)' }),
   );
 
-export class ScheduleStepRequest {
+export class ScheduleStepRequest implements Contract.ScheduleStepRequest {
   /** An existing step's id updates that step on PUT; absent (or unknown) creates a step. */
   @ApiPropertyOptional({ type: 'string', format: 'uuid', nullable: true, maxLength: 36, description: "An existing step's id: on PUT, updates that step (keeping its stored secrets). Omit it to add a step." })
   @IsOptional() @IsString(text) @MaxLength(36, maxChars(36))
@@ -111,7 +112,7 @@ export class ScheduleStepRequest {
   @Echoed('string') runProfileName?: unknown;
 }
 
-export class ScheduleRequest {
+export class ScheduleRequest implements Contract.ScheduleRequest {
   @ApiProperty({ type: 'string', minLength: 1, maxLength: 200, example: 'Morning Import', description: 'Schedule name (1-200 characters). Unique, ignoring case.' })
   @IsString(text) @Length(1, 200, { message: 'must be 1 to 200 characters' })
   name: string;

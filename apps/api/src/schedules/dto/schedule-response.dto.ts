@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type * as Contract from '@jim/contracts';
 import {
   EXECUTION_MODES,
   EXECUTION_STATUSES,
@@ -12,9 +13,12 @@ import {
   type PatternType,
   type ScheduleStepType,
   type TriggerType,
-} from '@jim/persistence';
+} from '@jim/contracts';
+import { pickFields, SCHEDULE_FIELDS, STEP_FIELDS, type ScheduleDetail, type ScheduleSummary, type StoredStep } from '@jim/persistence';
+import { maskConnectionString } from '@jim/steps';
+import { iso } from '../../common/iso';
 
-export class ScheduleStepResponse {
+export class ScheduleStepResponse implements Contract.ScheduleStepResponse {
   @ApiProperty({ format: 'uuid', description: 'Step id; send it back on PUT to update this step' })
   id: string;
   @ApiProperty({ type: 'integer', minimum: 0, maximum: 1000, example: 0, description: 'Execution order (0-based). Same index = parallel execution.' })
@@ -52,7 +56,7 @@ export class ScheduleStepResponse {
   sqlScriptPath: string | null;
 }
 
-export class ScheduleResponse {
+export class ScheduleResponse implements Contract.ScheduleResponse {
   @ApiProperty({ format: 'uuid', description: 'Schedule id' })
   id: string;
   @ApiProperty({ example: 'Morning Import', description: 'Schedule name' })
@@ -105,12 +109,12 @@ export class ScheduleResponse {
   lastExecutionErrorMessage: string | null;
 }
 
-export class ScheduleDetailResponse extends ScheduleResponse {
+export class ScheduleDetailResponse extends ScheduleResponse implements Contract.ScheduleDetailResponse {
   @ApiProperty({ type: () => [ScheduleStepResponse], description: 'The steps, ordered by stepIndex' })
   steps: ScheduleStepResponse[];
 }
 
-export class NextRunsResponse {
+export class NextRunsResponse implements Contract.NextRunsResponse {
   @ApiProperty({ format: 'uuid', description: 'Schedule id' })
   scheduleId: string;
   @ApiProperty({ example: 'Europe/London', description: 'IANA time zone of the schedule' })
@@ -119,4 +123,39 @@ export class NextRunsResponse {
   cronExpression: string | null;
   @ApiProperty({ type: [String], format: 'date-time', example: ['2026-07-13T05:00:00.000Z', '2026-07-14T05:00:00.000Z'], description: 'The next fire times (UTC), in order; empty for Manual schedules' })
   nextRuns: string[];
+}
+
+/** The response of a schedule: its fields as stored, its times as ISO text and its latest execution flattened. */
+export function scheduleResponse(schedule: ScheduleSummary): ScheduleResponse {
+  const { id, lastRunTime, nextRunTime, stepCount, created, lastUpdated, lastExecution } = schedule;
+  return {
+    id,
+    ...pickFields(SCHEDULE_FIELDS, schedule),
+    lastRunTime: iso(lastRunTime),
+    nextRunTime: iso(nextRunTime),
+    stepCount,
+    created: iso(created)!,
+    lastUpdated: iso(lastUpdated),
+    lastExecutionId: lastExecution?.id ?? null,
+    lastExecutionStatus: lastExecution?.status ?? null,
+    lastExecutionCurrentStepIndex: lastExecution?.currentStepIndex ?? null,
+    lastExecutionTotalSteps: lastExecution?.totalSteps ?? null,
+    lastExecutionCompletedAt: iso(lastExecution?.completedAt),
+    lastExecutionErrorMessage: lastExecution?.errorMessage ?? null,
+  };
+}
+
+export function scheduleDetailResponse(schedule: ScheduleDetail): ScheduleDetailResponse {
+  return { ...scheduleResponse(schedule), steps: schedule.steps.map(stepResponse) };
+}
+
+/** A step's fields as stored, the names of what it runs, and its connection string with the password masked. */
+function stepResponse(step: StoredStep): ScheduleStepResponse {
+  return {
+    id: step.id,
+    ...pickFields(STEP_FIELDS, step),
+    connectedSystemName: step.connectedSystemName,
+    runProfileName: step.runProfileName,
+    sqlConnectionString: step.sqlConnectionString === null ? null : maskConnectionString(step.sqlConnectionString),
+  };
 }

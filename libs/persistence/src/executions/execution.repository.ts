@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { NOT_RUN_MESSAGE, queryReturning, SecretCipher, type StepStatus } from '@jim/persistence';
 import type { DispatchState, StepResult, StepSpec, StepType } from '@jim/steps';
 import type { DataSource, EntityManager } from 'typeorm';
+import { FAILED_STEP_STATUSES, SETTLED_STEP_STATUSES, type ExecutionStatus, type Initiator, type StepStatus } from '../entities/enums';
+import { CANCELLED_BY_USER, cancelExecution, NOT_RUN_MESSAGE, queryReturning, startExecution, type StartExecutionResult } from '../executions';
+import type { SecretCipher } from '../secret-cipher';
+import { startTicks, type TickOutcome, type TickRequest } from '../ticks';
 
 export interface ClaimedStep {
   spec: StepSpec;
@@ -25,13 +26,18 @@ export interface ActivityNewsRow {
 
 export type ClaimOutcome = { kind: 'claimed'; step: ClaimedStep } | { kind: 'skip'; reason: string };
 
-/** What to enqueue after a transaction commits. */
+/** What to enqueue after a transaction commits: queued steps of one execution. */
 export interface Dispatch {
   executionId: string;
   stepIds: string[];
   /** Steps handed back to the queue to be resumed: their earlier job exists, so they need a new one. */
   resume?: boolean;
 }
+
+export type CancelOutcome =
+  | { kind: 'cancelled'; queuedStepIds: string[] }
+  | { kind: 'not-found' }
+  | { kind: 'not-active'; status: ExecutionStatus };
 
 interface LockedExecution {
   status: string;
@@ -49,22 +55,46 @@ async function lockExecution(tx: EntityManager, executionId: string): Promise<Lo
 
 export const WORKER_LOST_MESSAGE = 'Worker lost: the worker running this step stopped responding';
 
-const FAILURE_STATUSES: StepStatus[] = ['CompletedWithError', 'Failed', 'Cancelled'];
-const SETTLED_STATUSES: StepStatus[] = ['Completed', 'CompletedWithWarning', 'CompletedWithError', 'Failed', 'Cancelled'];
-
 /**
- * The execution state machine, in the database. Every decision is taken in a transaction holding the
- * execution's row lock, so two workers finishing sibling steps at once advance the execution exactly once.
+ * Every statement on `schedule_executions`, `schedule_execution_steps` and `skipped_runs` that changes them: the
+ * execution state machine (see execution-transitions.ts), as named transitions. Every decision is taken in a
+ * transaction holding the execution's row lock, so two workers finishing sibling steps at once advance the execution
+ * exactly once.
  */
-@Injectable()
-export class ExecutionStore {
+export class ExecutionRepository {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    @Inject(SecretCipher) private readonly cipher: SecretCipher,
+    private readonly db: DataSource,
+    private readonly cipher: SecretCipher,
   ) {}
 
+  /** A manual run: → InProgress, its first group Queued (see `startExecution`). */
+  start(input: { scheduleId: string; initiator: Initiator }): Promise<StartExecutionResult> {
+    return this.db.transaction((tx) => startExecution(tx, input));
+  }
+
+  /** Cron ticks, in one transaction: each starts an execution, is skipped, or is stale (see `startTicks`). */
+  startTicks(requests: TickRequest[]): Promise<TickOutcome[]> {
+    return this.db.transaction((tx) => startTicks(tx, requests));
+  }
+
+  /** Active → Cancelled, with every step not started; returns the steps that were Queued (their jobs can go). */
+  cancel(executionId: string): Promise<CancelOutcome> {
+    return this.db.transaction(async (tx) => {
+      // Lock the execution before reading its steps, in the same order as the cancellation itself.
+      const [execution] = await tx.query(`SELECT id FROM schedule_executions WHERE id = $1 FOR UPDATE`, [executionId]);
+      if (!execution) return { kind: 'not-found' };
+      const queued: { id: string }[] = await tx.query(
+        `SELECT id FROM schedule_execution_steps WHERE execution_id = $1 AND status = 'Queued'`,
+        [executionId],
+      );
+      const outcome = await cancelExecution(tx, executionId);
+      if (!outcome.ok) return outcome.status === null ? { kind: 'not-found' } : { kind: 'not-active', status: outcome.status };
+      return { kind: 'cancelled', queuedStepIds: queued.map((row) => row.id) };
+    });
+  }
+
   /** Queued → Processing, once. A step that is not Queued (already run, cancelled, lost) is never started again. */
-  async claim(executionStepId: string, workerId: string): Promise<ClaimOutcome> {
+  async claimStep(executionStepId: string, workerId: string): Promise<ClaimOutcome> {
     // One atomic statement: the row lock on the step serialises it against cancellation and duplicate jobs.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a raw row of two joined tables
     const [row] = await queryReturning<Record<string, any>>(
@@ -120,7 +150,7 @@ export class ExecutionStore {
   }
 
   /** Stores a step's result and advances its execution; returns the next group to enqueue, if any. */
-  async complete(executionStepId: string, executionId: string, result: StepResult): Promise<Dispatch | null> {
+  async completeStep(executionStepId: string, executionId: string, result: StepResult): Promise<Dispatch | null> {
     return this.db.transaction(async (tx) => {
       const execution = await lockExecution(tx, executionId);
       await tx.query(
@@ -137,7 +167,7 @@ export class ExecutionStore {
    * Steps whose worker stopped proving it is alive: a RunProfile step already sent to JIM goes back to the queue, to
    * be resumed (its activity followed, never sent again); any other is failed and its execution advanced.
    */
-  async failLostSteps(lostAfterSeconds: number): Promise<Dispatch[]> {
+  async failLost(lostAfterSeconds: number): Promise<Dispatch[]> {
     const resumed = await queryReturning<{ id: string; execution_id: string }>(
       this.db,
       `UPDATE schedule_execution_steps s SET status = 'Queued', worker_id = NULL, heartbeat_at = now()
@@ -170,7 +200,7 @@ export class ExecutionStore {
   }
 
   /** Hands a step whose run goes on in JIM back to the queue, to be resumed by another worker. */
-  async release(executionStepId: string, executionId: string): Promise<Dispatch | null> {
+  async releaseStep(executionStepId: string, executionId: string): Promise<Dispatch | null> {
     const rows = await queryReturning<{ id: string }>(
       this.db,
       `UPDATE schedule_execution_steps SET status = 'Queued', worker_id = NULL, heartbeat_at = now()
@@ -263,12 +293,12 @@ export class ExecutionStore {
   }
 
   /** Records a stopped step of a cancelled execution (the execution itself is already Cancelled). */
-  async markCancelled(executionStepId: string, result: StepResult): Promise<void> {
+  async cancelStep(executionStepId: string, result: StepResult): Promise<void> {
     await this.db.query(
       `UPDATE schedule_execution_steps
        SET status = 'Cancelled', completed_at = now(), exit_code = $2, stdout_tail = $3, stderr_tail = $4, error_message = $5
        WHERE id = $1 AND status = 'Processing'`,
-      [executionStepId, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage ?? 'Cancelled by user'],
+      [executionStepId, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage ?? CANCELLED_BY_USER],
     );
   }
 
@@ -283,9 +313,9 @@ export class ExecutionStore {
        WHERE execution_id = $1 AND group_ordinal = $2 ORDER BY position`,
       [executionId, execution.current_step_index],
     );
-    if (group.some((s) => !SETTLED_STATUSES.includes(s.status))) return null;
+    if (group.some((s) => !SETTLED_STEP_STATUSES.includes(s.status))) return null;
 
-    const blocking = group.filter((s) => FAILURE_STATUSES.includes(s.status) && !s.continue_on_failure);
+    const blocking = group.filter((s) => FAILED_STEP_STATUSES.includes(s.status) && !s.continue_on_failure);
     if (blocking.length > 0) {
       const names = blocking.map((s) => s.name).join("', '");
       await tx.query(

@@ -7,7 +7,7 @@ import type { CompiledTrigger, NormalisedTrigger } from './types';
 const MAX_ATTEMPTS = 4;
 
 /** A trigger's fire times: the union of its rules' wall-clock times, placed on the time line by the zone's DST rules. */
-export class Schedule implements CompiledTrigger {
+export class RuleBasedTrigger implements CompiledTrigger {
   readonly cronExpression: string | null;
   readonly timeZone: string;
 

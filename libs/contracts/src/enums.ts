@@ -1,0 +1,34 @@
+/** The enums of the HTTP API: each list is the one definition of its values, for the API, the workers and the CLI. */
+export const TRIGGER_TYPES = ['Cron', 'Manual'] as const;
+export type TriggerType = (typeof TRIGGER_TYPES)[number];
+/** How an execution was started: by the trigger (Cron) or on request (Manual). */
+export type ExecutionTrigger = TriggerType;
+export const PATTERN_TYPES = ['SpecificTimes', 'Interval', 'Custom'] as const;
+export type PatternType = (typeof PATTERN_TYPES)[number];
+export const INTERVAL_UNITS = ['Minutes', 'Hours'] as const;
+export type IntervalUnit = (typeof INTERVAL_UNITS)[number];
+export const EXECUTION_MODES = ['Sequential', 'ParallelWithPrevious'] as const;
+export type ExecutionMode = (typeof EXECUTION_MODES)[number];
+export const STEP_TYPES = ['RunProfile', 'PowerShell', 'Executable', 'SqlScript'] as const;
+export type ScheduleStepType = (typeof STEP_TYPES)[number];
+export const RUN_TYPES = ['FullImport', 'DeltaImport', 'FullSynchronisation', 'DeltaSynchronisation', 'Export'] as const;
+export type RunType = (typeof RUN_TYPES)[number];
+export const ROLES = ['Administrator', 'User'] as const;
+export type Role = (typeof ROLES)[number];
+export const INITIATOR_TYPES = ['NotSet', 'User', 'ApiKey', 'System', 'Anonymous'] as const;
+export type InitiatorType = (typeof INITIATOR_TYPES)[number];
+
+export const EXECUTION_STATUSES = ['Queued', 'InProgress', 'Complete', 'Failed', 'Cancelled'] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+
+export const STEP_STATUSES = [
+  'Pending',
+  'Queued',
+  'Processing',
+  'Completed',
+  'CompletedWithWarning',
+  'CompletedWithError',
+  'Failed',
+  'Cancelled',
+] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];

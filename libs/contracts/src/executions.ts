@@ -1,0 +1,96 @@
+import type { ExecutionMode, ExecutionStatus, ExecutionTrigger, InitiatorType, ScheduleStepType, StepStatus } from './enums';
+
+export interface ScheduleRunResponse {
+  executionId: string;
+  message: string;
+}
+
+export interface ScheduleExecutionResponse {
+  id: string;
+  /** Null once the schedule has been deleted; the execution and its name snapshot remain. */
+  scheduleId: string | null;
+  scheduleName: string;
+  status: ExecutionStatus;
+  triggerKind: ExecutionTrigger;
+  scheduledFor: string | null;
+  /** Ordinal (0-based) of the step group reached. */
+  currentStepIndex: number;
+  /** Number of step groups. */
+  totalSteps: number;
+  queuedAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  initiatedByType: InitiatorType;
+  initiatedById: string | null;
+  initiatedByName: string | null;
+  errorMessage: string | null;
+}
+
+/** How far a RunProfile step's run has got in JIM, as last polled. */
+export interface RunProfileProgressResponse {
+  percentComplete: number | null;
+  objectsProcessed: number | null;
+  objectsToProcess: number | null;
+  phase: string | null;
+}
+
+export interface ScheduleExecutionStepResponse {
+  id: string;
+  stepId: string;
+  stepIndex: number;
+  groupOrdinal: number;
+  name: string;
+  stepType: ScheduleStepType;
+  executionMode: ExecutionMode;
+  continueOnFailure: boolean;
+  timeoutSeconds: number | null;
+  connectedSystemId: number | null;
+  connectedSystemName: string | null;
+  runProfileId: number | null;
+  runProfileName: string | null;
+  scriptPath: string | null;
+  executablePath: string | null;
+  arguments: string | null;
+  sqlScriptPath: string | null;
+  status: StepStatus;
+  startedAt: string | null;
+  completedAt: string | null;
+  exitCode: number | null;
+  stdoutTail: string | null;
+  stderrTail: string | null;
+  errorMessage: string | null;
+  activityId: string | null;
+  activityStatus: string | null;
+  progress: RunProfileProgressResponse | null;
+}
+
+export interface ExecutionProgressGroup {
+  stepIndex: number;
+  /** The step's name, or "N in parallel" for a group of several steps. */
+  name: string;
+  status: StepStatus;
+  /** The statuses of the group's steps, worst outcome first. */
+  taskStatuses: StepStatus[];
+  isParallel: boolean;
+}
+
+export interface ExecutionProgress {
+  /** 1-based number of the group being run while the execution is active; null once it has finished. */
+  currentStepNumber: number | null;
+  totalSteps: number;
+  steps: ExecutionProgressGroup[];
+}
+
+export interface ScheduleExecutionDetailResponse extends ScheduleExecutionResponse {
+  steps: ScheduleExecutionStepResponse[];
+  progress: ExecutionProgress;
+}
+
+export interface SkippedRunResponse {
+  id: string;
+  scheduleId: string;
+  scheduledFor: string;
+  reason: string;
+  activeExecutionId: string | null;
+  recordedAt: string;
+}

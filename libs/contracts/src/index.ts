@@ -1,0 +1,5 @@
+export * from './enums';
+export type * from './paging';
+export type * from './schedules';
+export type * from './executions';
+export type * from './connected-systems';

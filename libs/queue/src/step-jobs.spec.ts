@@ -1,0 +1,17 @@
+import { STEP_JOB, stepJobId } from './names';
+import { stepJobs } from './step-jobs';
+
+describe('stepJobs', () => {
+  it('makes one job per step, its id derived from the step id so a repeat enqueues nothing new', () => {
+    expect(stepJobs([{ executionId: 'e1', stepIds: ['s1', 's2'] }, { executionId: 'e2', stepIds: ['s3'] }])).toEqual([
+      { name: STEP_JOB, data: { executionId: 'e1', executionStepId: 's1' }, opts: { jobId: stepJobId('s1'), removeOnComplete: 1000, removeOnFail: 5000 } },
+      { name: STEP_JOB, data: { executionId: 'e1', executionStepId: 's2' }, opts: { jobId: stepJobId('s2'), removeOnComplete: 1000, removeOnFail: 5000 } },
+      { name: STEP_JOB, data: { executionId: 'e2', executionStepId: 's3' }, opts: { jobId: stepJobId('s3'), removeOnComplete: 1000, removeOnFail: 5000 } },
+    ]);
+  });
+
+  it('gives a resumed step a job of its own beside its earlier one', () => {
+    const [job] = stepJobs([{ executionId: 'e1', stepIds: ['s1'], resume: true }]);
+    expect(job.opts.jobId).toMatch(new RegExp(`^${stepJobId('s1')}-resume-\\d+$`));
+  });
+});
