@@ -41,10 +41,13 @@ describeRedis('Redis Cluster (3 masters + 3 replicas, real servers)', () => {
     }
   });
   afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
+    // After the lost-slot test a worker's shutdown can stall on a cluster connection (known issue, see
+    // docs/configuration.md): give it 15 s, then kill it so the cluster can be torn down.
+    await Promise.race([Promise.all(workers.map((w) => w.stop())), new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    for (const w of workers) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
     await t?.close();
     await cluster?.stop();
-  });
+  }, 60_000);
 
   describe('connected through REDIS_CLUSTER_NODES', () => {
     beforeAll(async () => {
