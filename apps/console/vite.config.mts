@@ -9,6 +9,8 @@ export default defineConfig({
   root: here,
   base: '/console/',
   plugins: [preact()],
+  // The API's request and response types: type-only apart from the enum lists, with no dependencies.
+  resolve: { alias: { '@jim/contracts': fileURLToPath(new URL('../../libs/contracts/src/index.ts', import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL('../../dist/console', import.meta.url)),
     emptyOutDir: true,

@@ -1,4 +1,4 @@
-import type { ErrorBody } from './api-types';
+import type { ErrorBody } from '@jim/contracts';
 
 const KEY_STORAGE = 'jim.console.apiKey';
 

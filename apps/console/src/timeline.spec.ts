@@ -1,15 +1,15 @@
-import type { ExecutionDetail, ExecutionStep, Upcoming } from './api-types';
+import type { ScheduleExecutionDetailResponse, ScheduleExecutionStepResponse, UpcomingResponse } from '@jim/contracts';
 import { density, layoutBars } from './timeline';
 
 const at = (seconds: number) => new Date(Date.UTC(2026, 6, 13, 6, 0, seconds)).toISOString();
 const ms = (seconds: number) => Date.parse(at(seconds));
 
-function step(name: string, groupOrdinal: number, fields: Partial<ExecutionStep>): ExecutionStep {
-  return { name, groupOrdinal, stepIndex: groupOrdinal, status: 'Pending', startedAt: null, completedAt: null, ...fields } as ExecutionStep;
+function step(name: string, groupOrdinal: number, fields: Partial<ScheduleExecutionStepResponse>): ScheduleExecutionStepResponse {
+  return { name, groupOrdinal, stepIndex: groupOrdinal, status: 'Pending', startedAt: null, completedAt: null, ...fields } as ScheduleExecutionStepResponse;
 }
 
-function execution(steps: ExecutionStep[], fields: Partial<ExecutionDetail> = {}): ExecutionDetail {
-  return { status: 'InProgress', queuedAt: at(0), startedAt: at(1), completedAt: null, steps, ...fields } as ExecutionDetail;
+function execution(steps: ScheduleExecutionStepResponse[], fields: Partial<ScheduleExecutionDetailResponse> = {}): ScheduleExecutionDetailResponse {
+  return { status: 'InProgress', queuedAt: at(0), startedAt: at(1), completedAt: null, steps, ...fields } as ScheduleExecutionDetailResponse;
 }
 
 describe('execution time line layout', () => {
@@ -66,7 +66,7 @@ describe('execution time line layout', () => {
 
 describe('upcoming density', () => {
   it('counts fire times per whole bucket, the first holding from, the busiest where they cluster', () => {
-    const data: Upcoming = {
+    const data: UpcomingResponse = {
       from: '2026-07-13T00:20:00.000Z',
       to: '2026-07-13T03:20:00.000Z',
       totalFireTimes: 6,

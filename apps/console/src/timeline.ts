@@ -1,9 +1,9 @@
-import type { ExecutionDetail, ExecutionStep, Upcoming } from './api-types';
+import type { ScheduleExecutionDetailResponse, ScheduleExecutionStepResponse, UpcomingResponse } from '@jim/contracts';
 
 /** Layout arithmetic of the console's two time lines, kept free of the DOM so it can be tested on its own. */
 
 export interface Bar {
-  step: ExecutionStep;
+  step: ScheduleExecutionStepResponse;
   /** When the step's group could start: the execution's start, or the end of the group before. */
   readyAt: number | null;
   startedAt: number | null;
@@ -13,10 +13,10 @@ export interface Bar {
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : null);
 
 /** Each step's waiting and running spans; groups run one after another, the steps of a group side by side. */
-export function layoutBars(execution: ExecutionDetail, now: number): { bars: Bar[]; start: number; end: number } {
+export function layoutBars(execution: ScheduleExecutionDetailResponse, now: number): { bars: Bar[]; start: number; end: number } {
   const start = ms(execution.startedAt) ?? ms(execution.queuedAt) ?? now;
   const end = ms(execution.completedAt) ?? now;
-  const groups = new Map<number, ExecutionStep[]>();
+  const groups = new Map<number, ScheduleExecutionStepResponse[]>();
   for (const step of [...execution.steps].sort((a, b) => a.groupOrdinal - b.groupOrdinal || a.stepIndex - b.stepIndex)) {
     groups.set(step.groupOrdinal, [...(groups.get(step.groupOrdinal) ?? []), step]);
   }
@@ -37,7 +37,7 @@ export function layoutBars(execution: ExecutionDetail, now: number): { bars: Bar
 }
 
 /** Fire times per bucket (buckets on whole hours or quarter hours, the first one holding `from`): where runs pile up. */
-export function density(data: Upcoming, bucketMs: number): { origin: number; counts: number[] } {
+export function density(data: UpcomingResponse, bucketMs: number): { origin: number; counts: number[] } {
   const origin = Math.floor(Date.parse(data.from) / bucketMs) * bucketMs;
   const counts = new Array<number>(Math.ceil((Date.parse(data.to) - origin) / bucketMs)).fill(0);
   for (const schedule of data.schedules) {

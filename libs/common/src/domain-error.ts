@@ -1,18 +1,6 @@
-export type ErrorCode =
-  | 'VALIDATION_ERROR'
-  | 'BAD_REQUEST'
-  | 'UNAUTHORISED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'CONFLICT'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'HEADERS_TOO_LARGE'
-  | 'TOO_MANY_REQUESTS'
-  | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL_ERROR';
+import type { ErrorCode, ValidationErrors } from '@jim/contracts';
 
-export type ValidationErrors = Record<string, string[]>;
+export type { ErrorCode, ValidationErrors };
 
 /** A failure the caller can act on. Carries a code, never an HTTP status: the API maps codes to statuses in one place. */
 export class DomainError extends Error {

@@ -1,13 +1,6 @@
-import type { ErrorCode, ValidationErrors } from './domain-error';
+import type { ErrorBody, ErrorCode, ValidationErrors } from '@jim/contracts';
 
-/** The one error body every failing request returns. */
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  details: string | null;
-  validationErrors: ValidationErrors | null;
-  timestamp: string;
-}
+export type { ErrorBody };
 
 export function errorBody(
   code: ErrorCode,

@@ -32,3 +32,7 @@ export const STEP_STATUSES = [
   'Cancelled',
 ] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/** What a recorded configuration change did. */
+export const CONFIGURATION_OPERATIONS = ['Create', 'Update', 'Enable', 'Disable', 'Delete'] as const;
+export type ConfigurationOperation = (typeof CONFIGURATION_OPERATIONS)[number];

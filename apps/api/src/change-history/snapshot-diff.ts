@@ -1,13 +1,7 @@
+import type { SnapshotDifference } from '@jim/contracts';
 import { SNAPSHOT_SCHEDULE_KEYS, SNAPSHOT_STEP_KEYS } from '@jim/persistence';
 
-/** One field that differs between two snapshots; `null` on one side means the field (or step) did not exist there. */
-export interface SnapshotDifference {
-  path: string;
-  from: unknown;
-  to: unknown;
-  /** Only on `steps[<id>].sqlConnectionString`: whether the password was set or changed in between. */
-  passwordChanged?: boolean;
-}
+export type { SnapshotDifference };
 
 export type Snapshot = Record<string, unknown>;
 

@@ -2,18 +2,18 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import {
   STEP_TYPES,
-  type ConnectedSystem,
+  type ConnectedSystemResponse,
   type IntervalUnit,
-  type Paged,
+  type PagedResponse,
   type PatternType,
-  type RunProfile,
-  type ScheduleDetail,
+  type RunProfileResponse,
+  type ScheduleDetailResponse,
   type ScheduleRequest,
-  type StepFields,
-  type StepType,
-  type TriggerPreview,
+  type ScheduleStepRequest,
+  type ScheduleStepType,
+  type TriggerPreviewResponse,
   type TriggerType,
-} from '../api-types';
+} from '@jim/contracts';
 import { DAY_NAMES, timeZones, viewerZone, when } from '../format';
 import { navigate } from '../router';
 import { useLoad } from '../use-load';
@@ -24,7 +24,7 @@ interface DraftStep {
   id: string | null;
   parallelWithPrevious: boolean;
   name: string;
-  stepType: StepType;
+  stepType: ScheduleStepType;
   continueOnFailure: boolean;
   timeoutSeconds: string;
   connectedSystemId: string;
@@ -76,14 +76,14 @@ const EMPTY: Draft = {
   steps: [],
 };
 
-function blankStep(stepType: StepType = 'Executable'): DraftStep {
+function blankStep(stepType: ScheduleStepType = 'Executable'): DraftStep {
   return {
     key: newKey(), id: null, parallelWithPrevious: false, name: '', stepType, continueOnFailure: false, timeoutSeconds: '',
     connectedSystemId: '', runProfileId: '', scriptPath: '', arguments: '', executablePath: '', workingDirectory: '', sqlConnectionString: '', sqlScriptPath: '',
   };
 }
 
-function draftOf(s: ScheduleDetail): Draft {
+function draftOf(s: ScheduleDetailResponse): Draft {
   const steps = [...s.steps].sort((a, b) => a.stepIndex - b.stepIndex);
   return {
     name: s.name,
@@ -141,11 +141,11 @@ function triggerOf(d: Draft) {
   };
 }
 
-function stepsOf(d: Draft): StepFields[] {
+function stepsOf(d: Draft): ScheduleStepRequest[] {
   let index = -1;
   return d.steps.map((s, i) => {
     if (i === 0 || !s.parallelWithPrevious) index++;
-    const used = (types: StepType[], value: string) => (types.includes(s.stepType) ? text(value) : null);
+    const used = (types: ScheduleStepType[], value: string) => (types.includes(s.stepType) ? text(value) : null);
     return {
       ...(s.id ? { id: s.id } : {}),
       stepIndex: index,
@@ -166,7 +166,7 @@ function stepsOf(d: Draft): StepFields[] {
 }
 
 export function EditorPage({ id }: { id?: string }) {
-  const existing = useLoad(() => (id ? api<ScheduleDetail>('GET', `/api/v1/schedules/${id}`) : Promise.resolve(null)), [id]);
+  const existing = useLoad(() => (id ? api<ScheduleDetailResponse>('GET', `/api/v1/schedules/${id}`) : Promise.resolve(null)), [id]);
   const [draft, setDraft] = useState<Draft | null>(id ? null : EMPTY);
   const [saveError, setSaveError] = useState<ApiError | Error | null>(null);
   const [saving, setSaving] = useState(false);
@@ -193,7 +193,7 @@ export function EditorPage({ id }: { id?: string }) {
       ...(id && text(draft!.changeReason) ? { changeReason: draft!.changeReason } : {}),
     } as ScheduleRequest;
     try {
-      const saved = id ? await api<ScheduleDetail>('PUT', `/api/v1/schedules/${id}`, body) : await api<ScheduleDetail>('POST', '/api/v1/schedules', body);
+      const saved = id ? await api<ScheduleDetailResponse>('PUT', `/api/v1/schedules/${id}`, body) : await api<ScheduleDetailResponse>('POST', '/api/v1/schedules', body);
       navigate(`/schedules/${saved.id}`);
     } catch (error) {
       setSaveError(error as Error);
@@ -240,11 +240,11 @@ export function EditorPage({ id }: { id?: string }) {
 function TriggerFieldset({ draft, set, saveError }: { draft: Draft; set: (p: Partial<Draft>) => void; saveError: ApiError | Error | null }) {
   const trigger = useMemo(() => triggerOf(draft), [draft]);
   const key = JSON.stringify(trigger);
-  const [preview, setPreview] = useState<{ key: string; result: TriggerPreview | null; error: ApiError | Error | null } | null>(null);
+  const [preview, setPreview] = useState<{ key: string; result: TriggerPreviewResponse | null; error: ApiError | Error | null } | null>(null);
   useEffect(() => {
     let current = true;
     const timer = setTimeout(() => {
-      api<TriggerPreview>('POST', '/api/v1/schedules/preview', trigger).then(
+      api<TriggerPreviewResponse>('POST', '/api/v1/schedules/preview', trigger).then(
         (result) => current && setPreview({ key, result, error: null }),
         (error: Error) => current && setPreview({ key, result: null, error }),
       );
@@ -349,7 +349,7 @@ function TriggerFieldset({ draft, set, saveError }: { draft: Draft; set: (p: Par
   );
 }
 
-function PreviewResult({ preview }: { preview: TriggerPreview }) {
+function PreviewResult({ preview }: { preview: TriggerPreviewResponse }) {
   return (
     <div>
       <p class="words" data-testid="trigger-words">{preview.description}</p>
@@ -376,7 +376,7 @@ function PreviewResult({ preview }: { preview: TriggerPreview }) {
 }
 
 function StepsFieldset({ draft, set, fieldErrors }: { draft: Draft; set: (p: Partial<Draft>) => void; fieldErrors: (name: string) => string[] }) {
-  const systems = useLoad(() => api<Paged<ConnectedSystem>>('GET', '/api/v1/synchronisation/connected-systems?pageSize=100'), []);
+  const systems = useLoad(() => api<PagedResponse<ConnectedSystemResponse>>('GET', '/api/v1/synchronisation/connected-systems?pageSize=100'), []);
   const [dragged, setDragged] = useState<number | null>(null);
   const steps = draft.steps;
   const update = (i: number, patch: Partial<DraftStep>) => set({ steps: steps.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
@@ -422,7 +422,7 @@ function StepsFieldset({ draft, set, fieldErrors }: { draft: Draft; set: (p: Par
               </div>
               <div class="row">
                 <Field id={fid('stepType')} label="Type" messages={fieldErrors(path('stepType'))}>
-                  <select id={fid('stepType')} value={step.stepType} onChange={(e) => update(i, { stepType: e.currentTarget.value as StepType })}>
+                  <select id={fid('stepType')} value={step.stepType} onChange={(e) => update(i, { stepType: e.currentTarget.value as ScheduleStepType })}>
                     {STEP_TYPES.map((t) => <option value={t}>{t}</option>)}
                   </select>
                 </Field>
@@ -487,9 +487,9 @@ function TextField({ step, field, label, fid, path, fieldErrors, update }: StepF
   );
 }
 
-function RunProfileFields({ step, systems, fid, path, fieldErrors, update }: StepFieldProps & { systems: ConnectedSystem[] }) {
+function RunProfileFields({ step, systems, fid, path, fieldErrors, update }: StepFieldProps & { systems: ConnectedSystemResponse[] }) {
   const profiles = useLoad(
-    () => (step.connectedSystemId ? api<RunProfile[]>('GET', `/api/v1/synchronisation/connected-systems/${step.connectedSystemId}/run-profiles`) : Promise.resolve(null)),
+    () => (step.connectedSystemId ? api<RunProfileResponse[]>('GET', `/api/v1/synchronisation/connected-systems/${step.connectedSystemId}/run-profiles`) : Promise.resolve(null)),
     [step.connectedSystemId],
   );
   return (

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
-import { ACTIVE_STATUSES, type ExecutionDetail, type ExecutionStep, type RunProfileProgress } from '../api-types';
+import type { RunProfileProgressResponse, ScheduleExecutionDetailResponse, ScheduleExecutionStepResponse } from '@jim/contracts';
+import { ACTIVE_STATUSES } from '../api-types';
 import { layoutBars } from '../timeline';
 import { duration, when } from '../format';
 import { BASE } from '../router';
@@ -9,14 +10,14 @@ import { ErrorNotice, StatusBadge } from '../widgets';
 
 const POLL_MS = 1000;
 
-function mark(step: ExecutionStep): string | null {
+function mark(step: ScheduleExecutionStepResponse): string | null {
   if (step.status === 'Cancelled') return 'cancelled';
   if (step.errorMessage && /timed out|timeout/i.test(step.errorMessage)) return 'timed out';
   return null;
 }
 
 export function ExecutionPage({ id }: { id: string }) {
-  const execution = useLoad(() => api<ExecutionDetail>('GET', `/api/v1/schedule-executions/${id}`), [id], {
+  const execution = useLoad(() => api<ScheduleExecutionDetailResponse>('GET', `/api/v1/schedule-executions/${id}`), [id], {
     ms: POLL_MS,
     // A cancelled execution is settled at once; its running steps settle when their workers have stopped them.
     while: (e) => ACTIVE_STATUSES.includes(e.status) || e.steps.some((step) => step.status === 'Queued' || step.status === 'Processing'),
@@ -143,7 +144,7 @@ export function ExecutionPage({ id }: { id: string }) {
 }
 
 /** JIM's progress of a run profile: a bar when JIM knows how many objects there are, the counts and the phase. */
-function JimProgress({ progress }: { progress: RunProfileProgress }) {
+function JimProgress({ progress }: { progress: RunProfileProgressResponse }) {
   const { percentComplete, objectsProcessed, objectsToProcess, phase } = progress;
   const counts = objectsProcessed !== null ? `${objectsProcessed.toLocaleString()}${objectsToProcess ? ` / ${objectsToProcess.toLocaleString()}` : ''} objects` : null;
   return (

@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api, query } from '../api';
-import type { ChangeComparison, ChangeHistoryItem, Execution, Paged, ScheduleDetail, SkippedRun, TriggerPreview } from '../api-types';
+import type { ChangeComparison, ChangeHistoryItem, ScheduleExecutionResponse, PagedResponse, ScheduleDetailResponse, SkippedRunResponse, TriggerPreviewResponse } from '@jim/contracts';
 import { duration, viewerZone, when } from '../format';
 import { BASE, navigate } from '../router';
 import { useLoad } from '../use-load';
 import { ErrorNotice, StatusBadge } from '../widgets';
 
 export function SchedulePage({ id }: { id: string }) {
-  const schedule = useLoad(() => api<ScheduleDetail>('GET', `/api/v1/schedules/${id}`), [id]);
+  const schedule = useLoad(() => api<ScheduleDetailResponse>('GET', `/api/v1/schedules/${id}`), [id]);
   const [runError, setRunError] = useState<Error | null>(null);
   const s = schedule.data;
   if (!s) return schedule.error ? <ErrorNotice error={schedule.error} /> : <p>Loading…</p>;
@@ -75,10 +75,10 @@ export function SchedulePage({ id }: { id: string }) {
   );
 }
 
-function TriggerWords({ schedule }: { schedule: ScheduleDetail }) {
+function TriggerWords({ schedule }: { schedule: ScheduleDetailResponse }) {
   const { triggerType, patternType, daysOfWeek, runTimes, intervalValue, intervalUnit, intervalWindowStart, intervalWindowEnd, cronExpression, timeZone } = schedule;
   const preview = useLoad(
-    () => api<TriggerPreview>('POST', '/api/v1/schedules/preview', { triggerType, patternType, daysOfWeek, runTimes, intervalValue, intervalUnit, intervalWindowStart, intervalWindowEnd, cronExpression, timeZone }),
+    () => api<TriggerPreviewResponse>('POST', '/api/v1/schedules/preview', { triggerType, patternType, daysOfWeek, runTimes, intervalValue, intervalUnit, intervalWindowStart, intervalWindowEnd, cronExpression, timeZone }),
     [schedule.id, schedule.lastUpdated],
   );
   if (!preview.data) return <ErrorNotice error={preview.error} />;
@@ -92,7 +92,7 @@ function TriggerWords({ schedule }: { schedule: ScheduleDetail }) {
 
 function Executions({ scheduleId }: { scheduleId: string }) {
   const [page, setPage] = useState(1);
-  const list = useLoad(() => api<Paged<Execution>>('GET', `/api/v1/schedule-executions${query({ scheduleId, page, pageSize: 10, sortBy: 'queuedAt', sortDescending: true })}`), [scheduleId, page]);
+  const list = useLoad(() => api<PagedResponse<ScheduleExecutionResponse>>('GET', `/api/v1/schedule-executions${query({ scheduleId, page, pageSize: 10, sortBy: 'queuedAt', sortDescending: true })}`), [scheduleId, page]);
   const data = list.data;
   return (
     <div class="card">
@@ -129,7 +129,7 @@ function Executions({ scheduleId }: { scheduleId: string }) {
 }
 
 function History({ scheduleId }: { scheduleId: string }) {
-  const history = useLoad(() => api<Paged<ChangeHistoryItem>>('GET', `/api/v1/schedules/${scheduleId}/change-history?pageSize=50`), [scheduleId]);
+  const history = useLoad(() => api<PagedResponse<ChangeHistoryItem>>('GET', `/api/v1/schedules/${scheduleId}/change-history?pageSize=50`), [scheduleId]);
   const [selected, setSelected] = useState<number | null>(null);
   const items = [...(history.data?.items ?? [])].sort((a, b) => b.version - a.version);
   return (
@@ -171,7 +171,7 @@ function Diff({ scheduleId, from, to }: { scheduleId: string; from: number; to: 
 }
 
 function Skipped({ scheduleId }: { scheduleId: string }) {
-  const skipped = useLoad(() => api<Paged<SkippedRun>>('GET', `/api/v1/schedules/${scheduleId}/skipped-runs?pageSize=20`), [scheduleId]);
+  const skipped = useLoad(() => api<PagedResponse<SkippedRunResponse>>('GET', `/api/v1/schedules/${scheduleId}/skipped-runs?pageSize=20`), [scheduleId]);
   const items = skipped.data?.items ?? [];
   return (
     <div class="card">

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, query } from '../api';
-import type { Paged, Schedule } from '../api-types';
+import type { PagedResponse, ScheduleResponse } from '@jim/contracts';
 import { viewerZone, when } from '../format';
 import { BASE } from '../router';
 import { useLoad } from '../use-load';
@@ -23,11 +23,11 @@ export function SchedulesPage() {
   const [pageSize, setPageSize] = useState(25);
   const [toggleError, setToggleError] = useState<Error | null>(null);
   const list = useLoad(
-    () => api<Paged<Schedule>>('GET', `/api/v1/schedules${query({ search, sortBy, sortDescending: descending, page, pageSize })}`),
+    () => api<PagedResponse<ScheduleResponse>>('GET', `/api/v1/schedules${query({ search, sortBy, sortDescending: descending, page, pageSize })}`),
     [search, sortBy, descending, page, pageSize],
   );
 
-  async function toggle(schedule: Schedule) {
+  async function toggle(schedule: ScheduleResponse) {
     setToggleError(null);
     try {
       await api('POST', `/api/v1/schedules/${schedule.id}/${schedule.isEnabled ? 'disable' : 'enable'}`);

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, query } from '../api';
-import type { Upcoming } from '../api-types';
+import type { UpcomingResponse } from '@jim/contracts';
 import { density } from '../timeline';
 import { clock, viewerZone, when } from '../format';
 import { BASE } from '../router';
@@ -25,7 +25,7 @@ export function UpcomingPage() {
   const upcoming = useLoad(() => {
     started.current = performance.now();
     const to = new Date(from.getTime() + window.ms);
-    return api<Upcoming>('GET', `/api/v1/schedules/upcoming${query({ from: from.toISOString(), to: to.toISOString() })}`);
+    return api<UpcomingResponse>('GET', `/api/v1/schedules/upcoming${query({ from: from.toISOString(), to: to.toISOString() })}`);
   }, [range]);
   const data = upcoming.data;
   const root = useRef<HTMLElement>(null);
@@ -52,7 +52,7 @@ export function UpcomingPage() {
   );
 }
 
-function Timeline({ data, bucketMs }: { data: Upcoming; bucketMs: number }) {
+function Timeline({ data, bucketMs }: { data: UpcomingResponse; bucketMs: number }) {
   const from = Date.parse(data.from);
   const span = Date.parse(data.to) - from;
   const x = (iso: string) => (((Date.parse(iso) - from) / span) * WIDTH).toFixed(1);

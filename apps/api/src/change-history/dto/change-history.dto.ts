@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ValidateBy } from 'class-validator';
+import type * as Contract from '@jim/contracts';
 import { INITIATOR_TYPES, type InitiatorType } from '@jim/contracts';
 import type { ConfigurationOperation } from '@jim/persistence';
 import { ToInt } from '../../common/paging';
@@ -30,7 +31,7 @@ export class CompareQuery {
 /** Every operation a change can record; a Record so that a new one cannot be left out here. */
 const OPERATIONS: Record<ConfigurationOperation, true> = { Create: true, Update: true, Enable: true, Disable: true, Delete: true };
 
-export class ChangeHistoryItem {
+export class ChangeHistoryItem implements Contract.ChangeHistoryItem {
   @ApiProperty({ type: 'integer', minimum: 1, example: 2, description: 'Version number of the schedule after this change (1 for its creation)' })
   version: number;
 
@@ -53,7 +54,7 @@ export class ChangeHistoryItem {
   initiatedByName: string | null;
 }
 
-export class ChangeHistoryDetail extends ChangeHistoryItem {
+export class ChangeHistoryDetail extends ChangeHistoryItem implements Contract.ChangeHistoryDetail {
   /** The redacted snapshot stored with the change; null for a deletion. */
   @ApiProperty({
     type: 'object',
@@ -66,7 +67,7 @@ export class ChangeHistoryDetail extends ChangeHistoryItem {
   snapshot: Record<string, unknown> | null;
 }
 
-export class ChangeComparison {
+export class ChangeComparison implements Contract.ChangeComparison {
   @ApiProperty({ format: 'uuid', description: 'Schedule id' })
   scheduleId: string;
 

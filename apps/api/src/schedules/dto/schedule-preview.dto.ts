@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
+import type * as Contract from '@jim/contracts';
 import { PATTERN_TYPES, TRIGGER_TYPES, type PatternType, type TriggerType } from '@jim/contracts';
 import { IsDateTime } from '../../common/date-time';
 import { ScheduleRequest } from './schedule-request.dto';
@@ -19,7 +20,7 @@ export class UpcomingQuery {
   to?: Date;
 }
 
-export class UpcomingSchedule {
+export class UpcomingSchedule implements Contract.UpcomingSchedule {
   @ApiProperty({ format: 'uuid', description: 'Schedule id' }) scheduleId: string;
   @ApiProperty({ description: 'Schedule name' }) name: string;
   @ApiProperty({ example: 'Europe/London', description: 'IANA time zone of the schedule' }) timeZone: string;
@@ -28,7 +29,7 @@ export class UpcomingSchedule {
   @ApiProperty({ type: [String], format: 'date-time', description: 'Fire times in the window, ascending (UTC)' }) fireTimes: string[];
 }
 
-export class UpcomingResponse {
+export class UpcomingResponse implements Contract.UpcomingResponse {
   @ApiProperty({ format: 'date-time', description: 'Start of the window (exclusive)' }) from: string;
   @ApiProperty({ format: 'date-time', description: 'End of the window (inclusive)' }) to: string;
   @ApiProperty({ description: 'Fire times in the window, over every schedule' }) totalFireTimes: number;
@@ -54,7 +55,7 @@ export class TriggerPreviewRequest extends PickType(ScheduleRequest, [
   after?: Date;
 }
 
-export class DstNoteResponse {
+export class DstNoteResponse implements Contract.DstNote {
   @ApiProperty({ enum: ['gap', 'overlap'], description: 'gap: the clocks go forward and skip wall times; overlap: they go back and repeat them' }) kind: 'gap' | 'overlap';
   @ApiProperty({ format: 'date-time', description: 'The instant of the clock change' }) at: string;
   @ApiProperty({ example: '2026-03-29', description: 'The local date of the change' }) localDate: string;
@@ -66,7 +67,7 @@ export class DstNoteResponse {
   text: string;
 }
 
-export class TriggerPreviewResponse {
+export class TriggerPreviewResponse implements Contract.TriggerPreviewResponse {
   @ApiProperty({ enum: [...TRIGGER_TYPES], description: 'Cron or Manual' }) triggerType: TriggerType;
   @ApiProperty({ enum: [...PATTERN_TYPES], description: 'SpecificTimes, Interval or Custom' }) patternType: PatternType;
   @ApiProperty({ type: 'string', nullable: true, description: 'The cron expression the schedule would be stored with' }) cronExpression: string | null;
