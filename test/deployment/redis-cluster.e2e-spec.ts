@@ -16,6 +16,8 @@ const everySecond = (name: string) => ({
 });
 
 /** The hash tag of a tagged prefix (`{jimtest-1a2b:schedule-ticks}` → `jimtest-1a2b:schedule-ticks`). */
+const SHUTDOWN_GRACE_SECONDS = 5;
+
 const tagOf = (prefix: string) => /\{([^}]+)\}/.exec(prefix)![1];
 
 // A Redis Cluster only exists for the Redis backend.
@@ -50,7 +52,7 @@ describeRedis('Redis Cluster (3 masters + 3 replicas, real servers)', () => {
     beforeAll(async () => {
       const env = { REDIS_CLUSTER_NODES: cluster.seeds, JIM_QUEUE_PREFIX: prefix, JIM_STEP_QUEUE_SHARDS: '3' };
       t = await createTestApp(env);
-      workers = await startWorkers(t, 2, { ...env, JIM_MISFIRE_GRACE_SECONDS: '3' });
+      workers = await startWorkers(t, 2, { ...env, JIM_MISFIRE_GRACE_SECONDS: '3', JIM_SHUTDOWN_GRACE_SECONDS: String(SHUTDOWN_GRACE_SECONDS) });
     });
 
     it('fires a cron schedule and runs its steps, with the tick and step queues on different masters', async () => {
@@ -164,5 +166,17 @@ describeRedis('Redis Cluster (3 masters + 3 replicas, real servers)', () => {
       await cluster.untilHealthy();
       await waitFor(async () => (await t!.api().get('/health/ready')).status === 200, 30_000, 500);
     });
+
+    it('leaves the workers able to shut down on SIGTERM after the slot came back', async () => {
+      // Bounded well below the test's timeout: a worker that never finishes shutting down fails here, with its log.
+      const bound = (SHUTDOWN_GRACE_SECONDS + 20) * 1000;
+      const stopped = await Promise.all(
+        workers.map((w) => Promise.race([w.stop('SIGTERM').then(() => true), new Promise<false>((r) => setTimeout(() => r(false), bound))])),
+      );
+      for (const [i, w] of workers.entries()) {
+        if (!stopped[i]) throw new Error(`Worker ${w.pid} still running ${bound} ms after SIGTERM:\n${w.output().slice(-4000)}`);
+        expect(w.child.signalCode === 'SIGTERM' || w.child.exitCode === 0).toBe(true);
+      }
+    }, 120_000);
   });
 });
