@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { nominalFireTime, QueueKit, stepQueueName, TICK_LEAD_MS, TICK_QUEUE, type StepJobData, type TickJobData } from '@jim/queue';
+import { CLOSE_TIMEOUT_MS, closeWithin, nominalFireTime, QueueKit, stepQueueName, TICK_LEAD_MS, TICK_QUEUE, type StepJobData, type TickJobData } from '@jim/queue';
 import type { Job, Worker } from 'bullmq';
 import { StepRunner } from './engine/step-runner.service';
 import { TickService } from './firing/tick.service';
@@ -71,11 +71,17 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
 
   /**
    * Graceful stop: take no new jobs, let running steps finish within the grace period, then stop them;
-   * they are recorded as interrupted and their executions follow the continueOnFailure rule.
+   * they are recorded as interrupted and their executions follow the continueOnFailure rule. Whatever the state of
+   * Redis, this ends within the grace period plus CLOSE_TIMEOUT_MS.
    */
   async beforeApplicationShutdown(): Promise<void> {
     const graceMs = this.config.worker.shutdownGraceSeconds * 1000;
-    const closing = Promise.all(this.workers.map((w) => w.close()));
+    // A consumer whose close never settles (a Redis connection that never answers) has its connections dropped.
+    const closing = Promise.all(
+      this.workers.map((w) =>
+        closeWithin(w, graceMs + CLOSE_TIMEOUT_MS, () => this.logger.warn({ queue: w.name }, 'Queue consumer did not close in time; dropping its connections')),
+      ),
+    );
     const timer = setTimeout(() => {
       if (this.steps.running.size > 0) this.logger.warn({ running: this.steps.running.size }, 'Grace period over; stopping running steps');
       this.steps.running.abortAll({ kind: 'shutdown', message: 'Interrupted: the worker shut down before the step finished' });

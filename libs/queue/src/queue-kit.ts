@@ -166,9 +166,9 @@ function clusterClient(settings: ClusterSettings): Cluster {
 
 /**
  * BullMQ closes connections it created, but not a client instance it was given (it duplicates that one for its
- * blocking connections): the object's own `close` then also ends the client.
+ * blocking connections): the object's own `close` then also ends the client, and so does its `disconnect`.
  */
-export function closeWith<T extends { close(...args: never[]): Promise<void> }>(owner: T, connection: unknown): T {
+export function closeWith<T extends { close(...args: never[]): Promise<void>; disconnect?(): Promise<void> }>(owner: T, connection: unknown): T {
   if (!(connection instanceof Cluster)) return owner;
   const close = owner.close.bind(owner) as (...args: never[]) => Promise<void>;
   owner.close = (async (...args: never[]) => {
@@ -178,7 +178,53 @@ export function closeWith<T extends { close(...args: never[]): Promise<void> }>(
       connection.disconnect();
     }
   }) as T['close'];
+  const disconnect = owner.disconnect?.bind(owner);
+  if (disconnect) {
+    owner.disconnect = async () => {
+      // First, and at once: BullMQ's own disconnect may wait on a connection that never answers.
+      connection.disconnect();
+      await disconnect();
+    };
+  }
   return owner;
+}
+
+/** A BullMQ Queue, Worker or QueueEvents, as far as closing it goes. */
+export interface Closable {
+  readonly name: string;
+  close(...args: never[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** How long closing a queue may take (beyond a worker's grace period) before its connections are dropped instead. */
+export const CLOSE_TIMEOUT_MS = 5000;
+const DISCONNECT_TIMEOUT_MS = 1000;
+
+/**
+ * Closes `owner`, giving up after `timeoutMs`: a close that has not settled by then (a Redis connection that never
+ * answers, such as a cluster client after its nodes came back) is abandoned, `onForced` is called and the
+ * connections are dropped. Never rejects and never waits much longer than `timeoutMs`; resolves to false when forced.
+ */
+export async function closeWithin(owner: Closable, timeoutMs: number, onForced?: () => void): Promise<boolean> {
+  const closed = owner.close().then(
+    () => true,
+    () => true,
+  );
+  if (await settlesWithin(closed, timeoutMs)) return true;
+  onForced?.();
+  await settlesWithin(owner.disconnect().catch(() => undefined), DISCONNECT_TIMEOUT_MS);
+  return false;
+}
+
+/** Whether `promise` settles within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { APP_CONFIG, DATABASE_URL, type AppConfig } from '@jim/config';
 import type { Queue } from 'bullmq';
 import { JobSchedulerSync } from './job-scheduler-sync';
 import { STEP_QUEUE, stepQueueName, stepShardOf, TICK_QUEUE } from './names';
-import { QueueKit } from './queue-kit';
+import { CLOSE_TIMEOUT_MS, closeWithin, QueueKit } from './queue-kit';
 
 export const TICK_QUEUE_TOKEN = 'JIM_TICK_QUEUE';
 export const STEP_QUEUE_TOKEN = 'JIM_STEP_QUEUE';
@@ -50,8 +50,14 @@ class QueueCloser implements OnApplicationShutdown {
     private readonly steps: StepQueues,
   ) {}
 
+  private readonly logger = new Logger('Queue');
+
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.ticks.close(), ...this.steps.all.map((q) => q.close())]);
+    await Promise.all(
+      [this.ticks, ...this.steps.all].map((queue) =>
+        closeWithin(queue, CLOSE_TIMEOUT_MS, () => this.logger.warn({ queue: queue.name }, 'Queue did not close in time; dropping its connections')),
+      ),
+    );
   }
 }
 

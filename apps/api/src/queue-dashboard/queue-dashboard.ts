@@ -3,7 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { QueueKit, StepQueues, TICK_QUEUE_TOKEN } from '@jim/queue';
+import { CLOSE_TIMEOUT_MS, closeWithin, QueueKit, StepQueues, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { Express } from 'express';
 import { ApiKeyAuthenticator } from '../auth/api-key-authenticator.service';
@@ -55,6 +55,6 @@ export class QueueDashboard implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.runProfileQueue?.close().catch(() => undefined);
+    if (this.runProfileQueue) await closeWithin(this.runProfileQueue, CLOSE_TIMEOUT_MS);
   }
 }

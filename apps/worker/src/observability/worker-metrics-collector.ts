@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, WORKER_ROLES, type AppConfig } from '@jim/config';
 import { EXECUTION_STATUSES } from '@jim/contracts';
-import { QueueKit, StepQueues, TICK_QUEUE, TICK_QUEUE_TOKEN } from '@jim/queue';
+import { CLOSE_TIMEOUT_MS, closeWithin, QueueKit, StepQueues, TICK_QUEUE, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { StepRunner } from '../engine/step-runner.service';
@@ -37,7 +37,7 @@ export class WorkerMetricsCollector implements OnModuleInit, OnApplicationShutdo
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.runProfileQueue?.close().catch(() => undefined);
+    if (this.runProfileQueue) await closeWithin(this.runProfileQueue, CLOSE_TIMEOUT_MS);
   }
 
   private async collectQueueDepths(): Promise<void> {

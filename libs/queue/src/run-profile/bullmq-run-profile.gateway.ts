@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
+import { CLOSE_TIMEOUT_MS, closeWithin } from '../queue-kit';
 import { abortMessage, type RunProfileGateway, type RunProfileRequest, type RunProfileResult } from '@jim/steps';
 import {
   DEFAULT_RUN_PROFILE_QUEUE_NAME,
@@ -78,7 +79,7 @@ export class BullmqRunProfileGateway implements RunProfileGateway {
 
   async close(): Promise<void> {
     for (const end of [...this.pendingWaits]) end(new Error(`Run-profile gateway for queue '${this.queueName}' was closed`));
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    await Promise.all([closeWithin(this.events, CLOSE_TIMEOUT_MS), closeWithin(this.queue, CLOSE_TIMEOUT_MS)]);
   }
 
   private waitForResult(jobId: string, signal: AbortSignal): Promise<RunProfileResult> {
