@@ -1,4 +1,5 @@
-import type { ExecutionMode, ExecutionStatus, ExecutionTrigger, InitiatorType, ScheduleStepType, StepStatus } from './enums';
+import type { ExecutionStatus, ExecutionTrigger, InitiatorType, StepStatus } from './enums';
+import type { ScheduleStepResponse } from './schedules';
 
 export interface ScheduleRunResponse {
   executionId: string;
@@ -34,24 +35,12 @@ export interface RunProfileProgressResponse {
   phase: string | null;
 }
 
-export interface ScheduleExecutionStepResponse {
+/** A step as it was when the execution started (its definition, less the working directory and secrets), and what happened. */
+export interface ScheduleExecutionStepResponse extends Omit<ScheduleStepResponse, 'id' | 'name' | 'workingDirectory' | 'sqlConnectionString'> {
   id: string;
   stepId: string;
-  stepIndex: number;
   groupOrdinal: number;
   name: string;
-  stepType: ScheduleStepType;
-  executionMode: ExecutionMode;
-  continueOnFailure: boolean;
-  timeoutSeconds: number | null;
-  connectedSystemId: number | null;
-  connectedSystemName: string | null;
-  runProfileId: number | null;
-  runProfileName: string | null;
-  scriptPath: string | null;
-  executablePath: string | null;
-  arguments: string | null;
-  sqlScriptPath: string | null;
   status: StepStatus;
   startedAt: string | null;
   completedAt: string | null;
