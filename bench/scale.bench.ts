@@ -7,7 +7,7 @@ import { serviceEnv, sleep, uniquePrefix } from './support/env';
 import { call } from './support/http';
 import { runAsCommand, type BenchOptions } from './support/main';
 import { startApi, startWorkers, stopAll, waitFor } from './support/processes';
-import { cleanupPrefix, queueKit, redisClient, schedulerCounter, usedMemory } from './support/queues';
+import { cleanupPrefix, prefixPatterns, queueKit, redisClient, schedulerCounter, usedMemory } from './support/queues';
 import { Report } from './support/report';
 import { across, fmt, fmtSpread, round, spread, type Spread } from './support/stats';
 
@@ -32,18 +32,20 @@ function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 /** Sum of MEMORY USAGE over every key under the prefix, and how many keys. */
 async function prefixMemory(redis: Redis, prefix: string): Promise<{ bytes: number; keys: number }> {
-  let cursor = '0';
   let bytes = 0;
   let keys = 0;
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
-    cursor = next;
-    if (batch.length === 0) continue;
-    const pipeline = redis.pipeline();
-    for (const key of batch) pipeline.memory('USAGE', key, 'SAMPLES', '0');
-    for (const [error, value] of (await pipeline.exec()) ?? []) if (!error) bytes += Number(value);
-    keys += batch.length;
-  } while (cursor !== '0');
+  for (const pattern of prefixPatterns(prefix)) {
+    let cursor = '0';
+    do {
+      const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 5000);
+      cursor = next;
+      if (batch.length === 0) continue;
+      const pipeline = redis.pipeline();
+      for (const key of batch) pipeline.memory('USAGE', key, 'SAMPLES', '0');
+      for (const [error, value] of (await pipeline.exec()) ?? []) if (!error) bytes += Number(value);
+      keys += batch.length;
+    } while (cursor !== '0');
+  }
   return { bytes, keys };
 }
 

@@ -29,14 +29,24 @@ export function redisClient(): Redis {
 }
 
 /** Deletes every key under `<prefix>:`; returns how many. */
+/**
+ * SCAN patterns for every key under a prefix: `{tag}:*` (plain BullMQ with that prefix) and `{tag:*` (the service's
+ * queues, each of which adds its name to the hash tag: `{tag:schedule-ticks}:…`).
+ */
+export function prefixPatterns(prefix: string): string[] {
+  return prefix.endsWith('}') ? [`${prefix}:*`, `${prefix.slice(0, -1)}:*`] : [`${prefix}:*`];
+}
+
 export async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
   let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 2000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
+  for (const pattern of prefixPatterns(prefix)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 2000);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  }
   return deleted;
 }
 
