@@ -133,7 +133,7 @@ describe('Cron firing (real worker processes)', () => {
       const all = await queue.getJobSchedulers(0, 1000);
       const ours = all.filter((j) => ids.some((id) => j.key === schedulerIdFor(id)));
       return ours.length === ids.length ? ours : undefined;
-    }, 15_000);
+    }, 30_000);
     for (const scheduler of schedulers) {
       expect(scheduler.tz).toBe('Europe/London');
       expect(scheduler.pattern).toMatch(/^15 \d /);

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
 import { FIRES_SQL } from '@jim/persistence';
-import { JobSchedulerSync, QueueKit, removeScheduleSchedulers, TICK_QUEUE, type FiringSource, type FiringSpec, type ReconcileReport } from '@jim/queue';
+import { CLOSE_TIMEOUT_MS, closeWithin, JobSchedulerSync, QueueKit, removeScheduleSchedulers, TICK_QUEUE, type FiringSource, type FiringSpec, type ReconcileReport } from '@jim/queue';
 import type { DataSource } from 'typeorm';
 import { withAdvisoryLock } from '../engine/advisory-lock';
 import { MissedTicks, type MissedTicksReport } from './missed-ticks';
@@ -61,7 +61,8 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
         const removed = await removeScheduleSchedulers(legacy);
         if (removed > 0) this.logger.log({ removed }, 'Removed job schedulers left under the previous queue prefix');
       } finally {
-        await legacy.close();
+        // Bounded: this runs under the reconcile lock, which a close that never settles would hold for ever.
+        await closeWithin(legacy, CLOSE_TIMEOUT_MS);
       }
     }
     this.legacyCleared = true;
