@@ -9,8 +9,8 @@ import type { ExecutionTrigger } from './entities/enums';
 
 /**
  * The columns an execution's step snapshot copies from the schedule's step as they are: every column the two tables
- * share, but the ids, the name (a default is made up) and the timestamps. A new step column is copied by declaring it
- * on both entities.
+ * share, but the ids, the name (a default is made up) and the timestamps. A step definition column, declared once in
+ * StepDefinitionColumns, is copied without further change.
  */
 const COPIED_STEP_COLUMNS = fieldMap<ScheduleStep, keyof ScheduleStep & string>(ScheduleStep, ['id', 'scheduleId', 'name', 'created', 'lastUpdated'])
   .map((c) => c.column)

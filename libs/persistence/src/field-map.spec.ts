@@ -10,6 +10,11 @@ class Gadget {
   @Column({ type: 'int' }) weight: number;
 }
 
+@Entity({ name: 'labelled_gadgets' })
+class LabelledGadget extends Gadget {
+  @Column({ type: 'text', nullable: true }) label: string | null;
+}
+
 @Entity({ name: 'misnamed' })
 class Misnamed {
   @PrimaryColumn('uuid') id: string;
@@ -19,8 +24,17 @@ class Misnamed {
 describe('fieldMap', () => {
   it('lists the columns in declaration order, snake_case, without the excluded fields', () => {
     expect(fieldMap<Gadget, 'serialNumber' | 'weight'>(Gadget, ['id'])).toEqual([
-      { field: 'serialNumber', column: 'serial_number' },
-      { field: 'weight', column: 'weight' },
+      { field: 'serialNumber', column: 'serial_number', nullable: false },
+      { field: 'weight', column: 'weight', nullable: false },
+    ]);
+  });
+
+  it('lists an entity\'s own columns, then those it inherits, with whether each may be null', () => {
+    expect(fieldMap<LabelledGadget, keyof LabelledGadget>(LabelledGadget)).toEqual([
+      { field: 'label', column: 'label', nullable: true },
+      { field: 'id', column: 'id', nullable: false },
+      { field: 'serialNumber', column: 'serial_number', nullable: false },
+      { field: 'weight', column: 'weight', nullable: false },
     ]);
   });
 

@@ -4,6 +4,8 @@ import { getMetadataArgsStorage } from 'typeorm';
 export interface FieldColumn<F extends string = string> {
   readonly field: F;
   readonly column: string;
+  /** Whether the column may hold null. */
+  readonly nullable: boolean;
 }
 
 type Snake<S extends string> = S extends `${infer Head}${infer Tail}`
@@ -18,20 +20,32 @@ export function snakeCase(field: string): string {
 }
 
 /**
- * The columns an entity declares, in declaration order, without the `except` fields. The entity is the one place a
- * column is declared: statements, row mapping, history snapshots and responses are derived from this list. Columns
- * are named after their fields in snake_case (checked here, so a renamed column fails at start-up, not in a query).
+ * The columns an entity declares, without the `except` fields: its own in declaration order, then those it inherits
+ * (nearest class first). The entity is the one place a column is declared: statements, row mapping, history
+ * snapshots and responses are derived from this list. Columns are named after their fields in snake_case (checked
+ * here, so a renamed column fails at start-up, not in a query).
  */
-export function fieldMap<T, F extends keyof T & string>(entity: new () => T, except: readonly (keyof T & string)[] = []): FieldColumn<F>[] {
-  return getMetadataArgsStorage()
-    .columns.filter((column) => column.target === entity && !except.includes(column.propertyName as keyof T & string))
+export function fieldMap<T, F extends keyof T & string>(entity: abstract new () => T, except: readonly (keyof T & string)[] = []): FieldColumn<F>[] {
+  const columns = getMetadataArgsStorage().columns;
+  return classChain(entity)
+    .flatMap((target) => columns.filter((column) => column.target === target))
+    .filter((column) => !except.includes(column.propertyName as keyof T & string))
     .map((column) => {
       const name = column.options.name ?? column.propertyName;
       if (name !== snakeCase(column.propertyName)) {
         throw new Error(`${entity.name}.${column.propertyName} is stored in column ${name}; name it ${snakeCase(column.propertyName)}`);
       }
-      return { field: column.propertyName as F, column: name };
+      return { field: column.propertyName as F, column: name, nullable: column.options.nullable ?? false };
     });
+}
+
+/** The class and its ancestors, nearest first. */
+function classChain(entity: abstract new () => unknown): Function[] {
+  const chain: Function[] = [];
+  for (let target: Function = entity; target !== Function.prototype && target !== Object; target = Object.getPrototypeOf(target)) {
+    chain.push(target);
+  }
+  return chain;
 }
 
 /** The domain object of a row: each field from its column. */

@@ -8,6 +8,7 @@ export * from './schedule-execution.entity';
 export * from './schedule-step.entity';
 export * from './schedule.entity';
 export * from './skipped-run.entity';
+export * from './step-definition.columns';
 
 import { ApiKey } from './api-key.entity';
 import { ConfigurationChange } from './configuration-change.entity';

@@ -1,10 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ExecutionMode, ScheduleStepType, StepStatus } from './enums';
+import type { StepStatus } from './enums';
+import { StepDefinitionColumns } from './step-definition.columns';
 import { Timestamp } from './timestamp';
 
-/** A step as it was when its execution started, plus what happened when it ran. */
+/** A step as it was when its execution started (its definition inherited), plus what happened when it ran. */
 @Entity({ name: 'schedule_execution_steps' })
-export class ScheduleExecutionStep {
+export class ScheduleExecutionStep extends StepDefinitionColumns {
   @PrimaryColumn('uuid') id: string;
   @Column({ name: 'execution_id', type: 'uuid' }) executionId: string;
   @Column({ name: 'step_id', type: 'uuid' }) stepId: string;
@@ -12,22 +13,9 @@ export class ScheduleExecutionStep {
   @Column({ name: 'group_ordinal', type: 'int' }) groupOrdinal: number;
   @Column({ name: 'position', type: 'int' }) position: number;
   @Column({ type: 'varchar', length: 200 }) name: string;
-  @Column({ name: 'step_type', type: 'varchar', length: 20 }) stepType: ScheduleStepType;
-  @Column({ name: 'execution_mode', type: 'varchar', length: 30 }) executionMode: ExecutionMode;
-  @Column({ name: 'continue_on_failure', type: 'boolean' }) continueOnFailure: boolean;
-  @Column({ name: 'timeout_seconds', type: 'int', nullable: true }) timeoutSeconds: number | null;
-  @Column({ name: 'connected_system_id', type: 'int', nullable: true }) connectedSystemId: number | null;
   @Column({ name: 'connected_system_name', type: 'varchar', length: 200, nullable: true }) connectedSystemName: string | null;
-  @Column({ name: 'run_profile_id', type: 'int', nullable: true }) runProfileId: number | null;
   @Column({ name: 'run_profile_name', type: 'varchar', length: 200, nullable: true }) runProfileName: string | null;
   @Column({ name: 'run_type', type: 'varchar', length: 30, nullable: true }) runType: string | null;
-  @Column({ name: 'script_path', type: 'varchar', length: 500, nullable: true }) scriptPath: string | null;
-  @Column({ type: 'varchar', length: 2000, nullable: true }) arguments: string | null;
-  @Column({ name: 'executable_path', type: 'varchar', length: 500, nullable: true }) executablePath: string | null;
-  @Column({ name: 'working_directory', type: 'varchar', length: 500, nullable: true }) workingDirectory: string | null;
-  /** AES-256-GCM ciphertext, as in schedule_steps. */
-  @Column({ name: 'sql_connection_string', type: 'text', nullable: true }) sqlConnectionString: string | null;
-  @Column({ name: 'sql_script_path', type: 'varchar', length: 500, nullable: true }) sqlScriptPath: string | null;
   @Column({ type: 'varchar', length: 30 }) status: StepStatus;
   @Timestamp('started_at', { nullable: true }) startedAt: Date | null;
   @Timestamp('completed_at', { nullable: true }) completedAt: Date | null;

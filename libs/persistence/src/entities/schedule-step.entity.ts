@@ -1,28 +1,16 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ExecutionMode, ScheduleStepType } from './enums';
+import { StepDefinitionColumns } from './step-definition.columns';
 import { Timestamp } from './timestamp';
 
+/** A step of a schedule: where it sits in the schedule, and its definition (inherited). */
 @Entity({ name: 'schedule_steps' })
-export class ScheduleStep {
+export class ScheduleStep extends StepDefinitionColumns {
   @PrimaryColumn('uuid') id: string;
   @Column({ name: 'schedule_id', type: 'uuid' }) scheduleId: string;
   @Column({ name: 'step_index', type: 'int' }) stepIndex: number;
   /** Position among the steps of the same index, so parallel steps keep a stable order. */
   @Column({ name: 'position', type: 'int' }) position: number;
   @Column({ type: 'varchar', length: 200, nullable: true }) name: string | null;
-  @Column({ name: 'execution_mode', type: 'varchar', length: 30 }) executionMode: ExecutionMode;
-  @Column({ name: 'step_type', type: 'varchar', length: 20 }) stepType: ScheduleStepType;
-  @Column({ name: 'continue_on_failure', type: 'boolean' }) continueOnFailure: boolean;
-  @Column({ name: 'timeout_seconds', type: 'int', nullable: true }) timeoutSeconds: number | null;
-  @Column({ name: 'connected_system_id', type: 'int', nullable: true }) connectedSystemId: number | null;
-  @Column({ name: 'run_profile_id', type: 'int', nullable: true }) runProfileId: number | null;
-  @Column({ name: 'script_path', type: 'varchar', length: 500, nullable: true }) scriptPath: string | null;
-  @Column({ type: 'varchar', length: 2000, nullable: true }) arguments: string | null;
-  @Column({ name: 'executable_path', type: 'varchar', length: 500, nullable: true }) executablePath: string | null;
-  @Column({ name: 'working_directory', type: 'varchar', length: 500, nullable: true }) workingDirectory: string | null;
-  /** AES-256-GCM ciphertext, never the clear value. */
-  @Column({ name: 'sql_connection_string', type: 'text', nullable: true }) sqlConnectionString: string | null;
-  @Column({ name: 'sql_script_path', type: 'varchar', length: 500, nullable: true }) sqlScriptPath: string | null;
   @Timestamp('created') created: Date;
   @Timestamp('last_updated', { nullable: true }) lastUpdated: Date | null;
 }
