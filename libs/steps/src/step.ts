@@ -1,4 +1,4 @@
-import { STEP_TYPES, type ScheduleStepType } from '@jim/contracts';
+import { STEP_TYPES, type ScheduleStepResponse, type ScheduleStepType } from '@jim/contracts';
 
 export type StepType = ScheduleStepType;
 
@@ -6,23 +6,17 @@ export function isStepType(value: unknown): value is StepType {
   return typeof value === 'string' && (STEP_TYPES as readonly string[]).includes(value);
 }
 
-/** A snapshot of one step of a schedule, secrets already decrypted. */
-export interface StepSpec {
+/**
+ * A snapshot of one step of a schedule: its definition as the API describes it (each field optional, for the executor
+ * of its type reads only its own), the names of what it runs, and the run type of a RunProfile step. Secrets are
+ * already decrypted: `sqlConnectionString` is the clear text.
+ */
+export interface StepSpec extends Partial<Omit<ScheduleStepResponse, 'id' | 'stepIndex' | 'name' | 'stepType'>> {
   stepId: string;
   stepIndex: number;
   name: string;
   stepType: StepType;
-  connectedSystemId?: number | null;
-  connectedSystemName?: string | null;
-  runProfileId?: number | null;
-  runProfileName?: string | null;
   runType?: string | null;
-  scriptPath?: string | null;
-  arguments?: string | null;
-  executablePath?: string | null;
-  workingDirectory?: string | null;
-  sqlConnectionString?: string | null;
-  sqlScriptPath?: string | null;
 }
 
 /** Passed as `AbortController.abort(reason)`; `message` becomes the step's error message. */

@@ -2,16 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { NotFoundError, ValidationError } from '@jim/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { fieldMap, fromRow, ScheduleExecutionStep } from '@jim/persistence';
 import { iso } from '../common/iso';
 import { pagedResponse, paging, type PagedResponse } from '../common/paging';
+import { declaredProperties } from '../common/response-type';
 import { scheduleNotFound } from '../schedules/schedule-not-found';
 import { EXECUTION_SORT_KEYS, type ExecutionListQuery, type ExecutionSortKey, type SkippedRunListQuery } from './dto/execution-query.dto';
-import type {
-  ScheduleExecutionDetailResponse,
-  ScheduleExecutionResponse,
-  RunProfileProgressResponse,
+import {
   ScheduleExecutionStepResponse,
-  SkippedRunResponse,
+  type ScheduleExecutionDetailResponse,
+  type ScheduleExecutionResponse,
+  type RunProfileProgressResponse,
+  type SkippedRunResponse,
 } from './dto/execution-response.dto';
 import { executionProgress } from './execution-progress';
 
@@ -34,12 +36,15 @@ const EXECUTION_COLUMNS = `
   e.id, e.schedule_id, e.schedule_name, e.status, e.trigger_kind, e.scheduled_for, e.current_step_index, e.total_steps,
   e.queued_at, e.started_at, e.completed_at, e.initiated_by_type, e.initiated_by_id, e.initiated_by_name, e.error_message`;
 
-/** Deliberately no sql_connection_string: a step's secret never leaves the database through this API. */
-const STEP_COLUMNS = `
-  s.id, s.step_id, s.step_index, s.group_ordinal, s.name, s.step_type, s.execution_mode, s.continue_on_failure,
-  s.timeout_seconds, s.connected_system_id, s.connected_system_name, s.run_profile_id, s.run_profile_name,
-  s.script_path, s.executable_path, s.arguments, s.sql_script_path, s.status, s.started_at, s.completed_at,
-  s.exit_code, s.stdout_tail, s.stderr_tail, s.error_message, s.activity_id, s.activity_status, s.progress`;
+/**
+ * The columns of a step run that its response declares (ScheduleExecutionStepResponse), so the SQL connection string,
+ * which the response leaves out, never leaves the database through this API.
+ */
+const STEP_FIELDS = fieldMap<StepRun, keyof StepRun>(ScheduleExecutionStep).filter((c) =>
+  declaredProperties(ScheduleExecutionStepResponse).includes(c.field),
+);
+type StepRun = Pick<ScheduleExecutionStep, keyof ScheduleExecutionStepResponse & keyof ScheduleExecutionStep>;
+const STEP_COLUMNS = STEP_FIELDS.map((c) => `s.${c.column}`).join(', ');
 
 /** Read side of schedule executions and skipped runs: raw SQL, one query per shape. */
 @Injectable()
@@ -143,34 +148,12 @@ function toExecution(row: Row): ScheduleExecutionResponse {
 }
 
 function toStep(row: Row): ScheduleExecutionStepResponse {
+  const step = fromRow<StepRun>(STEP_FIELDS, row);
   return {
-    id: row.id,
-    stepId: row.step_id,
-    stepIndex: row.step_index,
-    groupOrdinal: row.group_ordinal,
-    name: row.name,
-    stepType: row.step_type,
-    executionMode: row.execution_mode,
-    continueOnFailure: row.continue_on_failure,
-    timeoutSeconds: row.timeout_seconds,
-    connectedSystemId: row.connected_system_id,
-    connectedSystemName: row.connected_system_name,
-    runProfileId: row.run_profile_id,
-    runProfileName: row.run_profile_name,
-    scriptPath: row.script_path,
-    executablePath: row.executable_path,
-    arguments: row.arguments,
-    sqlScriptPath: row.sql_script_path,
-    status: row.status,
-    startedAt: iso(row.started_at),
-    completedAt: iso(row.completed_at),
-    exitCode: row.exit_code,
-    stdoutTail: row.stdout_tail,
-    stderrTail: row.stderr_tail,
-    errorMessage: row.error_message,
-    activityId: row.activity_id ?? null,
-    activityStatus: row.activity_status ?? null,
-    progress: row.progress ? toRunProgress(row.progress) : null,
+    ...step,
+    startedAt: iso(step.startedAt),
+    completedAt: iso(step.completedAt),
+    progress: step.progress ? toRunProgress(step.progress) : null,
   };
 }
 

@@ -1,7 +1,9 @@
-import type { DispatchState, StepResult, StepSpec, StepType } from '@jim/steps';
+import type { DispatchState, StepResult, StepSpec } from '@jim/steps';
 import type { DataSource, EntityManager } from 'typeorm';
 import { FAILED_STEP_STATUSES, SETTLED_STEP_STATUSES, type ExecutionStatus, type Initiator, type StepStatus } from '../entities/enums';
 import { CANCELLED_BY_USER, cancelExecution, NOT_RUN_MESSAGE, queryReturning, startExecution, type StartExecutionResult } from '../executions';
+import { StepDefinitionColumns } from '../entities/step-definition.columns';
+import { fieldMap, fromRow } from '../field-map';
 import type { SecretCipher } from '../secret-cipher';
 import { startTicks, type TickOutcome, type TickRequest } from '../ticks';
 
@@ -52,6 +54,9 @@ async function lockExecution(tx: EntityManager, executionId: string): Promise<Lo
   );
   return execution;
 }
+
+/** A step's definition as its snapshot holds it: what a claimed step's spec is read from. */
+const DEFINITION_FIELDS = fieldMap<StepDefinitionColumns, keyof StepDefinitionColumns>(StepDefinitionColumns);
 
 export const WORKER_LOST_MESSAGE = 'Worker lost: the worker running this step stopped responding';
 
@@ -119,21 +124,14 @@ export class ExecutionRepository {
           ? { dispatchedAt: new Date(row.dispatched_at), activityId: row.activity_id, taskId: row.task_id }
           : null,
         spec: {
+          ...fromRow<StepDefinitionColumns>(DEFINITION_FIELDS, row),
           stepId: row.step_id,
           stepIndex: row.step_index,
           name: row.name,
-          stepType: row.step_type as StepType,
-          connectedSystemId: row.connected_system_id,
           connectedSystemName: row.connected_system_name,
-          runProfileId: row.run_profile_id,
           runProfileName: row.run_profile_name,
           runType: row.run_type,
-          scriptPath: row.script_path,
-          arguments: row.arguments,
-          executablePath: row.executable_path,
-          workingDirectory: row.working_directory,
           sqlConnectionString: connectionString,
-          sqlScriptPath: row.sql_script_path,
         },
       },
     };

@@ -1,19 +1,16 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
 import type * as Contract from '@jim/contracts';
 import {
-  EXECUTION_MODES,
   EXECUTION_STATUSES,
   INITIATOR_TYPES,
   STEP_STATUSES,
-  STEP_TYPES,
   TRIGGER_TYPES,
-  type ExecutionMode,
   type ExecutionStatus,
   type ExecutionTrigger,
   type InitiatorType,
-  type ScheduleStepType,
   type StepStatus,
 } from '@jim/contracts';
+import { ScheduleStepResponse } from '../../schedules/dto/schedule-response.dto';
 
 export class ScheduleRunResponse implements Contract.ScheduleRunResponse {
   @ApiProperty({ format: 'uuid', description: 'The execution just started' })
@@ -70,42 +67,22 @@ export class RunProfileProgressResponse implements Contract.RunProfileProgressRe
   phase: string | null;
 }
 
-/** A step as it was when the execution started, and what happened when it ran. The SQL connection string is never exposed. */
-export class ScheduleExecutionStepResponse implements Contract.ScheduleExecutionStepResponse {
+/**
+ * A step as it was when the execution started — the step's response, less the working directory and the SQL connection
+ * string (never exposed) — and what happened when it ran.
+ */
+export class ScheduleExecutionStepResponse
+  extends OmitType(ScheduleStepResponse, ['id', 'name', 'workingDirectory', 'sqlConnectionString'] as const)
+  implements Contract.ScheduleExecutionStepResponse
+{
   @ApiProperty({ format: 'uuid', description: 'Id of this step run' })
   id: string;
   @ApiProperty({ format: 'uuid', description: 'The schedule step it ran' })
   stepId: string;
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'stepIndex of the step' })
-  stepIndex: number;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Ordinal (0-based) of the step group it belongs to' })
   groupOrdinal: number;
   @ApiProperty({ example: 'Step 1', description: 'The step name, or "Step N" for an unnamed step' })
   name: string;
-  @ApiProperty({ enum: [...STEP_TYPES], description: 'RunProfile, PowerShell, Executable, or SqlScript' })
-  stepType: ScheduleStepType;
-  @ApiProperty({ enum: [...EXECUTION_MODES], description: 'Sequential or ParallelWithPrevious' })
-  executionMode: ExecutionMode;
-  @ApiProperty({ description: 'Whether the execution carries on when this step fails' })
-  continueOnFailure: boolean;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Timeout in seconds; null for the default step timeout' })
-  timeoutSeconds: number | null;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Connected system ID (RunProfile steps)' })
-  connectedSystemId: number | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Connected system name (RunProfile steps)' })
-  connectedSystemName: string | null;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Run profile ID (RunProfile steps)' })
-  runProfileId: number | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Run profile name (RunProfile steps)' })
-  runProfileName: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Script file path (PowerShell steps)' })
-  scriptPath: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Executable path (Executable steps)' })
-  executablePath: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Arguments (PowerShell and Executable steps)' })
-  arguments: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'SQL script path (SqlScript steps)' })
-  sqlScriptPath: string | null;
   @ApiProperty({ enum: [...STEP_STATUSES], description: 'Where the step is' })
   status: StepStatus;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the step started' })

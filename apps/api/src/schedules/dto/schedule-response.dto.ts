@@ -1,90 +1,51 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type * as Contract from '@jim/contracts';
+import { EXECUTION_STATUSES, type ExecutionStatus } from '@jim/contracts';
 import {
-  EXECUTION_MODES,
-  EXECUTION_STATUSES,
-  INTERVAL_UNITS,
-  PATTERN_TYPES,
-  STEP_TYPES,
-  TRIGGER_TYPES,
-  type ExecutionMode,
-  type ExecutionStatus,
-  type IntervalUnit,
-  type PatternType,
-  type ScheduleStepType,
-  type TriggerType,
-} from '@jim/contracts';
-import { pickFields, SCHEDULE_FIELDS, STEP_FIELDS, type ScheduleDetail, type ScheduleSummary, type StoredStep } from '@jim/persistence';
+  pickFields,
+  SCHEDULE_FIELDS,
+  STEP_FIELDS,
+  type ScheduleDetail,
+  type ScheduleField,
+  type ScheduleFields,
+  type ScheduleSummary,
+  type StepField,
+  type StepFields,
+  type StoredStep,
+} from '@jim/persistence';
 import { maskConnectionString } from '@jim/steps';
 import { iso } from '../../common/iso';
+import { ResponseFieldsOf } from '../../common/response-type';
+import { ScheduleRequest, ScheduleStepRequest } from './schedule-request.dto';
 
-export class ScheduleStepResponse implements Contract.ScheduleStepResponse {
+/** A step's fields as the request declares them (see ResponseFieldsOf), its id and the names of what it runs. */
+export class ScheduleStepResponse
+  extends ResponseFieldsOf<StepFields, StepField>(ScheduleStepRequest, STEP_FIELDS, {
+    executionMode: 'Sequential for the first step of an index, ParallelWithPrevious for the others',
+  })
+  implements Contract.ScheduleStepResponse
+{
   @ApiProperty({ format: 'uuid', description: 'Step id; send it back on PUT to update this step' })
   id: string;
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: 1000, example: 0, description: 'Execution order (0-based). Same index = parallel execution.' })
-  stepIndex: number;
-  @ApiProperty({ type: 'string', nullable: true, example: 'Pre-import validation', description: 'Step name' })
-  name: string | null;
-  @ApiProperty({ enum: [...EXECUTION_MODES], description: 'Sequential for the first step of an index, ParallelWithPrevious for the others' })
-  executionMode: ExecutionMode;
-  @ApiProperty({ enum: [...STEP_TYPES], description: 'RunProfile, PowerShell, Executable, or SqlScript' })
-  stepType: ScheduleStepType;
-  @ApiProperty({ description: 'Whether the execution carries on when this step fails' })
-  continueOnFailure: boolean;
-  @ApiProperty({ type: 'integer', nullable: true, minimum: 1, maximum: 86400, description: 'Timeout in seconds; null for the default step timeout' })
-  timeoutSeconds: number | null;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Connected system ID (RunProfile steps)' })
-  connectedSystemId: number | null;
   @ApiProperty({ type: 'string', nullable: true, example: 'Corporate LDAP', description: 'Name of the connected system (RunProfile steps)' })
   connectedSystemName: string | null;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Run profile ID (RunProfile steps)' })
-  runProfileId: number | null;
   @ApiProperty({ type: 'string', nullable: true, example: 'Delta Import', description: 'Name of the run profile (RunProfile steps)' })
   runProfileName: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Script file path (PowerShell steps)' })
-  scriptPath: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Executable path (Executable steps)' })
-  executablePath: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Working directory (Executable and PowerShell steps)' })
-  workingDirectory: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Arguments (PowerShell and Executable steps)' })
-  arguments: string | null;
   /** Password masked; send the masked value back unchanged to keep the stored secret. */
   @ApiProperty({ type: 'string', nullable: true, description: 'Connection string (SqlScript steps) with the password masked; send it back unchanged to keep the stored secret' })
   sqlConnectionString: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'SQL script path (SqlScript steps)' })
-  sqlScriptPath: string | null;
 }
 
-export class ScheduleResponse implements Contract.ScheduleResponse {
+/** A schedule's fields as the request declares them (see ResponseFieldsOf), and what the server keeps about it. */
+export class ScheduleResponse
+  extends ResponseFieldsOf<ScheduleFields, ScheduleField>(ScheduleRequest, SCHEDULE_FIELDS, {
+    isEnabled: 'Whether the schedule fires on its trigger',
+    cronExpression: 'The cron expression the schedule fires on: as sent for Custom, generated for SpecificTimes and Interval, null for Manual',
+  })
+  implements Contract.ScheduleResponse
+{
   @ApiProperty({ format: 'uuid', description: 'Schedule id' })
   id: string;
-  @ApiProperty({ example: 'Morning Import', description: 'Schedule name' })
-  name: string;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Description' })
-  description: string | null;
-  @ApiProperty({ enum: [...TRIGGER_TYPES], description: 'Cron or Manual' })
-  triggerType: TriggerType;
-  @ApiProperty({ type: 'string', nullable: true, example: '0 6 * * 1,2,3,4,5', description: 'The cron expression the schedule fires on: as sent for Custom, generated for SpecificTimes and Interval, null for Manual' })
-  cronExpression: string | null;
-  @ApiProperty({ enum: [...PATTERN_TYPES], description: 'SpecificTimes, Interval, or Custom' })
-  patternType: PatternType;
-  @ApiProperty({ type: 'string', nullable: true, example: '1,2,3,4,5', description: 'Comma-separated day numbers: 0=Sun, 1=Mon, ..., 6=Sat (SpecificTimes and Interval)' })
-  daysOfWeek: string | null;
-  @ApiProperty({ type: 'string', nullable: true, example: '06:00', description: 'Comma-separated 24h times (SpecificTimes)' })
-  runTimes: string | null;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Interval count (Interval)' })
-  intervalValue: number | null;
-  @ApiProperty({ enum: [...INTERVAL_UNITS], nullable: true, description: 'Minutes or Hours (Interval)' })
-  intervalUnit: IntervalUnit | null;
-  @ApiProperty({ type: 'string', nullable: true, example: '08:00', description: 'Window start time (Interval)' })
-  intervalWindowStart: string | null;
-  @ApiProperty({ type: 'string', nullable: true, example: '18:00', description: 'Window end time (Interval)' })
-  intervalWindowEnd: string | null;
-  @ApiProperty({ example: 'UTC', description: 'IANA time zone of the run times and window' })
-  timeZone: string;
-  @ApiProperty({ description: 'Whether the schedule fires on its trigger' })
-  isEnabled: boolean;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the schedule last started an execution' })
   lastRunTime: string | null;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When it fires next; null when disabled or Manual' })
