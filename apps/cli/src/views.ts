@@ -1,4 +1,13 @@
-import type { ScheduleDetailResponse, ScheduleExecutionDetailResponse, ScheduleExecutionResponse, ScheduleExecutionStepResponse, ScheduleResponse, ScheduleStepResponse } from '@jim/contracts';
+import {
+  STEP_FILE_FIELD,
+  type ScheduleDetailResponse,
+  type ScheduleExecutionDetailResponse,
+  type ScheduleExecutionResponse,
+  type ScheduleExecutionStepResponse,
+  type ScheduleResponse,
+  type ScheduleStepResponse,
+  type StepFileField,
+} from '@jim/contracts';
 import { duration, keyValues, table, time, yesNo } from './output';
 
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -82,18 +91,15 @@ export function scheduleSummary(s: ScheduleResponse): string {
   ]);
 }
 
-export function stepTarget(step: Pick<ScheduleStepResponse, 'stepType' | 'connectedSystemId' | 'connectedSystemName' | 'runProfileId' | 'runProfileName' | 'scriptPath' | 'executablePath' | 'arguments' | 'sqlScriptPath'>): string {
-  const withArguments = (path: string | null) => (path && step.arguments ? `${path} ${step.arguments}` : path) ?? '';
-  switch (step.stepType) {
-    case 'RunProfile':
-      return `${step.connectedSystemName ?? `#${step.connectedSystemId}`} (${step.connectedSystemId}) / ${step.runProfileName ?? `#${step.runProfileId}`} (${step.runProfileId})`;
-    case 'PowerShell':
-      return withArguments(step.scriptPath);
-    case 'Executable':
-      return withArguments(step.executablePath);
-    case 'SqlScript':
-      return step.sqlScriptPath ?? '';
+/** What a step runs: the run profile of a RunProfile step, else the file its type runs (STEP_FILE_FIELD) and its arguments. */
+export function stepTarget(
+  step: Pick<ScheduleStepResponse, 'stepType' | 'connectedSystemId' | 'connectedSystemName' | 'runProfileId' | 'runProfileName' | 'arguments' | StepFileField>,
+): string {
+  if (step.stepType === 'RunProfile') {
+    return `${step.connectedSystemName ?? `#${step.connectedSystemId}`} (${step.connectedSystemId}) / ${step.runProfileName ?? `#${step.runProfileId}`} (${step.runProfileId})`;
   }
+  const file = step[STEP_FILE_FIELD[step.stepType]];
+  return (file && step.arguments ? `${file} ${step.arguments}` : file) ?? '';
 }
 
 export function stepTable(steps: readonly ScheduleStepResponse[]): string {

@@ -1,6 +1,6 @@
 export * from './enums';
 export type * from './paging';
-export type * from './schedules';
+export * from './schedules';
 export type * from './executions';
 export type * from './connected-systems';
 export type * from './previews';

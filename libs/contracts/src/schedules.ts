@@ -119,3 +119,25 @@ export interface NextRunsResponse {
   cronExpression: string | null;
   nextRuns: string[];
 }
+
+/**
+ * The fields only some step types use: a step keeps those of its type, and the others are null. The API normalises a
+ * step with this table; the CLI offers its options by it.
+ */
+export const STEP_TYPE_FIELDS = {
+  RunProfile: ['connectedSystemId', 'runProfileId'],
+  PowerShell: ['scriptPath', 'arguments', 'workingDirectory'],
+  Executable: ['executablePath', 'arguments', 'workingDirectory'],
+  SqlScript: ['sqlConnectionString', 'sqlScriptPath'],
+} as const satisfies Record<ScheduleStepType, readonly (keyof ScheduleStepRequest & keyof ScheduleStepResponse)[]>;
+
+export type StepTypeField = (typeof STEP_TYPE_FIELDS)[ScheduleStepType][number];
+
+/** Of those, the field naming the file a step of the type runs or reads: what the allowed script roots apply to. */
+export const STEP_FILE_FIELD = {
+  PowerShell: 'scriptPath',
+  Executable: 'executablePath',
+  SqlScript: 'sqlScriptPath',
+} as const satisfies Partial<{ [T in ScheduleStepType]: (typeof STEP_TYPE_FIELDS)[T][number] }>;
+
+export type StepFileField = (typeof STEP_FILE_FIELD)[keyof typeof STEP_FILE_FIELD];

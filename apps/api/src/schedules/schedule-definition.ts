@@ -1,8 +1,8 @@
 import { mergeValidationErrors, ValidationError, type ValidationErrors } from '@jim/common';
-import type { ScheduleStepType, StepFields } from '@jim/persistence';
+import type { StepFields } from '@jim/persistence';
 import { isMaskedConnectionString, parseSqlConnectionString, resolveStepPaths, splitArguments } from '@jim/steps';
 import { compileTrigger, type CompiledTrigger, type TriggerInput } from '@jim/trigger';
-import type { TriggerRequestFields } from '@jim/contracts';
+import { STEP_TYPE_FIELDS, type StepTypeField, type TriggerRequestFields } from '@jim/contracts';
 import type { ScheduleRequest, ScheduleStepRequest } from './dto/schedule-request.dto';
 
 /** A step as it will be stored: only the fields its type uses, grouping derived from stepIndex. */
@@ -71,11 +71,11 @@ function orderSteps(steps: ScheduleStepRequest[]): OrderedStep[] {
 
 function defineStep({ request: s, requestOrdinal }: OrderedStep, i: number, all: OrderedStep[]): StepDefinition {
   const position = all.slice(0, i).filter((o) => o.request.stepIndex === s.stepIndex).length;
-  const uses: readonly TypeField[] = FIELDS_BY_TYPE[s.stepType];
+  const uses: readonly StepTypeField[] = STEP_TYPE_FIELDS[s.stepType];
   const typeFields = Object.fromEntries(TYPE_FIELDS.map((field) => [field, uses.includes(field) ? blankToNull(s[field]) : null]));
   const connectionString = typeFields.sqlConnectionString as string | null;
   return {
-    ...(typeFields as Pick<StepDefinition, TypeField>),
+    ...(typeFields as Pick<StepDefinition, StepTypeField>),
     requestedId: s.id && s.id !== EMPTY_GUID ? s.id.toLowerCase() : null,
     stepIndex: s.stepIndex,
     position,
@@ -91,15 +91,8 @@ function defineStep({ request: s, requestOrdinal }: OrderedStep, i: number, all:
 
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 
-/** The fields only some step types use; a step keeps those of its type and has null for the others. */
-const FIELDS_BY_TYPE = {
-  RunProfile: ['connectedSystemId', 'runProfileId'],
-  PowerShell: ['scriptPath', 'arguments', 'workingDirectory'],
-  Executable: ['executablePath', 'arguments', 'workingDirectory'],
-  SqlScript: ['sqlConnectionString', 'sqlScriptPath'],
-} as const satisfies Record<ScheduleStepType, readonly (keyof ScheduleStepRequest & keyof StepDefinition)[]>;
-type TypeField = (typeof FIELDS_BY_TYPE)[ScheduleStepType][number];
-const TYPE_FIELDS: readonly TypeField[] = [...new Set(Object.values(FIELDS_BY_TYPE).flat())];
+/** Every field only some step types use (STEP_TYPE_FIELDS). */
+const TYPE_FIELDS: readonly StepTypeField[] = [...new Set(Object.values(STEP_TYPE_FIELDS).flat())];
 
 function checkStep(step: StepDefinition, rules: DefinitionRules): ValidationErrors {
   const errors: ValidationErrors = {};

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { STEP_TYPES, type ScheduleStepType } from '@jim/contracts';
+import { STEP_TYPE_FIELDS, STEP_TYPES, type ScheduleStepType } from '@jim/contracts';
 import type { Context } from '../context';
 import { choice, integer } from '../parsers';
 import { readStdin } from '../prompt';
@@ -27,12 +27,13 @@ interface StepAddOptions {
   json?: boolean;
 }
 
-/** Which type-specific options each step type takes; any other is a usage error rather than silently dropped. */
-const OPTIONS_BY_TYPE: Record<ScheduleStepType, (keyof StepAddOptions)[]> = {
+/**
+ * Which type-specific options each step type takes (its fields, and the names a RunProfile step may be given by); any
+ * other is a usage error rather than silently dropped.
+ */
+const OPTIONS_BY_TYPE: Record<ScheduleStepType, readonly (keyof StepAddOptions)[]> = {
+  ...STEP_TYPE_FIELDS,
   RunProfile: ['connectedSystemId', 'connectedSystemName', 'runProfileId', 'runProfileName'],
-  PowerShell: ['scriptPath', 'arguments', 'workingDirectory'],
-  Executable: ['executablePath', 'arguments', 'workingDirectory'],
-  SqlScript: ['sqlConnectionString', 'sqlScriptPath'],
 };
 
 const FLAG: Record<string, string> = {

@@ -1,6 +1,7 @@
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { delimiter, isAbsolute, resolve, sep } from 'node:path';
+import { STEP_FILE_FIELD, type StepFileField } from '@jim/contracts';
 import type { StepSpec } from '../step';
 import { workerEnvironment, type Environment } from '../process/step-environment';
 
@@ -51,9 +52,12 @@ export async function refusePathOutsideRoots(path: string, allowedRoots: readonl
   return null;
 }
 
-export type StepPathField = 'executablePath' | 'scriptPath' | 'sqlScriptPath' | 'workingDirectory';
+/** The fields of a step that hold paths: the file its type runs or reads (STEP_FILE_FIELD), and its working directory. */
+export type StepPathField = StepFileField | 'workingDirectory';
 
-export type StepPaths = Pick<StepSpec, 'stepType' | 'executablePath' | 'scriptPath' | 'sqlScriptPath' | 'workingDirectory'>;
+export type StepPaths = Pick<StepSpec, 'stepType' | StepPathField>;
+
+const FILE_FIELD: Partial<Record<StepSpec['stepType'], StepFileField>> = STEP_FILE_FIELD;
 
 export interface StepPathProblem {
   field: StepPathField;
@@ -75,12 +79,6 @@ export interface ResolvedStepPaths {
   file: string | null;
   problems: StepPathProblem[];
 }
-
-const FILE_FIELD: Partial<Record<StepSpec['stepType'], 'executablePath' | 'scriptPath' | 'sqlScriptPath'>> = {
-  Executable: 'executablePath',
-  PowerShell: 'scriptPath',
-  SqlScript: 'sqlScriptPath',
-};
 
 /**
  * Where a step's paths point and whether the allowed roots permit them. The API (when a step
