@@ -485,3 +485,18 @@ describe('compileTriggerOrThrow and compileCron', () => {
     expect(() => compileCron('0 6 * * *', 'Nowhere/Land')).toThrow('"Nowhere/Land" is not a known IANA time zone');
   });
 });
+
+describe('the compiled pattern', () => {
+  it('holds what each kind of trigger fires on, parsed: days Sunday = 0, times in minutes after midnight', () => {
+    expect(compiled(specificTimes('5,1', '18:00, 06:30')).pattern).toEqual({ kind: 'SpecificTimes', daysOfWeek: [1, 5], runTimes: [390, 1080] });
+    expect(
+      compiled({ triggerType: 'Cron', patternType: 'Interval', daysOfWeek: '1', intervalValue: 15, intervalUnit: 'Minutes', intervalWindowStart: '08:00', intervalWindowEnd: '18:00' }).pattern,
+    ).toEqual({ kind: 'Interval', daysOfWeek: [1], every: 15, unit: 'Minutes', window: { start: 480, end: 1080 } });
+    expect(compiled({ triggerType: 'Cron', patternType: 'Interval', daysOfWeek: '0', intervalValue: 2 }).pattern).toEqual({
+      kind: 'Interval', daysOfWeek: [0], every: 2, unit: 'Hours', window: null,
+    });
+    expect(compiled({ triggerType: 'Cron', patternType: 'Custom', cronExpression: '0 3 1-7 * 1' }).pattern).toEqual({ kind: 'Custom', cronExpression: '0 3 1-7 * 1' });
+    expect(compileCron('*/5 * * * *').pattern).toEqual({ kind: 'Custom', cronExpression: '*/5 * * * *' });
+    expect(compiled({ triggerType: 'Manual', patternType: 'Interval' }).pattern).toEqual({ kind: 'Manual' });
+  });
+});

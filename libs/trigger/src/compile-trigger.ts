@@ -15,7 +15,7 @@ import {
   readText,
   type FieldRead,
 } from './trigger-fields';
-import type { CompiledTrigger, CompileResult, IntervalUnit, NormalisedTrigger, PatternType, TriggerInput, TriggerType } from './types';
+import type { CompiledPattern, CompiledTrigger, CompileResult, IntervalUnit, NormalisedTrigger, PatternType, TriggerInput, TriggerType } from './types';
 
 const DEFAULT_TIME_ZONE = 'UTC';
 const DEFAULT_PATTERN: PatternType = 'SpecificTimes';
@@ -54,7 +54,7 @@ export function compileTrigger(input: TriggerInput): CompileResult {
     cronExpression: pattern.cronExpression,
     timeZone,
   };
-  return { ok: true, trigger: new RuleBasedTrigger(Object.freeze(fields), pattern.rules, zoneClock(timeZone)) };
+  return { ok: true, trigger: new RuleBasedTrigger(Object.freeze(fields), compiledPattern(reads, patternType, pattern), pattern.rules, zoneClock(timeZone)) };
 }
 
 export function compileTriggerOrThrow(input: TriggerInput): CompiledTrigger {
@@ -86,7 +86,7 @@ export function compileCron(expression: string, timeZone: string = DEFAULT_TIME_
     cronExpression: cron.text,
     timeZone: zone,
   };
-  const trigger = new RuleBasedTrigger(Object.freeze(fields), cron.rules, zoneClock(zone));
+  const trigger = new RuleBasedTrigger(Object.freeze(fields), { kind: 'Custom', cronExpression: cron.text }, cron.rules, zoneClock(zone));
   if (compiledCrons.size >= COMPILED_CRON_LIMIT) compiledCrons.clear();
   compiledCrons.set(key, trigger);
   return trigger;
@@ -190,6 +190,21 @@ function interval(reads: TriggerReads): WeekSlots {
   });
 }
 
+/** Only called once every field the pattern needs has been read successfully. */
+function compiledPattern(reads: TriggerReads, patternType: PatternType, pattern: Pattern): CompiledPattern {
+  if (patternType === 'Custom') return { kind: patternType, cronExpression: pattern.cronExpression };
+  const daysOfWeek = reads.daysOfWeek as number[];
+  if (patternType === 'SpecificTimes') return { kind: patternType, daysOfWeek, runTimes: reads.runTimes as number[] };
+  const { intervalWindowStart: start, intervalWindowEnd: end } = reads;
+  return {
+    kind: patternType,
+    daysOfWeek,
+    every: reads.intervalValue as number,
+    unit: reads.intervalUnit as IntervalUnit,
+    window: typeof start === 'number' && typeof end === 'number' ? { start, end } : null,
+  };
+}
+
 function guidedPattern(slots: WeekSlots): Pattern {
   const parts = cronPartsOf(slots);
   return { cronExpression: renderCronParts(parts), rules: parts.map(cronPartRule) };
@@ -238,5 +253,5 @@ function manualTrigger(patternType: PatternType, timeZone: string): CompiledTrig
     cronExpression: null,
     timeZone,
   };
-  return new RuleBasedTrigger(Object.freeze(fields), [], zoneClock(timeZone));
+  return new RuleBasedTrigger(Object.freeze(fields), { kind: 'Manual' }, [], zoneClock(timeZone));
 }

@@ -1,25 +1,27 @@
-import type { NormalisedTrigger } from './types';
+import { formatClockTime } from './trigger-fields';
+import type { CompiledTrigger } from './types';
 
 const DAY_NAMES = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-/** A normalised trigger in words, e.g. "weekdays at 06:30 and 18:00, Europe/London". */
-export function describeTrigger(fields: NormalisedTrigger): string {
-  if (fields.triggerType === 'Manual') return 'manually only (no fire times)';
-  const zone = fields.timeZone;
-  if (fields.patternType === 'Custom') return `cron "${fields.cronExpression}", ${zone}`;
-  const days = describeDays(fields.daysOfWeek ?? '');
-  if (fields.patternType === 'SpecificTimes') return `${days} at ${listAnd((fields.runTimes ?? '').split(','))}, ${zone}`;
-  const value = fields.intervalValue ?? 1;
-  const unit = (fields.intervalUnit ?? 'Hours').toLowerCase();
-  const every = value === 1 ? `every ${unit.slice(0, -1)}` : `every ${value} ${unit}`;
-  const window = fields.intervalWindowStart && fields.intervalWindowEnd
-    ? ` from ${fields.intervalWindowStart} to ${fields.intervalWindowEnd}`
-    : '';
-  return `${every}${window}, ${days}, ${zone}`;
+/** A compiled trigger in words, e.g. "weekdays at 06:30 and 18:00, Europe/London". */
+export function describeTrigger({ pattern, timeZone: zone }: CompiledTrigger): string {
+  switch (pattern.kind) {
+    case 'Manual':
+      return 'manually only (no fire times)';
+    case 'Custom':
+      return `cron "${pattern.cronExpression}", ${zone}`;
+    case 'SpecificTimes':
+      return `${describeDays(pattern.daysOfWeek)} at ${listAnd(pattern.runTimes.map(formatClockTime))}, ${zone}`;
+    case 'Interval': {
+      const unit = pattern.unit.toLowerCase();
+      const every = pattern.every === 1 ? `every ${unit.slice(0, -1)}` : `every ${pattern.every} ${unit}`;
+      const window = pattern.window ? ` from ${formatClockTime(pattern.window.start)} to ${formatClockTime(pattern.window.end)}` : '';
+      return `${every}${window}, ${describeDays(pattern.daysOfWeek)}, ${zone}`;
+    }
+  }
 }
 
-function describeDays(daysOfWeek: string): string {
-  const days = daysOfWeek.split(',').filter((d) => d !== '').map(Number);
+function describeDays(days: readonly number[]): string {
   const key = days.join(',');
   if (key === '0,1,2,3,4,5,6') return 'every day';
   if (key === '1,2,3,4,5') return 'weekdays';
@@ -27,7 +29,7 @@ function describeDays(daysOfWeek: string): string {
   return listAnd(days.map((d) => `${DAY_NAMES[d]}s`));
 }
 
-function listAnd(items: string[]): string {
+function listAnd(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

@@ -58,7 +58,7 @@ describe('DST notes', () => {
 });
 
 describe('describeTrigger', () => {
-  const words = (fields: Record<string, unknown>) => describeTrigger(compileTriggerOrThrow({ triggerType: 'Cron', ...fields }).fields);
+  const words = (fields: Record<string, unknown>) => describeTrigger(compileTriggerOrThrow({ triggerType: 'Cron', ...fields }));
 
   it('puts each pattern in words with its zone', () => {
     expect(words({ daysOfWeek: '1,2,3,4,5', runTimes: '18:00,06:30', timeZone: 'Europe/London' })).toBe('weekdays at 06:30 and 18:00, Europe/London');
@@ -68,6 +68,6 @@ describe('describeTrigger', () => {
       .toBe('every 15 minutes from 08:00 to 18:00, every day, UTC');
     expect(words({ patternType: 'Interval', daysOfWeek: '1', intervalValue: 1 })).toBe('every hour, Mondays, UTC');
     expect(words({ patternType: 'Custom', cronExpression: '0 3 1-7 * 1' })).toBe('cron "0 3 1-7 * 1", UTC');
-    expect(describeTrigger(compileTriggerOrThrow({ triggerType: 'Manual' }).fields)).toBe('manually only (no fire times)');
+    expect(describeTrigger(compileTriggerOrThrow({ triggerType: 'Manual' }))).toBe('manually only (no fire times)');
   });
 });

@@ -1,4 +1,5 @@
 export type {
+  CompiledPattern,
   CompiledTrigger,
   CompileResult,
   IntervalUnit,

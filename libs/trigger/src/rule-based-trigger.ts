@@ -1,7 +1,7 @@
 import type { CronRule } from './cron-rule';
 import { dstNotes, type DstNote } from './dst-notes';
 import type { ZoneClock } from './time-zone';
-import type { CompiledTrigger, NormalisedTrigger } from './types';
+import type { CompiledPattern, CompiledTrigger, NormalisedTrigger } from './types';
 
 /** Bounded so a bug can never spin: one retry is all a repeated (fall-back) hour can need. */
 const MAX_ATTEMPTS = 4;
@@ -13,6 +13,7 @@ export class RuleBasedTrigger implements CompiledTrigger {
 
   constructor(
     readonly fields: Readonly<NormalisedTrigger>,
+    readonly pattern: CompiledPattern,
     private readonly rules: readonly CronRule[],
     private readonly zone: ZoneClock,
   ) {

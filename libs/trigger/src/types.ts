@@ -12,8 +12,24 @@ export type TriggerInput = Pick<TriggerFields, 'triggerType'> & Omit<TriggerRequ
 /** The trigger fields as they are to be persisted and returned (normalised; cronExpression null for Manual). */
 export type NormalisedTrigger = TriggerFields;
 
+/** What a trigger fires on, as read (Manual: nothing): days of week Sunday = 0, times in minutes after midnight, both sorted. */
+export type CompiledPattern =
+  | { readonly kind: 'Manual' }
+  | { readonly kind: 'Custom'; readonly cronExpression: string }
+  | { readonly kind: 'SpecificTimes'; readonly daysOfWeek: readonly number[]; readonly runTimes: readonly number[] }
+  | {
+      readonly kind: 'Interval';
+      readonly daysOfWeek: readonly number[];
+      readonly every: number;
+      readonly unit: IntervalUnit;
+      /** Null for the whole day. */
+      readonly window: { readonly start: number; readonly end: number } | null;
+    };
+
 export interface CompiledTrigger {
   readonly fields: NormalisedTrigger;
+  /** The same trigger, parsed: what describes it. */
+  readonly pattern: CompiledPattern;
   /** Same as fields.cronExpression. */
   readonly cronExpression: string | null;
   readonly timeZone: string;

@@ -54,7 +54,7 @@ export class SchedulePreviewService {
         name: row.name,
         timeZone: row.timeZone,
         cronExpression: row.cronExpression,
-        description: describeTrigger(compiled.trigger.fields),
+        description: describeTrigger(compiled.trigger),
         fireTimes,
       });
     }
@@ -72,7 +72,7 @@ export class SchedulePreviewService {
       patternType: trigger.fields.patternType,
       cronExpression: trigger.cronExpression,
       timeZone: trigger.timeZone,
-      description: describeTrigger(trigger.fields),
+      description: describeTrigger(trigger),
       nextRuns: nextRuns.map((d) => d.toISOString()),
       dstNotes: trigger.dstNotes(after, new Date(horizon)).map(dstNoteResponse),
     };

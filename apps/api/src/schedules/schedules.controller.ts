@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
+import { CREATE_SCHEDULE_EXAMPLES, UPDATE_SCHEDULE_EXAMPLES } from '@jim/contracts';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, RequireRole } from '../auth/auth.decorators';
 import { initiatorOf, type Principal } from '../auth/principal';
 import type { PagedResponse } from '../common/paging';
 import { ApiAuthErrors, ApiErrors, ApiPagedOkResponse, notFound } from '../openapi/api-responses';
-import { CREATE_SCHEDULE_EXAMPLES, UPDATE_SCHEDULE_EXAMPLES } from '../openapi/schedule-examples';
 import { uuidPipe } from '../common/uuid.pipe';
 import { ChangeReasonBody, changeReasonOf } from './dto/change-reason.dto';
 import { ChangeReasonQuery, NextRunsQuery, ScheduleListQuery } from './dto/schedule-query.dto';

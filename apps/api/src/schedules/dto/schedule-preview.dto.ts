@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import type * as Contract from '@jim/contracts';
-import { PATTERN_TYPES, TRIGGER_TYPES, type PatternType, type TriggerType } from '@jim/contracts';
+import { PATTERN_TYPES, TRIGGER_FIELD_NAMES, TRIGGER_TYPES, type PatternType, type TriggerType } from '@jim/contracts';
 import { IsDateTime } from '../../common/date-time';
 import { ScheduleRequest } from './schedule-request.dto';
 
@@ -38,18 +38,7 @@ export class UpcomingResponse implements Contract.UpcomingResponse {
 }
 
 /** The trigger fields of a schedule, validated exactly as on create. */
-export class TriggerPreviewRequest extends PickType(ScheduleRequest, [
-  'triggerType',
-  'patternType',
-  'daysOfWeek',
-  'runTimes',
-  'intervalValue',
-  'intervalUnit',
-  'intervalWindowStart',
-  'intervalWindowEnd',
-  'cronExpression',
-  'timeZone',
-] as const) {
+export class TriggerPreviewRequest extends PickType(ScheduleRequest, TRIGGER_FIELD_NAMES) {
   @ApiPropertyOptional({ type: 'string', format: 'date-time', example: '2026-07-13T00:00:00Z', description: 'Fire times strictly after this instant (default: now)' })
   @IsOptional() @IsDateTime()
   after?: Date;
