@@ -305,3 +305,12 @@ const TRIGGER_FIELD_SET: Readonly<Record<keyof TriggerFields, true>> = {
 
 /** The names of the trigger fields, in TriggerFields' order: what a trigger preview takes. */
 export const TRIGGER_FIELD_NAMES = Object.keys(TRIGGER_FIELD_SET) as readonly (keyof TriggerFields)[];
+
+/**
+ * What a field every step type has becomes when a request leaves it out or sends null (documented as its default):
+ * the timeout null stands for the workers' default step timeout.
+ */
+export const STEP_DEFAULTS = {
+  continueOnFailure: false,
+  timeoutSeconds: null,
+} as const satisfies Partial<{ [K in keyof ScheduleStepResponse]: ScheduleStepResponse[K] }>;

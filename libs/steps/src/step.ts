@@ -47,7 +47,7 @@ export interface DispatchState {
   taskId: string | null;
 }
 
-/** `Cancelled`: the sync engine cancelled the step's work; a failure, as for continueOnFailure. */
+/** `Cancelled`: the sync engine cancelled the step's work; a failed step status (FAILED_STEP_STATUSES), as `Failed` is. */
 export type StepOutcome = 'Completed' | 'CompletedWithWarning' | 'CompletedWithError' | 'Failed' | 'Cancelled';
 
 export interface StepResult {

@@ -2,7 +2,7 @@ import { mergeValidationErrors, ValidationError, type ValidationErrors } from '@
 import type { StepFields } from '@jim/persistence';
 import { isMaskedConnectionString, parseSqlConnectionString, resolveStepPaths, splitArguments } from '@jim/steps';
 import { compileTrigger, type CompiledTrigger, type TriggerInput } from '@jim/trigger';
-import { STEP_TYPE_FIELDS, type StepTypeField, type TriggerRequestFields } from '@jim/contracts';
+import { STEP_DEFAULTS, STEP_TYPE_FIELDS, type StepTypeField, type TriggerRequestFields } from '@jim/contracts';
 import type { ScheduleRequest, ScheduleStepRequest } from './dto/schedule-request.dto';
 
 /** A step as it will be stored: only the fields its type uses, grouping derived from stepIndex. */
@@ -74,22 +74,24 @@ function defineStep({ request: s, requestOrdinal }: OrderedStep, i: number, all:
   const uses: readonly StepTypeField[] = STEP_TYPE_FIELDS[s.stepType];
   const typeFields = Object.fromEntries(TYPE_FIELDS.map((field) => [field, uses.includes(field) ? blankToNull(s[field]) : null]));
   const connectionString = typeFields.sqlConnectionString as string | null;
+  const defaulted = Object.fromEntries(Object.entries(STEP_DEFAULTS).map(([field, fallback]) => [field, s[field as StepDefaultField] ?? fallback]));
   return {
     ...(typeFields as Pick<StepDefinition, StepTypeField>),
+    ...(defaulted as Pick<StepDefinition, StepDefaultField>),
     requestedId: s.id && s.id !== EMPTY_GUID ? s.id.toLowerCase() : null,
     stepIndex: s.stepIndex,
     position,
     name: blankToNull(s.name),
     executionMode: position === 0 ? 'Sequential' : 'ParallelWithPrevious',
     stepType: s.stepType,
-    continueOnFailure: s.continueOnFailure ?? false,
-    timeoutSeconds: s.timeoutSeconds ?? null,
     sqlConnectionString: connectionString !== null && isMaskedConnectionString(connectionString) ? { masked: connectionString } : connectionString,
     requestOrdinal,
   };
 }
 
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+
+type StepDefaultField = keyof typeof STEP_DEFAULTS;
 
 /** Every field only some step types use (STEP_TYPE_FIELDS). */
 const TYPE_FIELDS: readonly StepTypeField[] = [...new Set(Object.values(STEP_TYPE_FIELDS).flat())];

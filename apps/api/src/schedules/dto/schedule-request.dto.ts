@@ -21,6 +21,7 @@ import {
   EXECUTION_MODES,
   INTERVAL_UNITS,
   PATTERN_TYPES,
+  STEP_DEFAULTS,
   STEP_TYPES,
   TRIGGER_TYPES,
   type ExecutionMode,
@@ -67,7 +68,7 @@ export class ScheduleStepRequest implements Contract.ScheduleStepRequest {
   @IsIn(STEP_TYPES, oneOf(STEP_TYPES))
   stepType: ScheduleStepType;
 
-  @ApiPropertyOptional({ type: 'boolean', nullable: true, default: false, description: 'Continue on failure (default: false)' })
+  @ApiPropertyOptional({ type: 'boolean', nullable: true, default: STEP_DEFAULTS.continueOnFailure, description: `Continue on failure (default: ${STEP_DEFAULTS.continueOnFailure})` })
   @IsOptional() @IsBoolean(bool)
   continueOnFailure?: boolean | null;
 
