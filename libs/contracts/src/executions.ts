@@ -51,6 +51,26 @@ export interface ScheduleExecutionStepResponse extends Omit<ScheduleStepResponse
   activityId: string | null;
   activityStatus: string | null;
   progress: RunProfileProgressResponse | null;
+  /** The attempt being run, or the last one run (1-based). */
+  attempt: number;
+  /** While a retry waits: when it falls due. */
+  nextAttemptAt: string | null;
+  /** The finished attempts, oldest first. */
+  attempts: StepAttemptResponse[];
+}
+
+/** One finished attempt of an execution step. */
+export interface StepAttemptResponse {
+  attempt: number;
+  startedAt: string | null;
+  completedAt: string;
+  /** Completed, CompletedWithWarning, CompletedWithError, Failed, Cancelled, or TimedOut. */
+  outcome: string;
+  exitCode: number | null;
+  stdoutTail: string | null;
+  stderrTail: string | null;
+  errorMessage: string | null;
+  activityId: string | null;
 }
 
 export interface ExecutionProgressGroup {

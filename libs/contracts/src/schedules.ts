@@ -25,6 +25,12 @@ export interface ScheduleStepRequest {
   workingDirectory?: string | null;
   sqlConnectionString?: string | null;
   sqlScriptPath?: string | null;
+  /** How many times the step may run (1-10, default 1: no retry). */
+  maxAttempts?: number | null;
+  /** Seconds before the first retry (1-3600, default 30), doubled for each further one, at most an hour. */
+  retryDelaySeconds?: number | null;
+  /** Whether a timed-out attempt is retried (default false). */
+  retryOnTimeout?: boolean | null;
   // Read-only fields a GET returns: accepted and ignored.
   connectedSystemName?: unknown;
   runProfileName?: unknown;
@@ -89,6 +95,9 @@ export interface ScheduleStepResponse {
   /** Password masked; send the masked value back unchanged to keep the stored secret. */
   sqlConnectionString: string | null;
   sqlScriptPath: string | null;
+  maxAttempts: number;
+  retryDelaySeconds: number;
+  retryOnTimeout: boolean;
 }
 
 export interface ScheduleResponse extends TriggerFields {

@@ -12,6 +12,7 @@ import type {
   RunProfileProgressResponse,
   ScheduleExecutionStepResponse,
   SkippedRunResponse,
+  StepAttemptResponse,
 } from './dto/execution-response.dto';
 import { executionProgress } from './execution-progress';
 
@@ -39,7 +40,8 @@ const STEP_COLUMNS = `
   s.id, s.step_id, s.step_index, s.group_ordinal, s.name, s.step_type, s.execution_mode, s.continue_on_failure,
   s.timeout_seconds, s.connected_system_id, s.connected_system_name, s.run_profile_id, s.run_profile_name,
   s.script_path, s.executable_path, s.arguments, s.sql_script_path, s.status, s.started_at, s.completed_at,
-  s.exit_code, s.stdout_tail, s.stderr_tail, s.error_message, s.activity_id, s.activity_status, s.progress`;
+  s.exit_code, s.stdout_tail, s.stderr_tail, s.error_message, s.activity_id, s.activity_status, s.progress,
+  s.max_attempts, s.retry_delay_seconds, s.retry_on_timeout, s.attempt, s.next_attempt_at`;
 
 /** Read side of schedule executions and skipped runs: raw SQL, one query per shape. */
 @Injectable()
@@ -96,7 +98,8 @@ export class ExecutionReader {
         `SELECT ${STEP_COLUMNS} FROM schedule_execution_steps s WHERE s.execution_id = $1 ORDER BY s.group_ordinal, s.position`,
         [id],
       );
-      const steps = rows.map(toStep);
+      const attempts = await stepAttempts(tx, id);
+      const steps = rows.map((row) => toStep(row, attempts.get(row.id) ?? []));
       return { ...execution, steps, progress: executionProgress(execution, steps) };
     });
   }
@@ -142,7 +145,32 @@ function toExecution(row: Row): ScheduleExecutionResponse {
   };
 }
 
-function toStep(row: Row): ScheduleExecutionStepResponse {
+/** The finished attempts of an execution's steps, by execution step id, oldest first. */
+async function stepAttempts(tx: EntityManager, executionId: string): Promise<Map<string, StepAttemptResponse[]>> {
+  const rows: Row[] = await tx.query(
+    `SELECT a.* FROM schedule_execution_step_attempts a JOIN schedule_execution_steps s ON s.id = a.execution_step_id
+     WHERE s.execution_id = $1 ORDER BY a.execution_step_id, a.attempt`,
+    [executionId],
+  );
+  const byStep = new Map<string, StepAttemptResponse[]>();
+  for (const row of rows) {
+    const attempt: StepAttemptResponse = {
+      attempt: row.attempt,
+      startedAt: iso(row.started_at),
+      completedAt: iso(row.completed_at)!,
+      outcome: row.outcome,
+      exitCode: row.exit_code,
+      stdoutTail: row.stdout_tail,
+      stderrTail: row.stderr_tail,
+      errorMessage: row.error_message,
+      activityId: row.activity_id,
+    };
+    (byStep.get(row.execution_step_id) ?? byStep.set(row.execution_step_id, []).get(row.execution_step_id)!).push(attempt);
+  }
+  return byStep;
+}
+
+function toStep(row: Row, attempts: StepAttemptResponse[]): ScheduleExecutionStepResponse {
   return {
     id: row.id,
     stepId: row.step_id,
@@ -171,6 +199,12 @@ function toStep(row: Row): ScheduleExecutionStepResponse {
     activityId: row.activity_id ?? null,
     activityStatus: row.activity_status ?? null,
     progress: row.progress ? toRunProgress(row.progress) : null,
+    maxAttempts: row.max_attempts,
+    retryDelaySeconds: row.retry_delay_seconds,
+    retryOnTimeout: row.retry_on_timeout,
+    attempt: row.attempt,
+    nextAttemptAt: iso(row.next_attempt_at),
+    attempts,
   };
 }
 

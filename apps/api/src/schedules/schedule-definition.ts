@@ -85,6 +85,9 @@ function defineStep({ request: s, requestOrdinal }: OrderedStep, i: number, all:
     continueOnFailure: s.continueOnFailure ?? false,
     timeoutSeconds: s.timeoutSeconds ?? null,
     sqlConnectionString: connectionString !== null && isMaskedConnectionString(connectionString) ? { masked: connectionString } : connectionString,
+    maxAttempts: s.maxAttempts ?? 1,
+    retryDelaySeconds: s.retryDelaySeconds ?? 30,
+    retryOnTimeout: s.retryOnTimeout ?? false,
     requestOrdinal,
   };
 }

@@ -39,8 +39,9 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     if (this.watch) clearInterval(this.watch);
   }
 
-  async run(executionStepId: string, job: StepJobLog): Promise<string> {
-    const claim = await this.store.claimStep(executionStepId, WORKER_ID);
+  /** `attempt`: a retry's job runs only that attempt of the step. */
+  async run(executionStepId: string, job: StepJobLog, attempt?: number): Promise<string> {
+    const claim = await this.store.claimStep(executionStepId, WORKER_ID, attempt);
     if (claim.kind === 'skip') return `skipped: ${claim.reason}`;
     const { step } = claim;
     const observed = this.telemetry.begin(executionStepId, step);
@@ -87,7 +88,8 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
       return 'cancelled';
     }
     observed.end(result.outcome, result.errorMessage);
-    await this.dispatcher.enqueue(await this.store.completeStep(executionStepId, step.executionId, result));
+    const timedOut = controller.signal.aborted && isStepAbortReason(reason) && reason.kind === 'timeout';
+    await this.dispatcher.enqueue(await this.store.completeStep(executionStepId, step.executionId, result, { timedOut }));
     return result.outcome;
   }
 

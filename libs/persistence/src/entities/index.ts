@@ -8,6 +8,7 @@ export * from './schedule-execution.entity';
 export * from './schedule-step.entity';
 export * from './schedule.entity';
 export * from './skipped-run.entity';
+export * from './schedule-execution-step-attempt.entity';
 
 import { ApiKey } from './api-key.entity';
 import { ConfigurationChange } from './configuration-change.entity';
@@ -18,6 +19,7 @@ import { ScheduleExecution } from './schedule-execution.entity';
 import { ScheduleStep } from './schedule-step.entity';
 import { Schedule } from './schedule.entity';
 import { SkippedRun } from './skipped-run.entity';
+import { ScheduleExecutionStepAttempt } from './schedule-execution-step-attempt.entity';
 
 export const ENTITIES = [
   ApiKey,
@@ -29,4 +31,5 @@ export const ENTITIES = [
   ScheduleExecution,
   ScheduleExecutionStep,
   SkippedRun,
+  ScheduleExecutionStepAttempt,
 ];

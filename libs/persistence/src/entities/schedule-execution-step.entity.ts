@@ -46,4 +46,11 @@ export class ScheduleExecutionStep {
   @Column({ name: 'activity_message', type: 'text', nullable: true }) activityMessage: string | null;
   /** `{percentComplete, objectsProcessed, objectsToProcess, phase}` of the JIM activity, as last polled. */
   @Column({ type: 'jsonb', nullable: true }) progress: Record<string, unknown> | null;
+  /** The step's retry policy, as it was when the execution started. */
+  @Column({ name: 'max_attempts', type: 'int', default: 1 }) maxAttempts: number;
+  @Column({ name: 'retry_delay_seconds', type: 'int', default: 30 }) retryDelaySeconds: number;
+  @Column({ name: 'retry_on_timeout', type: 'boolean', default: false }) retryOnTimeout: boolean;
+  /** The attempt being run (1-based); while a retry waits, when it falls due. */
+  @Column({ type: 'int', default: 1 }) attempt: number;
+  @Timestamp('next_attempt_at', { nullable: true }) nextAttemptAt: Date | null;
 }

@@ -70,6 +70,28 @@ export class RunProfileProgressResponse implements Contract.RunProfileProgressRe
   phase: string | null;
 }
 
+/** One finished attempt of an execution step. */
+export class StepAttemptResponse implements Contract.StepAttemptResponse {
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1, description: 'Attempt number (1-based)' })
+  attempt: number;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the attempt started' })
+  startedAt: string | null;
+  @ApiProperty({ format: 'date-time', description: 'When the attempt ended' })
+  completedAt: string;
+  @ApiProperty({ example: 'Failed', description: 'Completed, CompletedWithWarning, CompletedWithError, Failed, Cancelled, or TimedOut' })
+  outcome: string;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Exit code (PowerShell and Executable steps)' })
+  exitCode: number | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The end of the standard output, secrets redacted' })
+  stdoutTail: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The end of the standard error, secrets redacted' })
+  stderrTail: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Why the attempt failed, if it did' })
+  errorMessage: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: "JIM's activity of the attempt (RunProfile steps on JIM)" })
+  activityId: string | null;
+}
+
 /** A step as it was when the execution started, and what happened when it ran. The SQL connection string is never exposed. */
 export class ScheduleExecutionStepResponse implements Contract.ScheduleExecutionStepResponse {
   @ApiProperty({ format: 'uuid', description: 'Id of this step run' })
@@ -126,6 +148,18 @@ export class ScheduleExecutionStepResponse implements Contract.ScheduleExecution
   activityStatus: string | null;
   @ApiProperty({ type: RunProfileProgressResponse, nullable: true, description: 'Progress of the JIM activity; null when none' })
   progress: RunProfileProgressResponse | null;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 10, description: 'How many times the step may run' })
+  maxAttempts: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 3600, description: 'Seconds before the first retry, doubled for each further one, at most 3600' })
+  retryDelaySeconds: number;
+  @ApiProperty({ description: 'Whether a timed-out attempt is retried' })
+  retryOnTimeout: boolean;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1, description: 'The attempt being run, or the last one run (1-based)' })
+  attempt: number;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'While a retry waits (status Queued): when it falls due' })
+  nextAttemptAt: string | null;
+  @ApiProperty({ type: () => [StepAttemptResponse], description: 'The finished attempts, oldest first' })
+  attempts: StepAttemptResponse[];
 }
 
 export class ExecutionProgressGroup implements Contract.ExecutionProgressGroup {

@@ -54,6 +54,12 @@ export class ScheduleStepResponse implements Contract.ScheduleStepResponse {
   sqlConnectionString: string | null;
   @ApiProperty({ type: 'string', nullable: true, description: 'SQL script path (SqlScript steps)' })
   sqlScriptPath: string | null;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 10, example: 1, description: 'How many times the step may run (1: no retry)' })
+  maxAttempts: number;
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 3600, example: 30, description: 'Seconds before the first retry, doubled for each further one, at most 3600' })
+  retryDelaySeconds: number;
+  @ApiProperty({ description: 'Whether a timed-out attempt is retried' })
+  retryOnTimeout: boolean;
 }
 
 export class ScheduleResponse implements Contract.ScheduleResponse {
