@@ -57,6 +57,12 @@ const STEP_KEYS = [
   'stepIndex',
   'stepType',
   'timeoutSeconds',
+  'maxAttempts',
+  'retryDelaySeconds',
+  'retryOnTimeout',
+  'attempt',
+  'nextAttemptAt',
+  'attempts',
 ];
 
 interface StepRow {

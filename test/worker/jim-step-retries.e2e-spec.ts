@@ -47,7 +47,7 @@ describe('RunProfile step retries on JIM (real workers, JIM double)', () => {
 
   it('never sends it again when the outcome of the dispatch is unknown', async () => {
     jim.setBehaviour(31, { steps: 2 });
-    // execute gets no answer and JIM created nothing: the step cannot know whether a run started.
+    // execute gets no answer, and JIM's activity list cannot tell which run, if any, is this step's.
     jim.inject(/\/execute$/, 'drop', 1);
     const before = jim.executes().length;
     const id = await runSteps(t, 'JIM unknown', [rp({ maxAttempts: 3, retryDelaySeconds: 1 })]);
