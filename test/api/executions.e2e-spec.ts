@@ -63,6 +63,7 @@ const STEP_KEYS = [
   'attempt',
   'nextAttemptAt',
   'attempts',
+  'waitingFor',
 ];
 
 interface StepRow {

@@ -57,6 +57,19 @@ export interface ScheduleExecutionStepResponse extends Omit<ScheduleStepResponse
   nextAttemptAt: string | null;
   /** The finished attempts, oldest first. */
   attempts: StepAttemptResponse[];
+  /** While WaitingForResource: the connected system waited for, who holds it and the step's place in line. */
+  waitingFor: ResourceWaitResponse | null;
+}
+
+/** A RunProfile step waiting in line for its exclusive connected system. */
+export interface ResourceWaitResponse {
+  connectedSystemId: number;
+  /** The execution whose step holds the system now; null while it is being handed over. */
+  heldByExecutionId: string | null;
+  /** 1 for the next step to get the system. */
+  placeInLine: number;
+  /** When the step joined the line. */
+  since: string;
 }
 
 /** One finished attempt of an execution step. */

@@ -13,6 +13,7 @@ import type {
   ScheduleExecutionStepResponse,
   SkippedRunResponse,
   StepAttemptResponse,
+  ResourceWaitResponse,
 } from './dto/execution-response.dto';
 import { executionProgress } from './execution-progress';
 
@@ -99,7 +100,8 @@ export class ExecutionReader {
         [id],
       );
       const attempts = await stepAttempts(tx, id);
-      const steps = rows.map((row) => toStep(row, attempts.get(row.id) ?? []));
+      const waits = await resourceWaits(tx, id);
+      const steps = rows.map((row) => ({ ...toStep(row, attempts.get(row.id) ?? []), waitingFor: waits.get(row.id) ?? null }));
       return { ...execution, steps, progress: executionProgress(execution, steps) };
     });
   }
@@ -145,6 +147,25 @@ function toExecution(row: Row): ScheduleExecutionResponse {
   };
 }
 
+/** Where each waiting step of an execution stands in its connected system's line, by execution step id. */
+async function resourceWaits(tx: EntityManager, executionId: string): Promise<Map<string, ResourceWaitResponse>> {
+  const rows: Row[] = await tx.query(
+    `SELECT w.execution_step_id, w.connected_system_id, w.requested_at,
+       (SELECT g.execution_id FROM connected_system_holds g WHERE g.connected_system_id = w.connected_system_id AND g.granted_at IS NOT NULL) AS held_by,
+       (SELECT count(*) FROM connected_system_holds a JOIN schedule_execution_steps sa ON sa.id = a.execution_step_id
+        WHERE a.connected_system_id = w.connected_system_id AND a.granted_at IS NULL AND sa.status = 'WaitingForResource' AND a.seq <= w.seq)::int AS place
+     FROM connected_system_holds w JOIN schedule_execution_steps s ON s.id = w.execution_step_id
+     WHERE s.execution_id = $1 AND s.status = 'WaitingForResource'`,
+    [executionId],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.execution_step_id,
+      { connectedSystemId: row.connected_system_id, heldByExecutionId: row.held_by, placeInLine: row.place, since: iso(row.requested_at)! },
+    ]),
+  );
+}
+
 /** The finished attempts of an execution's steps, by execution step id, oldest first. */
 async function stepAttempts(tx: EntityManager, executionId: string): Promise<Map<string, StepAttemptResponse[]>> {
   const rows: Row[] = await tx.query(
@@ -170,7 +191,7 @@ async function stepAttempts(tx: EntityManager, executionId: string): Promise<Map
   return byStep;
 }
 
-function toStep(row: Row, attempts: StepAttemptResponse[]): ScheduleExecutionStepResponse {
+function toStep(row: Row, attempts: StepAttemptResponse[]): Omit<ScheduleExecutionStepResponse, 'waitingFor'> {
   return {
     id: row.id,
     stepId: row.step_id,

@@ -9,6 +9,7 @@ export * from './schedule-step.entity';
 export * from './schedule.entity';
 export * from './skipped-run.entity';
 export * from './schedule-execution-step-attempt.entity';
+export * from './connected-system-hold.entity';
 
 import { ApiKey } from './api-key.entity';
 import { ConfigurationChange } from './configuration-change.entity';
@@ -20,6 +21,7 @@ import { ScheduleStep } from './schedule-step.entity';
 import { Schedule } from './schedule.entity';
 import { SkippedRun } from './skipped-run.entity';
 import { ScheduleExecutionStepAttempt } from './schedule-execution-step-attempt.entity';
+import { ConnectedSystemHold } from './connected-system-hold.entity';
 
 export const ENTITIES = [
   ApiKey,
@@ -32,4 +34,5 @@ export const ENTITIES = [
   ScheduleExecutionStep,
   SkippedRun,
   ScheduleExecutionStepAttempt,
+  ConnectedSystemHold,
 ];

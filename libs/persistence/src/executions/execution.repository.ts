@@ -240,11 +240,12 @@ export class ExecutionRepository {
     );
   }
 
-  /** Running steps of every worker that follow a JIM activity not known to have ended. */
+  /** Steps that follow a JIM activity not known to have ended: running ones, and ended ones still holding their connected system. */
   async followedActivities(manager: Pick<EntityManager, 'query'> = this.db.manager): Promise<{ activityId: string; taskId: string | null }[]> {
     const rows: { activity_id: string; task_id: string | null }[] = await manager.query(
-      `SELECT DISTINCT activity_id, task_id FROM schedule_execution_steps
-       WHERE activity_id IS NOT NULL AND status = 'Processing'
+      `SELECT DISTINCT activity_id, task_id FROM schedule_execution_steps s
+       WHERE activity_id IS NOT NULL
+         AND (status = 'Processing' OR EXISTS (SELECT 1 FROM connected_system_holds h WHERE h.execution_step_id = s.id))
          AND (activity_status IS NULL OR activity_status IN ('InProgress', 'NotSet'))`,
     );
     return rows.map((r) => ({ activityId: r.activity_id, taskId: r.task_id }));
@@ -261,7 +262,8 @@ export class ExecutionRepository {
       `WITH n AS (SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::jsonb[]) AS n(activity_id, status, message, progress)),
        target AS (
          SELECT s.id, n.status, n.message, n.progress FROM schedule_execution_steps s JOIN n ON n.activity_id = s.activity_id
-         WHERE s.status = 'Processing' FOR UPDATE OF s SKIP LOCKED
+         WHERE (s.status = 'Processing' OR EXISTS (SELECT 1 FROM connected_system_holds h WHERE h.execution_step_id = s.id))
+         FOR UPDATE OF s SKIP LOCKED
        )
        UPDATE schedule_execution_steps s SET activity_status = t.status, activity_message = t.message, progress = t.progress
        FROM target t WHERE s.id = t.id`,
@@ -283,16 +285,22 @@ export class ExecutionRepository {
 
   /** Queued steps of live executions with no progress for a while: their job may never have been enqueued. */
   async queuedStepsOlderThan(seconds: number): Promise<Dispatch[]> {
-    const rows: { execution_id: string; attempt: number; ids: string[] }[] = await this.db.query(
-      `SELECT s.execution_id, s.attempt, array_agg(s.id) AS ids
+    const rows: { execution_id: string; attempt: number; held: boolean; ids: string[] }[] = await this.db.query(
+      `SELECT s.execution_id, s.attempt, h.execution_step_id IS NOT NULL AS held, array_agg(s.id) AS ids
        FROM schedule_execution_steps s JOIN schedule_executions e ON e.id = s.execution_id
+       LEFT JOIN connected_system_holds h ON h.execution_step_id = s.id
        WHERE s.status = 'Queued' AND e.status = 'InProgress'
          AND COALESCE(s.heartbeat_at, e.started_at, e.queued_at) < now() - make_interval(secs => $1)
-       GROUP BY s.execution_id, s.attempt LIMIT 1000`,
+       GROUP BY s.execution_id, s.attempt, h.execution_step_id IS NOT NULL LIMIT 1000`,
       [seconds],
     );
     // A retry's heartbeat is its due time, so it counts as stranded only that long after it fell due.
-    return rows.map((r) => ({ executionId: r.execution_id, stepIds: r.ids, ...(r.attempt > 1 ? { retry: { attempt: r.attempt, delayMs: 0 } } : {}) }));
+    // A step handed its connected system has had a job already (it found the system busy), so it needs a new one.
+    return rows.map((r) => ({
+      executionId: r.execution_id,
+      stepIds: r.ids,
+      ...(r.held ? { resume: true } : r.attempt > 1 ? { retry: { attempt: r.attempt, delayMs: 0 } } : {}),
+    }));
   }
 
   async heartbeat(executionStepIds: string[]): Promise<void> {

@@ -70,6 +70,18 @@ export class RunProfileProgressResponse implements Contract.RunProfileProgressRe
   phase: string | null;
 }
 
+/** A RunProfile step waiting in line for its exclusive connected system. */
+export class ResourceWaitResponse implements Contract.ResourceWaitResponse {
+  @ApiProperty({ type: 'integer', description: 'The connected system waited for' })
+  connectedSystemId: number;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'The execution whose step holds the system now; null while it is being handed over' })
+  heldByExecutionId: string | null;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1, description: 'Place in line (FIFO); 1 is the next to get the system' })
+  placeInLine: number;
+  @ApiProperty({ format: 'date-time', description: 'When the step joined the line' })
+  since: string;
+}
+
 /** One finished attempt of an execution step. */
 export class StepAttemptResponse implements Contract.StepAttemptResponse {
   @ApiProperty({ type: 'integer', minimum: 1, example: 1, description: 'Attempt number (1-based)' })
@@ -160,6 +172,8 @@ export class ScheduleExecutionStepResponse implements Contract.ScheduleExecution
   nextAttemptAt: string | null;
   @ApiProperty({ type: () => [StepAttemptResponse], description: 'The finished attempts, oldest first' })
   attempts: StepAttemptResponse[];
+  @ApiProperty({ type: () => ResourceWaitResponse, nullable: true, description: 'While WaitingForResource: the connected system waited for, the execution holding it and the place in line' })
+  waitingFor: ResourceWaitResponse | null;
 }
 
 export class ExecutionProgressGroup implements Contract.ExecutionProgressGroup {
