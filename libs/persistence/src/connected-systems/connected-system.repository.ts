@@ -35,7 +35,7 @@ export class ConnectedSystemRepository {
     await tx.query(
       `INSERT INTO configuration_changes
          (target_type, target_id, target_name, version, operation, snapshot, change_reason, initiated_by_type, initiated_by_id, initiated_by_name, changed_at)
-       SELECT $1, $2, $3, COALESCE(max(version), 0) + 1, 'Update', $4, $5, $6, $7, $8, now()
+       SELECT $1::varchar, $2::varchar, $3::varchar, COALESCE(max(version), 0) + 1, 'Update', $4::jsonb, $5::varchar, $6::varchar, $7::varchar, $8::varchar, now()
        FROM configuration_changes WHERE target_type = $1 AND target_id = $2`,
       [
         CONNECTED_SYSTEM_TARGET,
