@@ -43,6 +43,7 @@ describe('fieldMap', () => {
     expect(STEP_FIELDS.map((f) => f.field)).toEqual([
       'stepIndex', 'name', 'executionMode', 'stepType', 'continueOnFailure', 'timeoutSeconds', 'connectedSystemId',
       'runProfileId', 'scriptPath', 'arguments', 'executablePath', 'workingDirectory', 'sqlScriptPath',
+      'maxAttempts', 'retryDelaySeconds', 'retryOnTimeout',
     ]);
   });
 
@@ -51,7 +52,7 @@ describe('fieldMap', () => {
     expect(SNAPSHOT_STEP_KEYS).toEqual([
       'stepIndex', 'name', 'executionMode', 'stepType', 'continueOnFailure', 'timeoutSeconds', 'connectedSystemId',
       'runProfileId', 'scriptPath', 'arguments', 'executablePath', 'workingDirectory', 'sqlConnectionString',
-      'sqlPasswordChangedInVersion', 'sqlScriptPath',
+      'sqlPasswordChangedInVersion', 'sqlScriptPath', 'maxAttempts', 'retryDelaySeconds', 'retryOnTimeout',
     ]);
   });
 });

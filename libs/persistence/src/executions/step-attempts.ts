@@ -18,7 +18,7 @@ export function retryDelaySeconds(baseSeconds: number, attempt: number): number 
   return Math.min(MAX_RETRY_DELAY_SECONDS, baseSeconds * 2 ** Math.max(0, attempt - 1));
 }
 
-interface AttemptRow {
+export interface AttemptRow {
   step_type: string;
   attempt: number;
   max_attempts: number;
