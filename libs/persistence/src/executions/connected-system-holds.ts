@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { queryReturning } from '../executions';
 import type { Dispatch } from './execution.repository';
 
 /** First key of the transaction-level advisory lock taken on a connected system (the second is its id). */
@@ -30,9 +31,13 @@ export class ConnectedSystemHolds {
    * joins the line (Queued → WaitingForResource) and its job ends.
    */
   async enter(executionStepId: string, attempt?: number): Promise<HoldEntry> {
+    // Handed the system already (woken from the line, or resumed after a worker loss): no lock needed.
+    const [granted] = await this.db.query(`SELECT 1 FROM connected_system_holds WHERE execution_step_id = $1 AND granted_at IS NOT NULL`, [executionStepId]);
+    if (granted) return 'go';
     return this.db.transaction(async (tx) => {
       const [step]: { connected_system_id: number; execution_id: string }[] = await tx.query(
-        `SELECT s.connected_system_id, s.execution_id FROM schedule_execution_steps s
+        `SELECT s.connected_system_id, s.execution_id, pg_advisory_xact_lock(${HOLD_LOCK_KEY}, s.connected_system_id)
+         FROM schedule_execution_steps s
          JOIN schedule_executions e ON e.id = s.execution_id
          JOIN connected_systems cs ON cs.id = s.connected_system_id
          WHERE s.id = $1 AND s.step_type = 'RunProfile' AND cs.exclusive AND s.status = 'Queued' AND e.status = 'InProgress'
@@ -41,32 +46,26 @@ export class ConnectedSystemHolds {
       );
       // Not an exclusive RunProfile step, or one the claim will refuse anyway.
       if (!step) return 'go';
-      await lockSystem(tx, step.connected_system_id);
-      // A retry's job has come: the attempt is due, and from now on its hold says whether it needs the system.
-      await tx.query(`UPDATE schedule_execution_steps SET next_attempt_at = NULL WHERE id = $1`, [executionStepId]);
-      await tx.query(
-        `INSERT INTO connected_system_holds (execution_step_id, connected_system_id, execution_id, requested_at)
-         VALUES ($1, $2, $3, clock_timestamp()) ON CONFLICT (execution_step_id) DO NOTHING`,
+      // Under the system's lock, in one statement: join the end of the line, holding the system if nobody is in it.
+      const [entered] = await queryReturning<{ status: string }>(
+        tx,
+        `WITH ahead AS (
+           SELECT 1 FROM connected_system_holds h JOIN schedule_execution_steps s ON s.id = h.execution_step_id
+           WHERE h.connected_system_id = $2 AND h.execution_step_id <> $1 AND (h.granted_at IS NOT NULL OR s.status = 'WaitingForResource')
+           LIMIT 1
+         ),
+         joined AS (
+           INSERT INTO connected_system_holds (execution_step_id, connected_system_id, execution_id, requested_at, granted_at)
+           SELECT $1, $2, $3, clock_timestamp(), CASE WHEN EXISTS (SELECT 1 FROM ahead) THEN NULL ELSE clock_timestamp() END
+           ON CONFLICT (execution_step_id) DO NOTHING
+         )
+         -- A retry's job has come: the attempt is due, and from now on its hold says whether it needs the system.
+         UPDATE schedule_execution_steps
+         SET next_attempt_at = NULL, status = CASE WHEN EXISTS (SELECT 1 FROM ahead) THEN 'WaitingForResource' ELSE status END
+         WHERE id = $1 RETURNING status`,
         [executionStepId, step.connected_system_id, step.execution_id],
       );
-      const [hold]: { seq: string; granted_at: Date | null }[] = await tx.query(
-        `SELECT seq, granted_at FROM connected_system_holds WHERE execution_step_id = $1`,
-        [executionStepId],
-      );
-      if (hold.granted_at) return 'go';
-      const [ahead] = await tx.query(
-        `SELECT 1 FROM connected_system_holds h JOIN schedule_execution_steps s ON s.id = h.execution_step_id
-         WHERE h.connected_system_id = $1 AND h.execution_step_id <> $2
-           AND (h.granted_at IS NOT NULL OR (h.seq < $3 AND s.status = 'WaitingForResource'))
-         LIMIT 1`,
-        [step.connected_system_id, executionStepId, hold.seq],
-      );
-      if (!ahead) {
-        await tx.query(`UPDATE connected_system_holds SET granted_at = clock_timestamp() WHERE execution_step_id = $1`, [executionStepId]);
-        return 'go';
-      }
-      await tx.query(`UPDATE schedule_execution_steps SET status = 'WaitingForResource' WHERE id = $1 AND status = 'Queued'`, [executionStepId]);
-      return 'wait';
+      return entered?.status === 'WaitingForResource' ? 'wait' : 'go';
     });
   }
 
@@ -82,12 +81,34 @@ export class ConnectedSystemHolds {
     if (!hold) return null;
     return this.db.transaction(async (tx) => {
       await lockSystem(tx, hold.connected_system_id);
-      const [left] = await tx.query(
-        `DELETE FROM connected_system_holds h USING schedule_execution_steps s
-         WHERE h.execution_step_id = $1 AND s.id = h.execution_step_id AND NOT ${NEEDED_SQL} RETURNING h.execution_step_id`,
-        [executionStepId],
+      // One statement (one snapshot, taken under the lock): leave, drop stale waiters, grant the first waiter, wake it.
+      const [woken] = await queryReturning<{ id: string; execution_id: string }>(
+        tx,
+        `WITH gone AS (
+           DELETE FROM connected_system_holds h USING schedule_execution_steps s
+           WHERE h.execution_step_id = $1 AND s.id = h.execution_step_id AND NOT ${NEEDED_SQL}
+           RETURNING h.execution_step_id
+         ),
+         stale AS (
+           DELETE FROM connected_system_holds h USING schedule_execution_steps s
+           WHERE h.connected_system_id = $2 AND h.granted_at IS NULL AND s.id = h.execution_step_id AND s.status <> 'WaitingForResource'
+         ),
+         next AS (
+           SELECT h.execution_step_id FROM connected_system_holds h JOIN schedule_execution_steps s ON s.id = h.execution_step_id
+           WHERE h.connected_system_id = $2 AND h.granted_at IS NULL AND s.status = 'WaitingForResource'
+             AND EXISTS (SELECT 1 FROM gone)
+             AND NOT EXISTS (SELECT 1 FROM connected_system_holds g WHERE g.connected_system_id = $2 AND g.granted_at IS NOT NULL AND g.execution_step_id <> $1)
+           ORDER BY h.seq LIMIT 1
+         ),
+         granted AS (
+           UPDATE connected_system_holds h SET granted_at = clock_timestamp() FROM next WHERE h.execution_step_id = next.execution_step_id
+         )
+         UPDATE schedule_execution_steps s SET status = 'Queued', heartbeat_at = clock_timestamp()
+         FROM next WHERE s.id = next.execution_step_id RETURNING s.id, s.execution_id`,
+        [executionStepId, hold.connected_system_id],
       );
-      return left ? handOver(tx, hold.connected_system_id) : null;
+      // Its first job has ended (it found the system taken), so it needs a job of its own.
+      return woken ? { executionId: woken.execution_id, stepIds: [woken.id], resume: true } : null;
     });
   }
 
