@@ -1,4 +1,4 @@
-import type { ScheduleDetailResponse, ScheduleExecutionDetailResponse, ScheduleExecutionResponse, ScheduleExecutionStepResponse, ScheduleResponse, ScheduleStepResponse } from '@jim/contracts';
+import type { ConnectedSystemResponse, ScheduleDetailResponse, ScheduleExecutionDetailResponse, ScheduleExecutionResponse, ScheduleExecutionStepResponse, ScheduleResponse, ScheduleStepResponse } from '@jim/contracts';
 import { duration, keyValues, table, time, yesNo } from './output';
 
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -109,6 +109,15 @@ export function stepTable(steps: readonly ScheduleStepResponse[]): string {
     { header: 'ON FAILURE', value: (s) => (s.continueOnFailure ? 'continue' : 'stop') },
     { header: 'RETRIES', value: retryPolicy },
     { header: 'ID', value: (s) => s.id },
+  ]);
+}
+
+export function connectedSystemTable(systems: readonly ConnectedSystemResponse[]): string {
+  return table(systems, [
+    { header: 'ID', value: (s) => s.id, align: 'right' },
+    { header: 'NAME', value: (s) => s.name, maxWidth: 40 },
+    { header: 'EXCLUSIVE', value: (s) => yesNo(s.exclusive) },
+    { header: 'DESCRIPTION', value: (s) => s.description, maxWidth: 60 },
   ]);
 }
 
