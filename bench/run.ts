@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { apiBench } from './api.bench';
 import { engineBench } from './engine.bench';
+import { exclusiveBench } from './exclusive.bench';
 import { fireBench } from './fire.bench';
 import { scaleBench } from './scale.bench';
 import { cleanupAll } from './support/cleanup';
@@ -10,7 +11,7 @@ import type { BenchOptions } from './support/main';
 import type { Report } from './support/report';
 
 /**
- * `node dist/bench/run.js <api|fire|engine|scale|all|ci>`:
+ * `node dist/bench/run.js <api|fire|engine|scale|exclusive|all|ci>`:
  *   all — the trigger benchmark, then api, fire, engine and scale in their full forms, one after the other;
  *   ci  — the trigger benchmark and short forms of the others (about three minutes); timing misses are WARN, only a
  *         broken system fails.
@@ -24,7 +25,7 @@ const triggerBench: Bench = async () => {
   return [];
 };
 
-const BENCHES: Record<string, Bench> = { trigger: triggerBench, api: apiBench, fire: fireBench, engine: engineBench, scale: scaleBench };
+const BENCHES: Record<string, Bench> = { trigger: triggerBench, api: apiBench, fire: fireBench, engine: engineBench, scale: scaleBench, exclusive: exclusiveBench };
 const PLANS: Record<string, { benches: string[]; ci: boolean }> = {
   all: { benches: ['trigger', 'api', 'fire', 'engine', 'scale'], ci: false },
   ci: { benches: ['trigger', 'api', 'fire', 'engine', 'scale'], ci: true },

@@ -55,6 +55,9 @@ describe('Schedule change history API', () => {
     sqlConnectionString: null,
     sqlPasswordChangedInVersion: null,
     sqlScriptPath: null,
+    maxAttempts: 1,
+    retryDelaySeconds: 30,
+    retryOnTimeout: false,
     ...extra,
   });
 

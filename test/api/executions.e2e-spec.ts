@@ -57,6 +57,13 @@ const STEP_KEYS = [
   'stepIndex',
   'stepType',
   'timeoutSeconds',
+  'maxAttempts',
+  'retryDelaySeconds',
+  'retryOnTimeout',
+  'attempt',
+  'nextAttemptAt',
+  'attempts',
+  'waitingFor',
 ];
 
 interface StepRow {

@@ -48,6 +48,9 @@ describe('ExecutionRepository on PostgreSQL', () => {
     sqlScriptPath: null,
     connectedSystemName: null,
     runProfileName: null,
+    maxAttempts: 1,
+    retryDelaySeconds: 30,
+    retryOnTimeout: false,
   });
 
   async function twoGroupSchedule(steps: NewStep[] = [step(0, 'first'), step(1, 'second')], name = `two groups ${randomUUID()}`): Promise<string> {

@@ -74,6 +74,9 @@ describe('ScheduleRepository and ConnectedSystemRepository on PostgreSQL', () =>
     sqlScriptPath: '/opt/jim/sql/refresh.sql',
     connectedSystemName: null,
     runProfileName: null,
+    maxAttempts: 1,
+    retryDelaySeconds: 30,
+    retryOnTimeout: false,
     ...changes,
   });
   const newSchedule = (name: string, steps: NewStep[] = [sqlStep(0)]): NewSchedule => ({

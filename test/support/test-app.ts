@@ -32,6 +32,7 @@ export interface TestClient {
   post(path: string): request.Test;
   put(path: string): request.Test;
   delete(path: string): request.Test;
+  patch(path: string): request.Test;
 }
 
 export function uniquePrefix(): string {
@@ -84,6 +85,7 @@ export async function createTestApp(
       post: (path) => withKey(request(http).post(path)),
       put: (path) => withKey(request(http).put(path)),
       delete: (path) => withKey(request(http).delete(path)),
+      patch: (path) => withKey(request(http).patch(path)),
     }),
     close: async () => {
       await app.close();

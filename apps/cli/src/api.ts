@@ -1,4 +1,4 @@
-import type { ConnectedSystemResponse, ExecutionStatus, PagedResponse, RunProfileResponse, ScheduleDetailResponse, ScheduleExecutionDetailResponse, ScheduleExecutionResponse, ScheduleRequest, ScheduleResponse, ScheduleRunResponse } from '@jim/contracts';
+import type { ConnectedSystemResponse, ExecutionStatus, PagedResponse, RunProfileResponse, ScheduleDetailResponse, ScheduleExecutionDetailResponse, ScheduleExecutionResponse, ScheduleRequest, ScheduleResponse, ScheduleRunResponse, UpdateConnectedSystemRequest } from '@jim/contracts';
 import type { JimHttpClient } from './http';
 
 /** The API's largest page size: listing everything takes the fewest requests. */
@@ -75,6 +75,10 @@ export class JimApi {
 
   connectedSystem(id: number): Promise<ConnectedSystemResponse> {
     return this.http.get(`${CONNECTED_SYSTEMS}/${segment(id)}`);
+  }
+
+  updateConnectedSystem(id: number, body: UpdateConnectedSystemRequest): Promise<ConnectedSystemResponse> {
+    return this.http.patch(`${CONNECTED_SYSTEMS}/${segment(id)}`, body);
   }
 
   runProfiles(connectedSystemId: number): Promise<RunProfileResponse[]> {

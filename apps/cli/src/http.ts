@@ -46,6 +46,10 @@ export class JimHttpClient {
     return this.request<T>('PUT', path, { body });
   }
 
+  patch<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', path, { body });
+  }
+
   delete<T = void>(path: string, query?: Query): Promise<T> {
     return this.request<T>('DELETE', path, { query });
   }

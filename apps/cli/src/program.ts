@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerConnect } from './commands/connect';
+import { registerConnectedSystems } from './commands/connected-systems';
 import { registerExecutions } from './commands/executions';
 import { registerSchedules } from './commands/schedules';
 import { defaultContext, type Context } from './context';
@@ -39,6 +40,7 @@ Exit codes: 0 success; 1 API error, failed execution or usage error; 2 cannot co
   registerConnect(program, ctx);
   registerSchedules(program, ctx);
   registerExecutions(program, ctx);
+  registerConnectedSystems(program, ctx);
   return program;
 }
 

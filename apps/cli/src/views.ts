@@ -1,5 +1,6 @@
 import {
   STEP_FILE_FIELD,
+  type ConnectedSystemResponse,
   type ScheduleDetailResponse,
   type ScheduleExecutionDetailResponse,
   type ScheduleExecutionResponse,
@@ -113,7 +114,39 @@ export function stepTable(steps: readonly ScheduleStepResponse[]): string {
     { header: 'TARGET', value: stepTarget, maxWidth: 60 },
     { header: 'TIMEOUT', value: (s) => (s.timeoutSeconds ? `${s.timeoutSeconds} s` : null), align: 'right' },
     { header: 'ON FAILURE', value: (s) => (s.continueOnFailure ? 'continue' : 'stop') },
+    { header: 'RETRIES', value: retryPolicy },
     { header: 'ID', value: (s) => s.id },
+  ]);
+}
+
+export function connectedSystemTable(systems: readonly ConnectedSystemResponse[]): string {
+  return table(systems, [
+    { header: 'ID', value: (s) => s.id, align: 'right' },
+    { header: 'NAME', value: (s) => s.name, maxWidth: 40 },
+    { header: 'EXCLUSIVE', value: (s) => yesNo(s.exclusive) },
+    { header: 'DESCRIPTION', value: (s) => s.description, maxWidth: 60 },
+  ]);
+}
+
+/** "3 × from 30 s, on timeout too" for a step that retries; null for one that runs once. */
+export function retryPolicy(step: Pick<ScheduleStepResponse, 'maxAttempts' | 'retryDelaySeconds' | 'retryOnTimeout'>): string | null {
+  if ((step.maxAttempts ?? 1) <= 1) return null;
+  return `${step.maxAttempts} × from ${step.retryDelaySeconds} s${step.retryOnTimeout ? ', on timeout too' : ''}`;
+}
+
+/** Each finished attempt of the steps that ran more than once. */
+function attemptTable(steps: readonly ScheduleExecutionStepResponse[]): string | null {
+  const rows = steps.flatMap((s) => ((s.attempts ?? []).length > 1 ? s.attempts.map((a) => ({ step: s, ...a })) : []));
+  if (rows.length === 0) return null;
+  return table(rows, [
+    { header: 'STEP', value: (r) => r.step.groupOrdinal + 1, align: 'right' },
+    { header: 'NAME', value: (r) => r.step.name, maxWidth: 40 },
+    { header: 'ATTEMPT', value: (r) => r.attempt, align: 'right' },
+    { header: 'OUTCOME', value: (r) => r.outcome },
+    { header: 'STARTED', value: (r) => time(r.startedAt) },
+    { header: 'DURATION', value: (r) => duration(r.startedAt, r.completedAt), align: 'right' },
+    { header: 'EXIT', value: (r) => r.exitCode, align: 'right' },
+    { header: 'ERROR', value: (r) => r.errorMessage, maxWidth: 60 },
   ]);
 }
 
@@ -187,7 +220,8 @@ function executionStepTable(steps: readonly ScheduleExecutionStepResponse[]): st
     { header: 'INDEX', value: (s) => s.stepIndex, align: 'right' },
     { header: 'NAME', value: (s) => s.name, maxWidth: 40 },
     { header: 'TYPE', value: (s) => s.stepType },
-    { header: 'STATUS', value: (s) => s.status },
+    { header: 'STATUS', value: (s) => (s.nextAttemptAt && s.status === 'Queued' ? `Retry at ${time(s.nextAttemptAt)}` : s.status) },
+    { header: 'ATTEMPT', value: (s) => ((s.maxAttempts ?? 1) > 1 ? `${s.attempt}/${s.maxAttempts}` : null), align: 'right' },
     { header: 'STARTED', value: (s) => time(s.startedAt) },
     { header: 'DURATION', value: (s) => duration(s.startedAt, s.completedAt), align: 'right' },
     { header: 'EXIT', value: (s) => s.exitCode, align: 'right' },
@@ -200,5 +234,7 @@ export function executionDetail(execution: ScheduleExecutionDetailResponse): str
   const lines = [executionSummary(execution)];
   if (active) lines.push('', progressLine(execution));
   lines.push('', 'Steps:', execution.steps.length > 0 ? executionStepTable(execution.steps) : 'No steps recorded.');
+  const attempts = attemptTable(execution.steps);
+  if (attempts) lines.push('', 'Attempts:', attempts);
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '@jim/config';
-import { dataSourceOptions, ExecutionRepository, migrate, SecretCipher } from '@jim/persistence';
+import { dataSourceOptions, ConnectedSystemHolds, ExecutionRepository, migrate, SecretCipher } from '@jim/persistence';
 import type { DataSource } from 'typeorm';
 
 /** The data source of the tick path (TickService). */
@@ -42,8 +42,9 @@ export class WorkerDatabaseModule {
           inject: [getDataSourceToken(), SecretCipher],
           useFactory: (db: DataSource, cipher: SecretCipher) => new ExecutionRepository(db, cipher),
         },
+        { provide: ConnectedSystemHolds, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new ConnectedSystemHolds(db) },
       ],
-      exports: [SecretCipher, ExecutionRepository],
+      exports: [SecretCipher, ExecutionRepository, ConnectedSystemHolds],
     };
   }
 }

@@ -59,7 +59,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     return Array.from({ length: shards }, (_, shard) =>
       this.kit.worker<StepJobData, string>(
         stepQueueName(shard),
-        (job: Job<StepJobData>) => this.steps.run(job.data.executionStepId, job),
+        (job: Job<StepJobData>) => this.steps.run(job.data.executionStepId, job, job.data.attempt),
         { concurrency, maxStalledCount: 1 },
       ),
     );

@@ -30,6 +30,8 @@ export const STEP_STATUSES = [
   'CompletedWithError',
   'Failed',
   'Cancelled',
+  /** A RunProfile step waiting in line for its exclusive connected system. */
+  'WaitingForResource',
 ] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 

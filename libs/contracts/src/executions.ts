@@ -51,6 +51,39 @@ export interface ScheduleExecutionStepResponse extends Omit<ScheduleStepResponse
   activityId: string | null;
   activityStatus: string | null;
   progress: RunProfileProgressResponse | null;
+  /** The attempt being run, or the last one run (1-based). */
+  attempt: number;
+  /** While a retry waits: when it falls due. */
+  nextAttemptAt: string | null;
+  /** The finished attempts, oldest first. */
+  attempts: StepAttemptResponse[];
+  /** While WaitingForResource: the connected system waited for, who holds it and the step's place in line. */
+  waitingFor: ResourceWaitResponse | null;
+}
+
+/** A RunProfile step waiting in line for its exclusive connected system. */
+export interface ResourceWaitResponse {
+  connectedSystemId: number;
+  /** The execution whose step holds the system now; null while it is being handed over. */
+  heldByExecutionId: string | null;
+  /** 1 for the next step to get the system. */
+  placeInLine: number;
+  /** When the step joined the line. */
+  since: string;
+}
+
+/** One finished attempt of an execution step. */
+export interface StepAttemptResponse {
+  attempt: number;
+  startedAt: string | null;
+  completedAt: string;
+  /** Completed, CompletedWithWarning, CompletedWithError, Failed, Cancelled, or TimedOut. */
+  outcome: string;
+  exitCode: number | null;
+  stdoutTail: string | null;
+  stderrTail: string | null;
+  errorMessage: string | null;
+  activityId: string | null;
 }
 
 export interface ExecutionProgressGroup {

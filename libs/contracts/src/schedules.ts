@@ -25,6 +25,12 @@ export interface ScheduleStepRequest {
   workingDirectory?: string | null;
   sqlConnectionString?: string | null;
   sqlScriptPath?: string | null;
+  /** How many times the step may run (1-10, default 1: no retry). */
+  maxAttempts?: number | null;
+  /** Seconds before the first retry (1-3600, default 30), doubled for each further one, at most an hour. */
+  retryDelaySeconds?: number | null;
+  /** Whether a timed-out attempt is retried (default false). */
+  retryOnTimeout?: boolean | null;
   // Read-only fields a GET returns: accepted and ignored.
   connectedSystemName?: unknown;
   runProfileName?: unknown;
@@ -89,6 +95,9 @@ export interface ScheduleStepResponse {
   /** Password masked; send the masked value back unchanged to keep the stored secret. */
   sqlConnectionString: string | null;
   sqlScriptPath: string | null;
+  maxAttempts: number;
+  retryDelaySeconds: number;
+  retryOnTimeout: boolean;
 }
 
 export interface ScheduleResponse extends TriggerFields {
@@ -313,4 +322,7 @@ export const TRIGGER_FIELD_NAMES = Object.keys(TRIGGER_FIELD_SET) as readonly (k
 export const STEP_DEFAULTS = {
   continueOnFailure: false,
   timeoutSeconds: null,
+  maxAttempts: 1,
+  retryDelaySeconds: 30,
+  retryOnTimeout: false,
 } as const satisfies Partial<{ [K in keyof ScheduleStepResponse]: ScheduleStepResponse[K] }>;

@@ -43,8 +43,9 @@ describe('the execution state machine', () => {
 
   it('lets a step be claimed only when Queued, cancelled only before it ends, resumed only while Processing', () => {
     expect(stepStatusesInto('Processing')).toEqual(['Queued']);
-    expect(stepStatusesInto('Cancelled')).toEqual(['Pending', 'Queued', 'Processing']);
-    expect(stepStatusesInto('Queued')).toEqual(['Pending', 'Processing']);
+    expect(stepStatusesInto('Cancelled')).toEqual(['Pending', 'Queued', 'Processing', 'WaitingForResource']);
+    expect(stepStatusesInto('Queued')).toEqual(['Pending', 'Processing', 'WaitingForResource']);
+    expect(stepStatusesInto('WaitingForResource')).toEqual(['Queued']);
     expect(stepStatusesInto('Failed')).toEqual(['Processing']);
   });
 

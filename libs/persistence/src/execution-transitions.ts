@@ -18,13 +18,15 @@ export const EXECUTION_TRANSITIONS: Readonly<Record<ExecutionStatus, readonly Ex
  */
 export const STEP_TRANSITIONS: Readonly<Record<StepStatus, readonly StepStatus[]>> = {
   Pending: ['Queued', 'Cancelled'],
-  Queued: ['Processing', 'Cancelled'],
+  Queued: ['Processing', 'Cancelled', 'WaitingForResource'],
   Processing: ['Completed', 'CompletedWithWarning', 'CompletedWithError', 'Failed', 'Cancelled', 'Queued'],
   Completed: [],
   CompletedWithWarning: [],
   CompletedWithError: [],
   Failed: [],
   Cancelled: [],
+  /** In line for an exclusive connected system; back to Queued when the system is handed to it. */
+  WaitingForResource: ['Queued', 'Cancelled'],
 };
 
 export class IllegalTransition extends Error {

@@ -193,7 +193,7 @@ export async function cancelExecution(tx: EntityManager, executionId: string): P
   );
   await tx.query(
     `UPDATE schedule_execution_steps SET status = 'Cancelled', completed_at = now(), error_message = $2
-     WHERE execution_id = $1 AND status IN ('Pending', 'Queued')`,
+     WHERE execution_id = $1 AND status IN ('Pending', 'Queued', 'WaitingForResource')`,
     [executionId, CANCELLED_BY_USER],
   );
   return { ok: true };

@@ -57,6 +57,7 @@ describe('fieldMap', () => {
     expect(STEP_FIELDS.map((f) => f.field)).toEqual([
       'stepIndex', 'name', 'executionMode', 'stepType', 'continueOnFailure', 'timeoutSeconds', 'connectedSystemId',
       'runProfileId', 'scriptPath', 'arguments', 'executablePath', 'workingDirectory', 'sqlScriptPath',
+      'maxAttempts', 'retryDelaySeconds', 'retryOnTimeout',
     ]);
   });
 
@@ -65,7 +66,7 @@ describe('fieldMap', () => {
     expect(SNAPSHOT_STEP_KEYS).toEqual([
       'stepIndex', 'name', 'executionMode', 'stepType', 'continueOnFailure', 'timeoutSeconds', 'connectedSystemId',
       'runProfileId', 'scriptPath', 'arguments', 'executablePath', 'workingDirectory', 'sqlConnectionString',
-      'sqlPasswordChangedInVersion', 'sqlScriptPath',
+      'sqlPasswordChangedInVersion', 'sqlScriptPath', 'maxAttempts', 'retryDelaySeconds', 'retryOnTimeout',
     ]);
   });
 });

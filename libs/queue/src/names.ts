@@ -31,6 +31,8 @@ export interface TickJobData {
 export interface StepJobData {
   executionId: string;
   executionStepId: string;
+  /** A retry's attempt: only that attempt is claimed by the job. */
+  attempt?: number;
 }
 
 export function schedulerIdFor(scheduleId: string): string {

@@ -14,4 +14,14 @@ describe('stepJobs', () => {
     const [job] = stepJobs([{ executionId: 'e1', stepIds: ['s1'], resume: true }]);
     expect(job.opts.jobId).toMatch(new RegExp(`^${stepJobId('s1')}-resume-\\d+$`));
   });
+
+  it('gives a retry a delayed job of its own, carrying the attempt it runs', () => {
+    expect(stepJobs([{ executionId: 'e1', stepIds: ['s1'], retry: { attempt: 3, delayMs: 60_000 } }])).toEqual([
+      {
+        name: STEP_JOB,
+        data: { executionId: 'e1', executionStepId: 's1', attempt: 3 },
+        opts: { jobId: `${stepJobId('s1')}-attempt-3`, delay: 60_000, removeOnComplete: 1000, removeOnFail: 5000 },
+      },
+    ]);
+  });
 });

@@ -6,6 +6,8 @@ export interface StepDispatch {
   stepIds: string[];
   /** Steps handed back to the queue to be resumed: their earlier job exists, so they need a new one. */
   resume?: boolean;
+  /** A retry: the attempt it runs (its job id carries it, as the earlier attempt's job exists) and when it falls due. */
+  retry?: { attempt: number; delayMs: number };
 }
 
 /**
@@ -16,9 +18,15 @@ export function stepJobs(dispatches: readonly StepDispatch[]) {
   return dispatches.flatMap((dispatch) =>
     dispatch.stepIds.map((id) => ({
       name: STEP_JOB,
-      data: { executionId: dispatch.executionId, executionStepId: id } satisfies StepJobData,
+      data: { executionId: dispatch.executionId, executionStepId: id, ...(dispatch.retry ? { attempt: dispatch.retry.attempt } : {}) } satisfies StepJobData,
       // A resumed step's first job still exists (stalled or finished), so it gets a job of its own; claiming stays once-only.
-      opts: { jobId: dispatch.resume ? `${stepJobId(id)}-resume-${Date.now()}` : stepJobId(id), removeOnComplete: 1000, removeOnFail: 5000 },
+      opts: {
+        jobId: dispatch.resume ? `${stepJobId(id)}-resume-${Date.now()}` : dispatch.retry ? `${stepJobId(id)}-attempt-${dispatch.retry.attempt}` : stepJobId(id),
+        // A retry waits as a delayed job, not in a worker.
+        ...(dispatch.retry ? { delay: Math.max(0, dispatch.retry.delayMs) } : {}),
+        removeOnComplete: 1000,
+        removeOnFail: 5000,
+      },
     })),
   );
 }

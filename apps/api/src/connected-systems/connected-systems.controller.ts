@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '../auth/auth.decorators';
+import { CurrentPrincipal, RequireRole } from '../auth/auth.decorators';
+import { initiatorOf, type Principal } from '../auth/principal';
 import { NoQueryParameters, type PagedResponse } from '../common/paging';
 import { intIdPipe } from '../common/uuid.pipe';
 import { ApiAuthErrors, ApiErrors, ApiPagedOkResponse, notFound } from '../openapi/api-responses';
@@ -11,6 +12,7 @@ import {
   CreateConnectedSystemRequest,
   CreateRunProfileRequest,
   RunProfileResponse,
+  UpdateConnectedSystemRequest,
 } from './dto/connected-system.dto';
 
 const systemId = intIdPipe((v) => `Connected System with ID ${v} not found.`);
@@ -46,6 +48,22 @@ export class ConnectedSystemsController {
   @Get(':id')
   get(@Param('id', systemId) id: number): Promise<ConnectedSystemResponse> {
     return this.systems.get(id);
+  }
+
+  @ApiOperation({
+    summary: "Change a connected system's settings",
+    description: 'Sets `exclusive`: whether at most one RunProfile step of the system runs at a time. Allowed when the catalogue is mirrored from JIM (the setting is this service\'s own); recorded in the change history. Steps already waiting keep their place; a step already running is not stopped.',
+  })
+  @ApiParam({ name: 'id', type: 'integer', description: 'Connected system ID' })
+  @ApiOkResponse({ type: ConnectedSystemResponse, description: 'The connected system, changed.' })
+  @ApiErrors({ 400: true, 404: notFound('Connected System with ID {id} not found.') })
+  @Patch(':id')
+  update(
+    @Param('id', systemId) id: number,
+    @Body() body: UpdateConnectedSystemRequest,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ConnectedSystemResponse> {
+    return this.systems.update(id, body, initiatorOf(principal));
   }
 
   @ApiOperation({ summary: 'Delete a connected system', description: 'Refused while a schedule step uses it.' })

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '@jim/common';
-import { ConnectedSystemRepository, type ConnectedSystem } from '@jim/persistence';
+import { ConnectedSystemRepository, type ConnectedSystem, type Initiator } from '@jim/persistence';
 import type { EntityManager } from 'typeorm';
 import { pagedResponse, paging, type PagedResponse } from '../common/paging';
 import { CatalogueMirror } from './catalogue-mirror.service';
@@ -10,6 +10,7 @@ import {
   type ConnectedSystemListQuery,
   type CreateConnectedSystemRequest,
   type CreateRunProfileRequest,
+  type UpdateConnectedSystemRequest,
 } from './dto/connected-system.dto';
 
 @Injectable()
@@ -21,8 +22,17 @@ export class ConnectedSystemsService {
 
   async create(request: CreateConnectedSystemRequest): Promise<ConnectedSystemResponse> {
     this.mirror.refuseLocalChange('The connected system catalogue');
-    const system = await this.systems.create({ name: request.name, description: request.description ?? null, created: new Date() });
+    const system = await this.systems.create({ name: request.name, description: request.description ?? null, created: new Date(), exclusive: request.exclusive ?? true });
     return ConnectedSystemResponse.from(system);
+  }
+
+  /** The service's own settings of a system, allowed whether or not the catalogue is mirrored from JIM; recorded in the change history. */
+  async update(id: number, request: UpdateConnectedSystemRequest, initiator: Initiator): Promise<ConnectedSystemResponse> {
+    return this.systems.transaction(async (tx) => {
+      await this.find(id, tx);
+      const system = await this.systems.setExclusive(tx, id, request.exclusive, { changeReason: request.changeReason ?? null, initiator });
+      return ConnectedSystemResponse.from(system);
+    });
   }
 
   async list(query: ConnectedSystemListQuery): Promise<PagedResponse<ConnectedSystemResponse>> {

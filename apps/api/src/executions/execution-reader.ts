@@ -14,6 +14,8 @@ import {
   type ScheduleExecutionResponse,
   type RunProfileProgressResponse,
   type SkippedRunResponse,
+  type StepAttemptResponse,
+  type ResourceWaitResponse,
 } from './dto/execution-response.dto';
 import { executionProgress } from './execution-progress';
 
@@ -101,7 +103,9 @@ export class ExecutionReader {
         `SELECT ${STEP_COLUMNS} FROM schedule_execution_steps s WHERE s.execution_id = $1 ORDER BY s.group_ordinal, s.position`,
         [id],
       );
-      const steps = rows.map(toStep);
+      const attempts = await stepAttempts(tx, id);
+      const waits = await resourceWaits(tx, id);
+      const steps = rows.map((row) => ({ ...toStep(row, attempts.get(row.id) ?? []), waitingFor: waits.get(row.id) ?? null }));
       return { ...execution, steps, progress: executionProgress(execution, steps) };
     });
   }
@@ -147,13 +151,59 @@ function toExecution(row: Row): ScheduleExecutionResponse {
   };
 }
 
-function toStep(row: Row): ScheduleExecutionStepResponse {
+/** Where each waiting step of an execution stands in its connected system's line, by execution step id. */
+async function resourceWaits(tx: EntityManager, executionId: string): Promise<Map<string, ResourceWaitResponse>> {
+  const rows: Row[] = await tx.query(
+    `SELECT w.execution_step_id, w.connected_system_id, w.requested_at,
+       (SELECT g.execution_id FROM connected_system_holds g WHERE g.connected_system_id = w.connected_system_id AND g.granted_at IS NOT NULL) AS held_by,
+       (SELECT count(*) FROM connected_system_holds a JOIN schedule_execution_steps sa ON sa.id = a.execution_step_id
+        WHERE a.connected_system_id = w.connected_system_id AND a.granted_at IS NULL AND sa.status = 'WaitingForResource' AND a.seq <= w.seq)::int AS place
+     FROM connected_system_holds w JOIN schedule_execution_steps s ON s.id = w.execution_step_id
+     WHERE s.execution_id = $1 AND s.status = 'WaitingForResource'`,
+    [executionId],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.execution_step_id,
+      { connectedSystemId: row.connected_system_id, heldByExecutionId: row.held_by, placeInLine: row.place, since: iso(row.requested_at)! },
+    ]),
+  );
+}
+
+/** The finished attempts of an execution's steps, by execution step id, oldest first. */
+async function stepAttempts(tx: EntityManager, executionId: string): Promise<Map<string, StepAttemptResponse[]>> {
+  const rows: Row[] = await tx.query(
+    `SELECT a.* FROM schedule_execution_step_attempts a JOIN schedule_execution_steps s ON s.id = a.execution_step_id
+     WHERE s.execution_id = $1 ORDER BY a.execution_step_id, a.attempt`,
+    [executionId],
+  );
+  const byStep = new Map<string, StepAttemptResponse[]>();
+  for (const row of rows) {
+    const attempt: StepAttemptResponse = {
+      attempt: row.attempt,
+      startedAt: iso(row.started_at),
+      completedAt: iso(row.completed_at)!,
+      outcome: row.outcome,
+      exitCode: row.exit_code,
+      stdoutTail: row.stdout_tail,
+      stderrTail: row.stderr_tail,
+      errorMessage: row.error_message,
+      activityId: row.activity_id,
+    };
+    (byStep.get(row.execution_step_id) ?? byStep.set(row.execution_step_id, []).get(row.execution_step_id)!).push(attempt);
+  }
+  return byStep;
+}
+
+function toStep(row: Row, attempts: StepAttemptResponse[]): Omit<ScheduleExecutionStepResponse, 'waitingFor'> {
   const step = fromRow<StepRun>(STEP_FIELDS, row);
   return {
     ...step,
     startedAt: iso(step.startedAt),
     completedAt: iso(step.completedAt),
     progress: step.progress ? toRunProgress(step.progress) : null,
+    nextAttemptAt: iso(step.nextAttemptAt),
+    attempts,
   };
 }
 

@@ -22,6 +22,9 @@ interface StepAddOptions {
   name?: string;
   timeoutSeconds?: number;
   continueOnFailure?: boolean;
+  maxAttempts?: number;
+  retryDelaySeconds?: number;
+  retryOnTimeout?: boolean;
   parallel?: boolean;
   changeReason?: string;
   json?: boolean;
@@ -70,6 +73,9 @@ export function registerSteps(schedule: Command, ctx: Context): void {
     .option('--name <name>', 'display name (RunProfile steps are shown as "<system> - <profile>" without one)')
     .addOption(new Option('--timeout-seconds <n>', 'stop the step after n seconds (1 to 86400)').argParser(integer(1, 86400)))
     .option('--continue-on-failure', 'carry on with the next group if this step fails')
+    .addOption(new Option('--max-attempts <n>', 'run a failed step again, up to n attempts in all (1 to 10; default 1)').argParser(integer(1, 10)))
+    .addOption(new Option('--retry-delay-seconds <n>', 'wait before the first retry, doubled for each further one, at most 3600 (1 to 3600; default 30)').argParser(integer(1, 3600)))
+    .option('--retry-on-timeout', 'retry an attempt stopped by its timeout too')
     .option('--parallel', 'run in parallel with the last group (same step index) instead of after it')
     .option('--change-reason <text>', 'recorded in the change history')
     .option('--json', "print the API's JSON (the updated schedule)")
@@ -79,7 +85,8 @@ export function registerSteps(schedule: Command, ctx: Context): void {
 Examples:
   jim schedule step add <id> --step-type RunProfile --connected-system-name "HR" --run-profile-name "Delta Import"
   jim schedule step add <id> --step-type RunProfile --connected-system-id 1 --run-profile-id 2 --parallel
-  jim schedule step add <id> --step-type Executable --name Notify --executable-path /usr/bin/logger --arguments '"sync done"' --timeout-seconds 60`,
+  jim schedule step add <id> --step-type Executable --name Notify --executable-path /usr/bin/logger --arguments '"sync done"' --timeout-seconds 60
+  jim schedule step add <id> --step-type PowerShell --script-path /opt/jim/scripts/export.ps1 --max-attempts 3 --retry-delay-seconds 60`,
     )
     .action(async (scheduleId: string, options: StepAddOptions, command: Command) => {
       const type = options.stepType;
@@ -94,6 +101,9 @@ Examples:
         name: options.name ?? null,
         timeoutSeconds: options.timeoutSeconds ?? null,
         continueOnFailure: options.continueOnFailure ?? false,
+        maxAttempts: options.maxAttempts ?? 1,
+        retryDelaySeconds: options.retryDelaySeconds ?? 30,
+        retryOnTimeout: options.retryOnTimeout ?? false,
       };
       let target = '';
       if (type === 'RunProfile') {

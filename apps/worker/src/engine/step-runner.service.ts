@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { CANCELLED_BY_USER, ExecutionRepository } from '@jim/persistence';
+import { CANCELLED_BY_USER, ConnectedSystemHolds, ExecutionRepository } from '@jim/persistence';
 import { isStepAbortReason, type StepAbortReason, type StepExecutorRegistry, type StepResult } from '@jim/steps';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +28,7 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     @Inject(STEP_EXECUTORS) private readonly executors: StepExecutorRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly telemetry: StepTelemetry,
+    private readonly holds: ConnectedSystemHolds,
   ) {}
 
   onModuleInit(): void {
@@ -39,8 +40,22 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     if (this.watch) clearInterval(this.watch);
   }
 
-  async run(executionStepId: string, job: StepJobLog): Promise<string> {
-    const claim = await this.store.claimStep(executionStepId, WORKER_ID);
+  /**
+   * `attempt`: a retry's job runs only that attempt of the step. A RunProfile step of an exclusive connected system
+   * first takes its place in the system's line: if the system is busy its job ends here, and the step gets a new job
+   * when the system is handed to it. Whatever happens, the system is handed on once the step no longer needs it.
+   */
+  async run(executionStepId: string, job: StepJobLog, attempt?: number): Promise<string> {
+    if ((await this.holds.enter(executionStepId, attempt)) === 'wait') return 'waiting for its connected system';
+    try {
+      return await this.runStep(executionStepId, job, attempt);
+    } finally {
+      await this.dispatcher.enqueue(await this.holds.release(executionStepId));
+    }
+  }
+
+  private async runStep(executionStepId: string, job: StepJobLog, attempt?: number): Promise<string> {
+    const claim = await this.store.claimStep(executionStepId, WORKER_ID, attempt);
     if (claim.kind === 'skip') return `skipped: ${claim.reason}`;
     const { step } = claim;
     const observed = this.telemetry.begin(executionStepId, step);
@@ -87,7 +102,8 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
       return 'cancelled';
     }
     observed.end(result.outcome, result.errorMessage);
-    await this.dispatcher.enqueue(await this.store.completeStep(executionStepId, step.executionId, result));
+    const timedOut = controller.signal.aborted && isStepAbortReason(reason) && reason.kind === 'timeout';
+    await this.dispatcher.enqueue(await this.store.completeStep(executionStepId, step.executionId, result, { timedOut }));
     return result.outcome;
   }
 

@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@jim/config';
 import type { DataSource } from 'typeorm';
 import { withAdvisoryLock } from './advisory-lock';
 import { StepDispatcher } from './step-dispatcher';
-import { ExecutionRepository } from '@jim/persistence';
+import { ConnectedSystemHolds, ExecutionRepository } from '@jim/persistence';
 
 const SWEEP_LOCK_KEY = 7_345_003;
 /** A queued step older than this may have missed its job (a crash between commit and enqueue). */
@@ -25,6 +25,7 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly store: ExecutionRepository,
     private readonly dispatcher: StepDispatcher,
+    private readonly holds: ConnectedSystemHolds,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -37,14 +38,17 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async sweep(): Promise<{ lost: number; resumed: number; redispatched: number } | null> {
+  async sweep(): Promise<{ lost: number; resumed: number; redispatched: number; handedOver: number } | null> {
     return withAdvisoryLock(this.db, SWEEP_LOCK_KEY, async () => {
       const advanced = await this.store.failLost(this.config.worker.workerLostAfterSeconds);
       const stranded = await this.store.queuedStepsOlderThan(REDISPATCH_AFTER_SECONDS);
       for (const dispatch of [...advanced, ...stranded]) await this.dispatcher.enqueue(dispatch);
+      // After the lost steps are settled: the connected systems they held go to the next in line.
+      const handedOver = await this.holds.sweep();
+      await this.dispatcher.enqueueMany(handedOver);
       // Steps whose run goes on in JIM are handed back to be resumed, not failed.
       const resumed = advanced.filter((d) => d.resume).length;
-      return { lost: advanced.length - resumed, resumed, redispatched: stranded.length };
+      return { lost: advanced.length - resumed, resumed, redispatched: stranded.length, handedOver: handedOver.length };
     });
   }
 

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConnectedSystem } from '../entities/connected-system.entity';
-import type { RunType } from '../entities/enums';
+import type { Initiator, RunType } from '../entities/enums';
 import { RunProfile } from '../entities/run-profile.entity';
 import { ScheduleStep } from '../entities/schedule-step.entity';
 import { Schedule } from '../entities/schedule.entity';
@@ -13,7 +13,10 @@ export interface NamedRunProfile {
   connectedSystemName: string;
 }
 
-/** Every statement on `connected_systems` and `run_profiles`. */
+/** The history's target type of a connected system. */
+export const CONNECTED_SYSTEM_TARGET = 'ConnectedSystem';
+
+/** Every statement on `connected_systems` and `run_profiles`, and the connected systems' history versions. */
 export class ConnectedSystemRepository {
   constructor(private readonly db: DataSource) {}
 
@@ -21,8 +24,31 @@ export class ConnectedSystemRepository {
     return this.db.transaction(work);
   }
 
-  create(system: { name: string; description: string | null; created: Date }): Promise<ConnectedSystem> {
+  create(system: { name: string; description: string | null; created: Date; exclusive?: boolean }): Promise<ConnectedSystem> {
     return this.db.getRepository(ConnectedSystem).save(system);
+  }
+
+  /** Sets `exclusive` and appends the system's next history version (a snapshot of it), in the caller's transaction. */
+  async setExclusive(tx: EntityManager, id: number, exclusive: boolean, change: { changeReason: string | null; initiator: Initiator }): Promise<ConnectedSystem> {
+    await tx.getRepository(ConnectedSystem).update({ id }, { exclusive });
+    const system = (await this.find(id, tx, true))!;
+    await tx.query(
+      `INSERT INTO configuration_changes
+         (target_type, target_id, target_name, version, operation, snapshot, change_reason, initiated_by_type, initiated_by_id, initiated_by_name, changed_at)
+       SELECT $1::varchar, $2::varchar, $3::varchar, COALESCE(max(version), 0) + 1, 'Update', $4::jsonb, $5::varchar, $6::varchar, $7::varchar, $8::varchar, now()
+       FROM configuration_changes WHERE target_type = $1 AND target_id = $2`,
+      [
+        CONNECTED_SYSTEM_TARGET,
+        String(id),
+        system.name,
+        JSON.stringify({ id: system.id, name: system.name, description: system.description, exclusive: system.exclusive }),
+        change.changeReason,
+        change.initiator.type,
+        change.initiator.id,
+        change.initiator.name,
+      ],
+    );
+    return system;
   }
 
   /** By name, then id. */

@@ -9,4 +9,6 @@ export class ConnectedSystem {
   @Timestamp('created') created: Date;
   /** Mirrored from JIM, and JIM no longer has it. */
   @Timestamp('removed_from_jim_at', { nullable: true }) removedFromJimAt: Date | null;
+  /** At most one RunProfile step of the system runs at a time, across schedules, manual runs and workers. */
+  @Column({ type: 'boolean', default: true }) exclusive: boolean;
 }

@@ -9,6 +9,8 @@ export * from './schedule-step.entity';
 export * from './schedule.entity';
 export * from './skipped-run.entity';
 export * from './step-definition.columns';
+export * from './schedule-execution-step-attempt.entity';
+export * from './connected-system-hold.entity';
 
 import { ApiKey } from './api-key.entity';
 import { ConfigurationChange } from './configuration-change.entity';
@@ -19,6 +21,8 @@ import { ScheduleExecution } from './schedule-execution.entity';
 import { ScheduleStep } from './schedule-step.entity';
 import { Schedule } from './schedule.entity';
 import { SkippedRun } from './skipped-run.entity';
+import { ScheduleExecutionStepAttempt } from './schedule-execution-step-attempt.entity';
+import { ConnectedSystemHold } from './connected-system-hold.entity';
 
 export const ENTITIES = [
   ApiKey,
@@ -30,4 +34,6 @@ export const ENTITIES = [
   ScheduleExecution,
   ScheduleExecutionStep,
   SkippedRun,
+  ScheduleExecutionStepAttempt,
+  ConnectedSystemHold,
 ];

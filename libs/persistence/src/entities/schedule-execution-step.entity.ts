@@ -34,4 +34,7 @@ export class ScheduleExecutionStep extends StepDefinitionColumns {
   @Column({ name: 'activity_message', type: 'text', nullable: true }) activityMessage: string | null;
   /** `{percentComplete, objectsProcessed, objectsToProcess, phase}` of the JIM activity, as last polled. */
   @Column({ type: 'jsonb', nullable: true }) progress: Record<string, unknown> | null;
+  /** The attempt being run (1-based); while a retry waits, when it falls due. */
+  @Column({ type: 'int', default: 1 }) attempt: number;
+  @Timestamp('next_attempt_at', { nullable: true }) nextAttemptAt: Date | null;
 }

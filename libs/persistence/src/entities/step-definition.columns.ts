@@ -20,4 +20,8 @@ export abstract class StepDefinitionColumns {
   /** AES-256-GCM ciphertext, never the clear value. */
   @Column({ name: 'sql_connection_string', type: 'text', nullable: true }) sqlConnectionString: string | null;
   @Column({ name: 'sql_script_path', type: 'varchar', length: 500, nullable: true }) sqlScriptPath: string | null;
+  /** Retry policy: how many times the step may run, the first delay (doubled each attempt, at most an hour), and whether a timeout is retried. */
+  @Column({ name: 'max_attempts', type: 'int', default: 1 }) maxAttempts: number;
+  @Column({ name: 'retry_delay_seconds', type: 'int', default: 30 }) retryDelaySeconds: number;
+  @Column({ name: 'retry_on_timeout', type: 'boolean', default: false }) retryOnTimeout: boolean;
 }

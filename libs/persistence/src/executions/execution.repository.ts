@@ -6,6 +6,7 @@ import { StepDefinitionColumns } from '../entities/step-definition.columns';
 import { fieldMap, fromRow } from '../field-map';
 import type { SecretCipher } from '../secret-cipher';
 import { startTicks, type TickOutcome, type TickRequest } from '../ticks';
+import { finishAttempt } from './step-attempts';
 
 export interface ClaimedStep {
   spec: StepSpec;
@@ -34,6 +35,8 @@ export interface Dispatch {
   stepIds: string[];
   /** Steps handed back to the queue to be resumed: their earlier job exists, so they need a new one. */
   resume?: boolean;
+  /** A retry: the attempt to run and how long until it falls due. */
+  retry?: { attempt: number; delayMs: number };
 }
 
 export type CancelOutcome =
@@ -98,18 +101,21 @@ export class ExecutionRepository {
     });
   }
 
-  /** Queued → Processing, once. A step that is not Queued (already run, cancelled, lost) is never started again. */
-  async claimStep(executionStepId: string, workerId: string): Promise<ClaimOutcome> {
+  /**
+   * Queued → Processing, once. A step that is not Queued (already run, cancelled, lost) is never started again; a
+   * retry's job claims only its own attempt.
+   */
+  async claimStep(executionStepId: string, workerId: string, attempt?: number): Promise<ClaimOutcome> {
     // One atomic statement: the row lock on the step serialises it against cancellation and duplicate jobs.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a raw row of two joined tables
     const [row] = await queryReturning<Record<string, any>>(
       this.db,
       `UPDATE schedule_execution_steps s
-       SET status = 'Processing', started_at = clock_timestamp(), heartbeat_at = clock_timestamp(), worker_id = $2
+       SET status = 'Processing', started_at = clock_timestamp(), heartbeat_at = clock_timestamp(), worker_id = $2, next_attempt_at = NULL
        FROM schedule_executions e
-       WHERE s.id = $1 AND e.id = s.execution_id AND s.status = 'Queued' AND e.status = 'InProgress'
+       WHERE s.id = $1 AND e.id = s.execution_id AND s.status = 'Queued' AND e.status = 'InProgress' AND ($3::int IS NULL OR s.attempt = $3)
        RETURNING s.*, e.schedule_id`,
-      [executionStepId, workerId],
+      [executionStepId, workerId, attempt ?? null],
     );
     if (!row) return { kind: 'skip', reason: await this.whyNotClaimable(executionStepId) };
     const connectionString = row.sql_connection_string ? this.cipher.decrypt(row.sql_connection_string) : null;
@@ -147,10 +153,16 @@ export class ExecutionRepository {
     return row.execution_status !== 'InProgress' ? `execution is ${row.execution_status}` : `step is ${row.status}`;
   }
 
-  /** Stores a step's result and advances its execution; returns the next group to enqueue, if any. */
-  async completeStep(executionStepId: string, executionId: string, result: StepResult): Promise<Dispatch | null> {
+  /**
+   * Stores a step's attempt; queues its next attempt if its retry policy allows, or stores its result and advances its
+   * execution. Returns what to enqueue: the retry, the next group, or nothing.
+   */
+  async completeStep(executionStepId: string, executionId: string, result: StepResult, options: { timedOut?: boolean } = {}): Promise<Dispatch | null> {
     return this.db.transaction(async (tx) => {
       const execution = await lockExecution(tx, executionId);
+      const outcome = options.timedOut ? 'TimedOut' : result.outcome;
+      const retry = await finishAttempt(tx, executionStepId, outcome, result, execution?.status === 'InProgress');
+      if (retry) return { executionId, stepIds: [executionStepId], retry };
       await tx.query(
         `UPDATE schedule_execution_steps
          SET status = $2, completed_at = clock_timestamp(), exit_code = $3, stdout_tail = $4, stderr_tail = $5, error_message = $6
@@ -184,6 +196,14 @@ export class ExecutionRepository {
     for (const step of lost) {
       const dispatch = await this.db.transaction(async (tx) => {
         const execution = await lockExecution(tx, step.execution_id);
+        const [stillLost] = await tx.query(
+          `SELECT id FROM schedule_execution_steps WHERE id = $1 AND status = 'Processing' AND heartbeat_at < now() - make_interval(secs => $2)`,
+          [step.id, lostAfterSeconds],
+        );
+        if (!stillLost) return null;
+        const lostResult = { exitCode: null, stdoutTail: null, stderrTail: null, errorMessage: WORKER_LOST_MESSAGE };
+        const retry = await finishAttempt(tx, step.id, 'Failed', lostResult, execution?.status === 'InProgress');
+        if (retry) return { executionId: step.execution_id, stepIds: [step.id], retry };
         const updated = await queryReturning(
           tx,
           `UPDATE schedule_execution_steps SET status = 'Failed', completed_at = now(), error_message = $3
@@ -218,11 +238,12 @@ export class ExecutionRepository {
     );
   }
 
-  /** Running steps of every worker that follow a JIM activity not known to have ended. */
+  /** Steps that follow a JIM activity not known to have ended: running ones, and ended ones still holding their connected system. */
   async followedActivities(manager: Pick<EntityManager, 'query'> = this.db.manager): Promise<{ activityId: string; taskId: string | null }[]> {
     const rows: { activity_id: string; task_id: string | null }[] = await manager.query(
-      `SELECT DISTINCT activity_id, task_id FROM schedule_execution_steps
-       WHERE activity_id IS NOT NULL AND status = 'Processing'
+      `SELECT DISTINCT activity_id, task_id FROM schedule_execution_steps s
+       WHERE activity_id IS NOT NULL
+         AND (status = 'Processing' OR EXISTS (SELECT 1 FROM connected_system_holds h WHERE h.execution_step_id = s.id))
          AND (activity_status IS NULL OR activity_status IN ('InProgress', 'NotSet'))`,
     );
     return rows.map((r) => ({ activityId: r.activity_id, taskId: r.task_id }));
@@ -239,7 +260,8 @@ export class ExecutionRepository {
       `WITH n AS (SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::jsonb[]) AS n(activity_id, status, message, progress)),
        target AS (
          SELECT s.id, n.status, n.message, n.progress FROM schedule_execution_steps s JOIN n ON n.activity_id = s.activity_id
-         WHERE s.status = 'Processing' FOR UPDATE OF s SKIP LOCKED
+         WHERE (s.status = 'Processing' OR EXISTS (SELECT 1 FROM connected_system_holds h WHERE h.execution_step_id = s.id))
+         FOR UPDATE OF s SKIP LOCKED
        )
        UPDATE schedule_execution_steps s SET activity_status = t.status, activity_message = t.message, progress = t.progress
        FROM target t WHERE s.id = t.id`,
@@ -261,15 +283,22 @@ export class ExecutionRepository {
 
   /** Queued steps of live executions with no progress for a while: their job may never have been enqueued. */
   async queuedStepsOlderThan(seconds: number): Promise<Dispatch[]> {
-    const rows: { execution_id: string; ids: string[] }[] = await this.db.query(
-      `SELECT s.execution_id, array_agg(s.id) AS ids
+    const rows: { execution_id: string; attempt: number; held: boolean; ids: string[] }[] = await this.db.query(
+      `SELECT s.execution_id, s.attempt, h.execution_step_id IS NOT NULL AS held, array_agg(s.id) AS ids
        FROM schedule_execution_steps s JOIN schedule_executions e ON e.id = s.execution_id
+       LEFT JOIN connected_system_holds h ON h.execution_step_id = s.id
        WHERE s.status = 'Queued' AND e.status = 'InProgress'
          AND COALESCE(s.heartbeat_at, e.started_at, e.queued_at) < now() - make_interval(secs => $1)
-       GROUP BY s.execution_id LIMIT 1000`,
+       GROUP BY s.execution_id, s.attempt, h.execution_step_id IS NOT NULL LIMIT 1000`,
       [seconds],
     );
-    return rows.map((r) => ({ executionId: r.execution_id, stepIds: r.ids }));
+    // A retry's heartbeat is its due time, so it counts as stranded only that long after it fell due.
+    // A step handed its connected system has had a job already (it found the system busy), so it needs a new one.
+    return rows.map((r) => ({
+      executionId: r.execution_id,
+      stepIds: r.ids,
+      ...(r.held ? { resume: true } : r.attempt > 1 ? { retry: { attempt: r.attempt, delayMs: 0 } } : {}),
+    }));
   }
 
   async heartbeat(executionStepIds: string[]): Promise<void> {
@@ -292,6 +321,7 @@ export class ExecutionRepository {
 
   /** Records a stopped step of a cancelled execution (the execution itself is already Cancelled). */
   async cancelStep(executionStepId: string, result: StepResult): Promise<void> {
+    await finishAttempt(this.db.manager, executionStepId, 'Cancelled', { ...result, errorMessage: result.errorMessage ?? CANCELLED_BY_USER }, false);
     await this.db.query(
       `UPDATE schedule_execution_steps
        SET status = 'Cancelled', completed_at = now(), exit_code = $2, stdout_tail = $3, stderr_tail = $4, error_message = $5

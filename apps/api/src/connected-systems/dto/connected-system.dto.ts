@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type * as Contract from '@jim/contracts';
-import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { RUN_TYPES, type RunType } from '@jim/contracts';
 import type { ConnectedSystem, RunProfile } from '@jim/persistence';
 import { iso } from '../../common/iso';
@@ -14,6 +14,20 @@ export class CreateConnectedSystemRequest implements Contract.CreateConnectedSys
   @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 1000, description: 'Description (max 1000 characters)' })
   @IsOptional() @IsString() @MaxLength(1000, { message: 'must be at most 1000 characters' })
   description?: string | null;
+
+  @ApiPropertyOptional({ type: 'boolean', nullable: true, default: true, description: 'At most one RunProfile step of the system runs at a time, across schedules, manual runs and workers (default true)' })
+  @IsOptional() @IsBoolean({ message: 'must be true or false' })
+  exclusive?: boolean | null;
+}
+
+export class UpdateConnectedSystemRequest implements Contract.UpdateConnectedSystemRequest {
+  @ApiProperty({ type: 'boolean', example: true, description: 'At most one RunProfile step of the system runs at a time, across schedules, manual runs and workers' })
+  @IsDefined({ message: 'is required' }) @IsBoolean({ message: 'must be true or false' })
+  exclusive: boolean;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 2000, description: 'Why the change is made; recorded in the change history (max 2000 characters)' })
+  @IsOptional() @IsString({ message: 'must be a string' }) @MaxLength(2000, { message: 'must be at most 2000 characters' })
+  changeReason?: string | null;
 }
 
 export class CreateRunProfileRequest implements Contract.CreateRunProfileRequest {
@@ -37,9 +51,11 @@ export class ConnectedSystemResponse implements Contract.ConnectedSystemResponse
   description: string | null;
   @ApiProperty({ format: 'date-time', description: 'When it was created' })
   created: string;
+  @ApiProperty({ description: 'Whether at most one RunProfile step of the system runs at a time' })
+  exclusive: boolean;
 
   static from(system: ConnectedSystem): ConnectedSystemResponse {
-    return { id: system.id, name: system.name, description: system.description, created: iso(system.created)! };
+    return { id: system.id, name: system.name, description: system.description, created: iso(system.created)!, exclusive: system.exclusive };
   }
 }
 

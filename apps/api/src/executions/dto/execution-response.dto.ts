@@ -67,6 +67,40 @@ export class RunProfileProgressResponse implements Contract.RunProfileProgressRe
   phase: string | null;
 }
 
+/** A RunProfile step waiting in line for its exclusive connected system. */
+export class ResourceWaitResponse implements Contract.ResourceWaitResponse {
+  @ApiProperty({ type: 'integer', description: 'The connected system waited for' })
+  connectedSystemId: number;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true, description: 'The execution whose step holds the system now; null while it is being handed over' })
+  heldByExecutionId: string | null;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1, description: 'Place in line (FIFO); 1 is the next to get the system' })
+  placeInLine: number;
+  @ApiProperty({ format: 'date-time', description: 'When the step joined the line' })
+  since: string;
+}
+
+/** One finished attempt of an execution step. */
+export class StepAttemptResponse implements Contract.StepAttemptResponse {
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1, description: 'Attempt number (1-based)' })
+  attempt: number;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the attempt started' })
+  startedAt: string | null;
+  @ApiProperty({ format: 'date-time', description: 'When the attempt ended' })
+  completedAt: string;
+  @ApiProperty({ example: 'Failed', description: 'Completed, CompletedWithWarning, CompletedWithError, Failed, Cancelled, or TimedOut' })
+  outcome: string;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Exit code (PowerShell and Executable steps)' })
+  exitCode: number | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The end of the standard output, secrets redacted' })
+  stdoutTail: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The end of the standard error, secrets redacted' })
+  stderrTail: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Why the attempt failed, if it did' })
+  errorMessage: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: "JIM's activity of the attempt (RunProfile steps on JIM)" })
+  activityId: string | null;
+}
+
 /**
  * A step as it was when the execution started — the step's response, less the working directory and the SQL connection
  * string (never exposed) — and what happened when it ran.
@@ -103,6 +137,14 @@ export class ScheduleExecutionStepResponse
   activityStatus: string | null;
   @ApiProperty({ type: RunProfileProgressResponse, nullable: true, description: 'Progress of the JIM activity; null when none' })
   progress: RunProfileProgressResponse | null;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1, description: 'The attempt being run, or the last one run (1-based)' })
+  attempt: number;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'While a retry waits (status Queued): when it falls due' })
+  nextAttemptAt: string | null;
+  @ApiProperty({ type: () => [StepAttemptResponse], description: 'The finished attempts, oldest first' })
+  attempts: StepAttemptResponse[];
+  @ApiProperty({ type: () => ResourceWaitResponse, nullable: true, description: 'While WaitingForResource: the connected system waited for, the execution holding it and the place in line' })
+  waitingFor: ResourceWaitResponse | null;
 }
 
 export class ExecutionProgressGroup implements Contract.ExecutionProgressGroup {

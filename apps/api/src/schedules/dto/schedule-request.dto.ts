@@ -108,6 +108,18 @@ export class ScheduleStepRequest implements Contract.ScheduleStepRequest {
   @IsOptional() @IsString(text) @MaxLength(500, maxChars(500))
   sqlScriptPath?: string | null;
 
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: 10, default: STEP_DEFAULTS.maxAttempts, example: 3, description: `How many times the step may run (1-10, default ${STEP_DEFAULTS.maxAttempts}: no retry). A failed attempt is run again; a cancelled one never, a timed-out one only with retryOnTimeout.` })
+  @IsOptional() @IsInt(int) @Min(1, { message: 'must be at least 1' }) @Max(10, { message: 'must be at most 10' })
+  maxAttempts?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: 3600, default: STEP_DEFAULTS.retryDelaySeconds, example: 60, description: `Seconds before the first retry (1-3600, default ${STEP_DEFAULTS.retryDelaySeconds}); doubled for each further retry, at most 3600` })
+  @IsOptional() @IsInt(int) @Min(1, { message: 'must be at least 1' }) @Max(3600, { message: 'must be at most 3600 (1 hour)' })
+  retryDelaySeconds?: number | null;
+
+  @ApiPropertyOptional({ type: 'boolean', nullable: true, default: STEP_DEFAULTS.retryOnTimeout, description: `Whether a timed-out attempt is retried (default ${STEP_DEFAULTS.retryOnTimeout})` })
+  @IsOptional() @IsBoolean(bool)
+  retryOnTimeout?: boolean | null;
+
   // Read-only fields a GET returns: accepted and ignored, so a client can GET, edit and PUT back.
   @Echoed('string') connectedSystemName?: unknown;
   @Echoed('string') runProfileName?: unknown;
