@@ -4,6 +4,7 @@ import { FAILED_STEP_STATUSES, SETTLED_STEP_STATUSES, type ExecutionStatus, type
 import { CANCELLED_BY_USER, cancelExecution, NOT_RUN_MESSAGE, queryReturning, startExecution, type StartExecutionResult } from '../executions';
 import type { SecretCipher } from '../secret-cipher';
 import { startTicks, type TickOutcome, type TickRequest } from '../ticks';
+import { recordExecutionEvent } from '../webhooks/outbox';
 
 export interface ClaimedStep {
   spec: StepSpec;
@@ -327,11 +328,13 @@ export class ExecutionRepository {
          WHERE execution_id = $1 AND status IN ('Pending', 'Queued')`,
         [executionId, NOT_RUN_MESSAGE],
       );
+      await recordExecutionEvent(tx, executionId);
       return null;
     }
     const next = execution.current_step_index + 1;
     if (next >= execution.total_steps) {
       await tx.query(`UPDATE schedule_executions SET status = 'Complete', completed_at = now() WHERE id = $1`, [executionId]);
+      await recordExecutionEvent(tx, executionId);
       return null;
     }
     const queued = await queryReturning<{ id: string }>(
