@@ -1,7 +1,7 @@
 import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '@jim/config';
-import { dataSourceOptions, ExecutionRepository, migrate, SecretCipher } from '@jim/persistence';
+import { dataSourceOptions, ExecutionRepository, migrate, SecretCipher, WebhookRepository } from '@jim/persistence';
 import type { DataSource } from 'typeorm';
 
 /** The data source of the tick path (TickService). */
@@ -42,8 +42,13 @@ export class WorkerDatabaseModule {
           inject: [getDataSourceToken(), SecretCipher],
           useFactory: (db: DataSource, cipher: SecretCipher) => new ExecutionRepository(db, cipher),
         },
+        {
+          provide: WebhookRepository,
+          inject: [getDataSourceToken(), SecretCipher],
+          useFactory: (db: DataSource, cipher: SecretCipher) => new WebhookRepository(db, cipher),
+        },
       ],
-      exports: [SecretCipher, ExecutionRepository],
+      exports: [SecretCipher, ExecutionRepository, WebhookRepository],
     };
   }
 }
