@@ -65,10 +65,11 @@ export class RefusedAddressError extends Error {
     readonly address: string,
     readonly addressClass: RefusedAddressClass,
   ) {
+    const what = `${/^[aeiou]/.test(addressClass) ? 'an' : 'a'} ${addressClass} address`;
     super(
       host === address
-        ? `${address} is a ${addressClass} address; webhooks may not target it (JIM_WEBHOOK_ALLOW_PRIVATE_NETWORKS)`
-        : `${host} resolves to ${address}, a ${addressClass} address; webhooks may not target it (JIM_WEBHOOK_ALLOW_PRIVATE_NETWORKS)`,
+        ? `${address} is ${what}; webhooks may not target it (JIM_WEBHOOK_ALLOW_PRIVATE_NETWORKS)`
+        : `${host} resolves to ${address}, ${what}; webhooks may not target it (JIM_WEBHOOK_ALLOW_PRIVATE_NETWORKS)`,
     );
     this.name = 'RefusedAddressError';
   }
