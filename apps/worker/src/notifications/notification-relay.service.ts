@@ -68,9 +68,12 @@ export class NotificationRelay implements OnApplicationBootstrap, BeforeApplicat
               opts: {
                 jobId: notificationJobId(d.id, d.nextAttemptAt),
                 delay: Math.max(0, d.nextAttemptAt.getTime() - now),
-                attempts: 1,
+                // A failure here is the database's, not the receiver's (those are recorded, not thrown): try again soon.
+                attempts: 3,
+                backoff: { type: 'exponential', delay: 5_000 },
                 removeOnComplete: { age: 3600, count: 10_000 },
-                removeOnFail: { age: 24 * 3600 },
+                // Gone at once, so that the relay can hand the attempt over again if it is still overdue later.
+                removeOnFail: true,
               },
             })),
           );

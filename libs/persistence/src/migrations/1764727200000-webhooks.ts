@@ -44,6 +44,7 @@ export class Webhooks1764727200000 implements MigrationInterface {
     await db.query(`CREATE INDEX ix_webhook_deliveries_created_at ON webhook_deliveries (created_at)`);
     await db.query(`CREATE INDEX ix_webhook_deliveries_webhook ON webhook_deliveries (webhook_id, created_at DESC)`);
     await db.query(`CREATE INDEX ix_webhook_deliveries_outbox ON webhook_deliveries (created_at) WHERE status = 'Pending' AND enqueued_at IS NULL`);
+    await db.query(`CREATE INDEX ix_webhook_deliveries_pending ON webhook_deliveries (next_attempt_at) WHERE status = 'Pending'`);
   }
 
   async down(db: QueryRunner): Promise<void> {

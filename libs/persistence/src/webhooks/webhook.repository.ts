@@ -118,6 +118,9 @@ function deliveryFromRow(row: RawRow): WebhookDelivery {
   };
 }
 
+/** A delivery handed to the queue whose attempt is this late was lost by the queue: it is handed over again. */
+const OVERDUE_SECONDS = 300;
+
 const WEBHOOK_COLUMNS = 'id, url, description, events, schedule_ids, is_enabled, disabled_reason, created, last_updated';
 const DELIVERY_COLUMNS =
   'id, webhook_id, event_type, status, attempts, last_status_code, last_error, last_attempt_at, next_attempt_at, delivered_at, created_at';
@@ -223,7 +226,8 @@ export class WebhookRepository {
   /**
    * The outbox relay: takes up to `limit` deliveries not yet handed to the queue (rows other relays hold are
    * skipped), lets `enqueue` hand them over, and marks them handed over in the same transaction. A crash before the
-   * commit leaves them to the next pass; `enqueue` must therefore be idempotent (deterministic job ids).
+   * commit leaves them to the next pass; `enqueue` must therefore be idempotent (deterministic job ids). Deliveries
+   * handed over long ago whose attempt is long overdue (their job was lost with a queue, or failed) are taken again.
    */
   async relay(limit: number, enqueue: (due: { id: string; nextAttemptAt: Date }[]) => Promise<void>): Promise<number> {
     return this.db.transaction(async (tx) => {
@@ -232,6 +236,15 @@ export class WebhookRepository {
          ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [limit],
       );
+      if (rows.length < limit) {
+        const overdue: { id: string; next_attempt_at: Date }[] = await tx.query(
+          `SELECT id, next_attempt_at FROM webhook_deliveries
+           WHERE status = 'Pending' AND next_attempt_at < now() - make_interval(secs => $2) AND enqueued_at < now() - make_interval(secs => $2)
+           ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [limit - rows.length, OVERDUE_SECONDS],
+        );
+        rows.push(...overdue);
+      }
       if (rows.length === 0) return 0;
       await enqueue(rows.map((r) => ({ id: r.id, nextAttemptAt: r.next_attempt_at })));
       await tx.query(`UPDATE webhook_deliveries SET enqueued_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
@@ -319,7 +332,7 @@ export class WebhookRepository {
         tx,
         `UPDATE webhook_deliveries SET status = $3, attempts = attempts + 1, payload = $4, last_status_code = $5, last_error = $6,
            last_attempt_at = clock_timestamp(), next_attempt_at = $7, enqueued_at = NULL,
-           delivered_at = CASE WHEN $3 = 'Delivered' THEN clock_timestamp() END
+           delivered_at = CASE WHEN $3::varchar = 'Delivered' THEN clock_timestamp() END
          WHERE id = $1 AND status = 'Pending' AND next_attempt_at = $2 RETURNING webhook_id`,
         [
           deliveryId,
