@@ -76,7 +76,6 @@ describe('Webhook deliveries (real worker, real receiver)', () => {
     worker = await startWorker(workerEnv(t, env));
   });
   afterAll(async () => {
-    console.log('DEBUG', JSON.stringify(await t.db.query('SELECT event_type, status, attempts, last_error, enqueued_at, next_attempt_at FROM webhook_deliveries')), worker.output().slice(-3000));
     await worker?.stop();
     await t.close();
     await receiver.stop();
