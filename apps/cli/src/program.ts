@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { registerConnect } from './commands/connect';
 import { registerExecutions } from './commands/executions';
 import { registerSchedules } from './commands/schedules';
+import { registerWebhooks } from './commands/webhooks';
 import { defaultContext, type Context } from './context';
 import { CliError, EXIT } from './errors';
 
@@ -39,6 +40,7 @@ Exit codes: 0 success; 1 API error, failed execution or usage error; 2 cannot co
   registerConnect(program, ctx);
   registerSchedules(program, ctx);
   registerExecutions(program, ctx);
+  registerWebhooks(program, ctx);
   return program;
 }
 
