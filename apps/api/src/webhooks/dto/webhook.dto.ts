@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import {
@@ -20,51 +21,66 @@ import { PageQuery } from '../../common/paging';
 const MAX_SCHEDULE_IDS = 1000;
 const EVENTS_TEXT = WEBHOOK_EVENTS.join(', ');
 
+/** The checks of each request field, the same on create and update (where every field is optional). */
+const UrlChecks = () => applyDecorators(IsString({ message: 'must be a string' }), Length(1, 2000, { message: 'must be 1 to 2000 characters' }));
+const DescriptionChecks = () => applyDecorators(IsOptional(), IsString({ message: 'must be a string' }), MaxLength(1000, { message: 'must be at most 1000 characters' }));
+const EventsChecks = () =>
+  applyDecorators(
+    IsArray({ message: 'must be an array' }),
+    ArrayMinSize(1, { message: 'must hold at least one event' }),
+    ArrayMaxSize(WEBHOOK_EVENTS.length * 2),
+    IsIn(WEBHOOK_EVENTS, { each: true, message: `each event must be one of ${EVENTS_TEXT}` }),
+  );
+const ScheduleIdsChecks = () =>
+  applyDecorators(
+    IsOptional(),
+    IsArray({ message: 'must be an array' }),
+    ArrayMaxSize(MAX_SCHEDULE_IDS, { message: `must hold at most ${MAX_SCHEDULE_IDS} ids` }),
+    IsUUID('all', { each: true, message: 'each schedule id must be a UUID' }),
+  );
+const EnabledChecks = () => applyDecorators(IsOptional(), IsBoolean({ message: 'must be true or false' }));
+
 export class CreateWebhookRequest implements CreateWebhookRequestBody {
   @ApiProperty({ type: 'string', maxLength: 2000, example: 'https://hooks.example.com/jim', description: 'Where deliveries are POSTed: an http(s) URL whose host does not resolve to a loopback, private, link-local, CGNAT or metadata address (unless JIM_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true)' })
-  @IsString({ message: 'must be a string' }) @Length(1, 2000, { message: 'must be 1 to 2000 characters' })
+  @UrlChecks()
   url: string;
 
   @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 1000, description: 'Description (max 1000 characters)' })
-  @IsOptional() @IsString({ message: 'must be a string' }) @MaxLength(1000, { message: 'must be at most 1000 characters' })
+  @DescriptionChecks()
   description?: string | null;
 
   @ApiProperty({ enum: [...WEBHOOK_EVENTS], isArray: true, minItems: 1, example: ['ExecutionFailed', 'RunSkipped'], description: `Events to deliver (at least one): ${EVENTS_TEXT}` })
-  @IsArray({ message: 'must be an array' }) @ArrayMinSize(1, { message: 'must hold at least one event' }) @ArrayMaxSize(WEBHOOK_EVENTS.length * 2)
-  @IsIn(WEBHOOK_EVENTS, { each: true, message: `each event must be one of ${EVENTS_TEXT}` })
+  @EventsChecks()
   events: WebhookEvent[];
 
   @ApiPropertyOptional({ type: 'string', format: 'uuid', isArray: true, maxItems: MAX_SCHEDULE_IDS, description: 'Only events of these schedules; empty or absent: every schedule' })
-  @IsOptional() @IsArray({ message: 'must be an array' }) @ArrayMaxSize(MAX_SCHEDULE_IDS, { message: `must hold at most ${MAX_SCHEDULE_IDS} ids` })
-  @IsUUID('all', { each: true, message: 'each schedule id must be a UUID' })
+  @ScheduleIdsChecks()
   scheduleIds?: string[];
 
   @ApiPropertyOptional({ type: 'boolean', default: true, description: 'Whether deliveries are sent (default: true)' })
-  @IsOptional() @IsBoolean({ message: 'must be true or false' })
+  @EnabledChecks()
   isEnabled?: boolean;
 }
 
 export class UpdateWebhookRequest implements UpdateWebhookRequestBody {
   @ApiPropertyOptional({ type: 'string', maxLength: 2000, description: 'Where deliveries are POSTed (checked as on create)' })
-  @IsOptional() @IsString({ message: 'must be a string' }) @Length(1, 2000, { message: 'must be 1 to 2000 characters' })
+  @IsOptional() @UrlChecks()
   url?: string;
 
   @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 1000, description: 'Description (max 1000 characters); null clears it' })
-  @IsOptional() @IsString({ message: 'must be a string' }) @MaxLength(1000, { message: 'must be at most 1000 characters' })
+  @DescriptionChecks()
   description?: string | null;
 
   @ApiPropertyOptional({ enum: [...WEBHOOK_EVENTS], isArray: true, minItems: 1, description: `Events to deliver (at least one): ${EVENTS_TEXT}` })
-  @IsOptional() @IsArray({ message: 'must be an array' }) @ArrayMinSize(1, { message: 'must hold at least one event' }) @ArrayMaxSize(WEBHOOK_EVENTS.length * 2)
-  @IsIn(WEBHOOK_EVENTS, { each: true, message: `each event must be one of ${EVENTS_TEXT}` })
+  @IsOptional() @EventsChecks()
   events?: WebhookEvent[];
 
   @ApiPropertyOptional({ type: 'string', format: 'uuid', isArray: true, maxItems: MAX_SCHEDULE_IDS, description: 'Only events of these schedules; empty: every schedule' })
-  @IsOptional() @IsArray({ message: 'must be an array' }) @ArrayMaxSize(MAX_SCHEDULE_IDS, { message: `must hold at most ${MAX_SCHEDULE_IDS} ids` })
-  @IsUUID('all', { each: true, message: 'each schedule id must be a UUID' })
+  @ScheduleIdsChecks()
   scheduleIds?: string[];
 
   @ApiPropertyOptional({ type: 'boolean', description: 'Whether deliveries are sent; enabling clears disabledReason' })
-  @IsOptional() @IsBoolean({ message: 'must be true or false' })
+  @EnabledChecks()
   isEnabled?: boolean;
 }
 
