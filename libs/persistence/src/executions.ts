@@ -6,7 +6,7 @@ import { ScheduleStep } from './entities/schedule-step.entity';
 import { canMoveExecution } from './execution-transitions';
 import { fieldMap } from './field-map';
 import type { ExecutionTrigger } from './entities/enums';
-import { outboxInsertSql, recordExecutionEvent, SKIPPED_RUN_DATA_SQL } from './webhooks/outbox';
+import { recordExecutionEvent, skippedRunEventsSql } from './webhooks/outbox';
 
 /**
  * The columns an execution's step snapshot copies from the schedule's step as they are: every column the two tables
@@ -160,10 +160,7 @@ export async function recordMissedTicks(tx: EntityManager, scheduleId: string, t
        RETURNING *
      ),
      moved AS (UPDATE schedules SET first_unaccounted_tick = $4 WHERE id = $1),
-     notified AS (${outboxInsertSql(
-       `(SELECT 'RunSkipped'::varchar AS event_type, k.schedule_id, NULL::uuid AS execution_id, ${SKIPPED_RUN_DATA_SQL} AS data
-         FROM recorded k JOIN schedules s ON s.id = k.schedule_id)`,
-     )})
+     notified AS (${skippedRunEventsSql('recorded')})
      SELECT count(*)::int AS n FROM recorded`,
     [scheduleId, times, reason, watermark],
   );

@@ -3,7 +3,7 @@ import type { FiringFields } from '@jim/trigger';
 import type { EntityManager } from 'typeorm';
 import { SCHEDULER_INITIATOR, type TriggerType } from './entities';
 import { insertExecutions, type NewExecution, type TickTimes } from './executions';
-import { outboxInsertSql, SKIPPED_RUN_DATA_SQL } from './webhooks/outbox';
+import { skippedRunEventsSql } from './webhooks/outbox';
 
 export interface TickRequest {
   scheduleId: string;
@@ -107,10 +107,7 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
          ON CONFLICT (schedule_id, scheduled_for) DO NOTHING
          RETURNING *
        ),
-       notified AS (${outboxInsertSql(
-         `(SELECT 'RunSkipped'::varchar AS event_type, k.schedule_id, NULL::uuid AS execution_id, ${SKIPPED_RUN_DATA_SQL} AS data
-           FROM skipped k JOIN schedules s ON s.id = k.schedule_id)`,
-       )})
+       notified AS (${skippedRunEventsSql('skipped')})
        UPDATE schedules SET next_run_time = n.next_run_time,
          first_unaccounted_tick = CASE WHEN schedules.first_unaccounted_tick = n.scheduled_for
                                        THEN n.following_tick ELSE schedules.first_unaccounted_tick END

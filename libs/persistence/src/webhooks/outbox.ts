@@ -22,10 +22,17 @@ export function outboxInsertSql(source: string): string {
       AND (cardinality(w.schedule_ids) = 0 OR src.schedule_id = ANY(w.schedule_ids))`;
 }
 
-/** The `data` of a RunSkipped event for a skipped run `k` (columns of `skipped_runs`) of schedule `s`. */
-export const SKIPPED_RUN_DATA_SQL = `jsonb_build_object(
-  'schedule', jsonb_build_object('id', s.id, 'name', s.name),
-  'skippedRun', jsonb_build_object('scheduledFor', ${isoSql('k.scheduled_for')}, 'reason', k.reason, 'activeExecutionId', k.active_execution_id))`;
+/** The outbox write of a RunSkipped event for each skipped run a statement inserted: `skipped` is its CTE (`RETURNING *`). */
+export function skippedRunEventsSql(skipped: string): string {
+  return outboxInsertSql(
+    `(SELECT 'RunSkipped'::varchar AS event_type, k.schedule_id, NULL::uuid AS execution_id,
+       jsonb_build_object(
+         'schedule', jsonb_build_object('id', s.id, 'name', s.name),
+         'skippedRun', jsonb_build_object('scheduledFor', ${isoSql('k.scheduled_for')}, 'reason', k.reason, 'activeExecutionId', k.active_execution_id)
+       ) AS data
+     FROM ${skipped} k JOIN schedules s ON s.id = k.schedule_id)`,
+  );
+}
 
 /**
  * Records the event of an execution that has just reached its final state (Complete, Failed or Cancelled), in the
