@@ -221,9 +221,9 @@ describe('Webhook deliveries (real worker, real receiver)', () => {
     const h = await hook('/later-refused', { events: ['ExecutionFailed'] });
     await t.db.query(`UPDATE webhooks SET url = 'http://169.254.169.254/latest' WHERE id = $1`, [h.id]);
     // The worker below refuses private networks: the check is made again at every attempt.
+    await worker.stop();
     const strict = await startWorker(workerEnv(t, { JIM_WORKER_ROLES: 'steps' }));
     try {
-      await worker.stop();
       await t.api().post(`/api/v1/webhooks/${h.id}/test`).expect(202);
       const attempted = await waitFor(async () => {
         const [row] = await t.db.query(`SELECT attempts, last_status_code, last_error, status FROM webhook_deliveries WHERE webhook_id = $1`, [h.id]);
