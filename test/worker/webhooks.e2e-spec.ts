@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { createTestApp, ENCRYPTION_KEY, type TestApp } from '../support/test-app';
 import { startWorker, waitFor, type RunningProcess } from '../support/processes';
-import { exe, finished, runSteps, workerEnv } from './worker-harness';
+import { exe, finished, healthPort, runSteps, workerEnv } from './worker-harness';
 
 /** What the receiver does with a request: answer with a status, or never answer. */
 type Behaviour = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
@@ -73,7 +73,7 @@ describe('Webhook deliveries (real worker, real receiver)', () => {
   beforeAll(async () => {
     await receiver.start();
     t = await createTestApp(env);
-    worker = await startWorker(workerEnv(t, env));
+    worker = await startWorker(workerEnv(t, { ...env, WORKER_HEALTH_PORT: '0' }));
   });
   afterAll(async () => {
     await worker?.stop();
@@ -167,6 +167,28 @@ describe('Webhook deliveries (real worker, real receiver)', () => {
     expect(receiver.at('/gone')).toHaveLength(1);
     const [{ n }] = await t.db.query(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE webhook_id = $1`, [h.id]);
     expect(n).toBe(1);
+
+    const metrics = await (await fetch(`http://127.0.0.1:${healthPort(worker)}/metrics`)).text();
+    expect(metrics).toContain('jim_webhook_delivery_attempts_total{event="ExecutionCompleted",outcome="gone"} 1');
+    expect(metrics).toMatch(/jim_webhook_delivery_attempts_total\{event="ExecutionFailed",outcome="delivered"\} [1-9]/);
+    expect(metrics).toMatch(/jim_webhook_deliveries_relayed_total [1-9]/);
+    expect(metrics).toMatch(/jim_webhook_delivery_duration_seconds_count [1-9]/);
+  });
+
+  it('a receiver that never answers delays neither the execution nor another receiver', async () => {
+    receiver.script('/stuck', 'hang');
+    const stuck = await hook('/stuck', { events: ['ExecutionCompleted'] });
+    const prompt = await hook('/prompt', { events: ['ExecutionCompleted'] });
+    const started = Date.now();
+    const id = await runSteps(t, 'Completes for a stuck and a prompt receiver', [exe(0, '/bin/true'), exe(1, '/bin/true')]);
+    expect((await finished(t, id)).status).toBe('Complete');
+    await waitFor(async () => receiver.at('/prompt').length === 1, 5_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(receiver.at('/stuck')).toHaveLength(1);
+    const [row] = await t.db.query(`SELECT status, attempts FROM webhook_deliveries WHERE webhook_id = $1`, [stuck.id]);
+    expect(row).toEqual({ status: 'Pending', attempts: 0 });
+    await t.api().delete(`/api/v1/webhooks/${stuck.id}`).expect(204);
+    await t.api().delete(`/api/v1/webhooks/${prompt.id}`).expect(204);
   });
 
   it('does not follow a redirect', async () => {
