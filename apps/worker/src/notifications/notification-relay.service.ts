@@ -90,7 +90,8 @@ export class NotificationRelay implements OnApplicationBootstrap, BeforeApplicat
 
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.relaying;
+    // A pass stuck on an unreachable queue is abandoned: its transaction rolls back and another worker relays the rows.
+    await Promise.race([this.relaying, new Promise((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref())]);
     const graceMs = this.config.worker.shutdownGraceSeconds * 1000;
     await Promise.all(
       [this.worker, this.queue].filter((o): o is Worker | Queue => o !== undefined).map((o) => closeWithin(o, Math.min(graceMs, DELIVERY_TIMEOUT_MS) + CLOSE_TIMEOUT_MS)),
