@@ -54,7 +54,8 @@ export async function sendWebhook(message: WebhookMessage, options: SendOptions)
   }
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const resolved = await resolveAllowedAddress(url.hostname, options.allowPrivateNetworks);
+    // The timeout covers the name lookup too, which the request's own signal does not reach.
+    const resolved = await Promise.race([resolveAllowedAddress(url.hostname, options.allowPrivateNetworks), aborted(signal)]);
     const timestamp = new Date();
     const signature = new Webhook(message.secret).sign(message.id, timestamp, message.body);
     const pinned: LookupFunction = (_host, lookupOptions, callback) => {
@@ -93,6 +94,11 @@ export async function sendWebhook(message: WebhookMessage, options: SendOptions)
     if (signal.aborted) return { statusCode: null, responseBody: '', error: `No answer within ${timeoutMs / 1000} s` };
     return { statusCode: null, responseBody: '', error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** Rejects when `signal` aborts. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
 }
 
 /** Reads up to MAX_RESPONSE_BYTES of a response, then stops reading (and drops the connection). */
