@@ -87,10 +87,10 @@ describe('Queue dashboard (/admin/queues)', () => {
       }
     });
 
-    it('shows the tick, step and run-profile queues, and the job scheduler of each enabled cron schedule', async () => {
+    it('shows the tick, step, run-profile and notification queues, and the job scheduler of each enabled cron schedule', async () => {
       const queues = await request(t.http).get('/admin/queues/api/queues').set('X-API-Key', t.adminKey).expect(200);
       const names = (queues.body.queues as { name: string }[]).map((q) => q.name).sort();
-      expect(names).toEqual(['run-profiles', 'schedule-steps', 'schedule-ticks'].sort());
+      expect(names).toEqual(['notifications', 'run-profiles', 'schedule-steps', 'schedule-ticks'].sort());
       expect(t.config.runProfileQueueName).toBe('run-profiles');
 
       const schedulers = await request(t.http).get('/admin/queues/api/job-schedulers?queueName=schedule-ticks').set('X-API-Key', t.adminKey).expect(200);

@@ -87,7 +87,7 @@ describe('Worker health, metrics and logs (real worker process)', () => {
     expect(sample(text, 'jim_step_duration_seconds_bucket{le="2.5",step_type="Executable",outcome="Completed"}')).toBe(1);
     expect(sample(text, 'jim_executions{status="InProgress"}')).toBe(0);
     expect(sample(text, 'jim_running_steps')).toBe(0);
-    for (const queue of ['schedule-ticks', 'schedule-steps', 'run-profiles']) {
+    for (const queue of ['schedule-ticks', 'schedule-steps', 'run-profiles', 'notifications']) {
       for (const state of ['waiting', 'active', 'delayed']) {
         expect(sample(text, `jim_queue_depth{queue="${queue}",state="${state}"}`)).toEqual(expect.any(Number));
       }

@@ -18,6 +18,7 @@ import { QueueDashboardModule } from './queue-dashboard/queue-dashboard.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { SchedulesModule } from './schedules/schedules.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface ApiModuleOptions {
   config: AppConfig;
@@ -30,7 +31,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       global: true,
-      imports: [ApiObservabilityModule.forRoot(config), DatabaseModule.forRoot(config, databaseUrl), HealthModule, FiringModule, AuthModule, ApiKeysModule, ConnectedSystemsModule, SchedulesModule, ExecutionsModule, ChangeHistoryModule, RateLimitModule, OpenApiModule, QueueDashboardModule, ...(config.benchBaseline ? [BenchBaselineModule.forRoot(config)] : [])],
+      imports: [ApiObservabilityModule.forRoot(config), DatabaseModule.forRoot(config, databaseUrl), HealthModule, FiringModule, AuthModule, ApiKeysModule, ConnectedSystemsModule, SchedulesModule, ExecutionsModule, ChangeHistoryModule, RateLimitModule, OpenApiModule, QueueDashboardModule, WebhooksModule, ...(config.benchBaseline ? [BenchBaselineModule.forRoot(config)] : [])],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: DATABASE_URL, useValue: databaseUrl },

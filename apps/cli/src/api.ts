@@ -1,4 +1,5 @@
 import type { ConnectedSystemResponse, ExecutionStatus, PagedResponse, RunProfileResponse, ScheduleDetailResponse, ScheduleExecutionDetailResponse, ScheduleExecutionResponse, ScheduleRequest, ScheduleResponse, ScheduleRunResponse, UpdateConnectedSystemRequest } from '@jim/contracts';
+import type { CreateWebhookRequestBody, WebhookDeliveryQueuedResponseBody, WebhookDeliveryResponseBody, WebhookResponseBody, WebhookWithSecretResponseBody } from '@jim/contracts';
 import type { JimHttpClient } from './http';
 
 /** The API's largest page size: listing everything takes the fewest requests. */
@@ -7,6 +8,7 @@ export const MAX_PAGE_SIZE = 100;
 const SCHEDULES = '/api/v1/schedules';
 const EXECUTIONS = '/api/v1/schedule-executions';
 const CONNECTED_SYSTEMS = '/api/v1/synchronisation/connected-systems';
+const WEBHOOKS = '/api/v1/webhooks';
 
 const segment = (id: string | number) => encodeURIComponent(String(id));
 
@@ -83,6 +85,33 @@ export class JimApi {
 
   runProfiles(connectedSystemId: number): Promise<RunProfileResponse[]> {
     return this.http.get(`${CONNECTED_SYSTEMS}/${segment(connectedSystemId)}/run-profiles`);
+  }
+
+  createWebhook(request: CreateWebhookRequestBody): Promise<WebhookWithSecretResponseBody> {
+    return this.http.post(WEBHOOKS, request);
+  }
+
+  webhooks(): Promise<WebhookResponseBody[]> {
+    return this.http.get(WEBHOOKS);
+  }
+
+  webhook(id: string): Promise<WebhookResponseBody> {
+    return this.http.get(`${WEBHOOKS}/${segment(id)}`);
+  }
+
+  deleteWebhook(id: string): Promise<void> {
+    return this.http.delete(`${WEBHOOKS}/${segment(id)}`);
+  }
+
+  testWebhook(id: string): Promise<WebhookDeliveryQueuedResponseBody> {
+    return this.http.post(`${WEBHOOKS}/${segment(id)}/test`);
+  }
+
+  /** Newest first, at most `limit`. */
+  async webhookDeliveries(id: string, limit: number): Promise<WebhookDeliveryResponseBody[]> {
+    const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, limit));
+    const page = (n: number) => this.http.get<PagedResponse<WebhookDeliveryResponseBody>>(`${WEBHOOKS}/${segment(id)}/deliveries`, { page: n, pageSize });
+    return (await collect(page, limit)).slice(0, limit);
   }
 }
 

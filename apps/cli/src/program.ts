@@ -5,6 +5,7 @@ import { registerConnect } from './commands/connect';
 import { registerConnectedSystems } from './commands/connected-systems';
 import { registerExecutions } from './commands/executions';
 import { registerSchedules } from './commands/schedules';
+import { registerWebhooks } from './commands/webhooks';
 import { defaultContext, type Context } from './context';
 import { CliError, EXIT } from './errors';
 
@@ -41,6 +42,7 @@ Exit codes: 0 success; 1 API error, failed execution or usage error; 2 cannot co
   registerSchedules(program, ctx);
   registerExecutions(program, ctx);
   registerConnectedSystems(program, ctx);
+  registerWebhooks(program, ctx);
   return program;
 }
 

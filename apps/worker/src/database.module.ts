@@ -1,7 +1,7 @@
 import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '@jim/config';
-import { dataSourceOptions, ConnectedSystemHolds, ExecutionRepository, migrate, SecretCipher } from '@jim/persistence';
+import { dataSourceOptions, ConnectedSystemHolds, ExecutionRepository, migrate, SecretCipher, WebhookRepository } from '@jim/persistence';
 import type { DataSource } from 'typeorm';
 
 /** The data source of the tick path (TickService). */
@@ -43,8 +43,13 @@ export class WorkerDatabaseModule {
           useFactory: (db: DataSource, cipher: SecretCipher) => new ExecutionRepository(db, cipher),
         },
         { provide: ConnectedSystemHolds, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new ConnectedSystemHolds(db) },
+        {
+          provide: WebhookRepository,
+          inject: [getDataSourceToken(), SecretCipher],
+          useFactory: (db: DataSource, cipher: SecretCipher) => new WebhookRepository(db, cipher),
+        },
       ],
-      exports: [SecretCipher, ExecutionRepository, ConnectedSystemHolds],
+      exports: [SecretCipher, ExecutionRepository, ConnectedSystemHolds, WebhookRepository],
     };
   }
 }

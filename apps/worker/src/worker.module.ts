@@ -12,6 +12,8 @@ import { TickService } from './firing/tick.service';
 import { workerHealthProviders } from './health';
 import { WorkerObservabilityModule } from './observability/observability.module';
 import { QueueWorkers } from './queue-workers.service';
+import { NotificationRelay } from './notifications/notification-relay.service';
+import { WebhookDeliverer } from './notifications/webhook-deliverer.service';
 
 export interface WorkerModuleOptions {
   config: AppConfig;
@@ -37,6 +39,8 @@ export class WorkerModule {
         Sweeper,
         QueueWorkers,
         ...workerHealthProviders,
+        WebhookDeliverer,
+        NotificationRelay,
       ],
       exports: [APP_CONFIG, DATABASE_URL],
     };

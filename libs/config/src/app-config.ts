@@ -59,6 +59,10 @@ export interface AppConfig {
   };
   /** Serves POST /api/v1/bench/baseline (the benchmarks' floor); off unless JIM_BENCH_BASELINE=true. */
   benchBaseline: boolean;
+  webhooks: {
+    /** JIM_WEBHOOK_ALLOW_PRIVATE_NETWORKS: webhook URLs may resolve to loopback, private, link-local or metadata addresses. */
+    allowPrivateNetworks: boolean;
+  };
 }
 
 export interface JimSyncConfig {

@@ -6,6 +6,7 @@ import { ScheduleStep } from './entities/schedule-step.entity';
 import { canMoveExecution } from './execution-transitions';
 import { fieldMap } from './field-map';
 import type { ExecutionTrigger } from './entities/enums';
+import { recordExecutionEvent, skippedRunEventsSql } from './webhooks/outbox';
 
 /**
  * The columns an execution's step snapshot copies from the schedule's step as they are: every column the two tables
@@ -156,9 +157,10 @@ export async function recordMissedTicks(tx: EntityManager, scheduleId: string, t
        SELECT gen_random_uuid(), $1, t, $3, NULL, now() FROM unnest($2::timestamptz[]) AS t
        WHERE NOT EXISTS (SELECT 1 FROM schedule_executions e WHERE e.schedule_id = $1 AND e.scheduled_for = t)
        ON CONFLICT (schedule_id, scheduled_for) DO NOTHING
-       RETURNING 1
+       RETURNING *
      ),
-     moved AS (UPDATE schedules SET first_unaccounted_tick = $4 WHERE id = $1)
+     moved AS (UPDATE schedules SET first_unaccounted_tick = $4 WHERE id = $1),
+     notified AS (${skippedRunEventsSql('recorded')})
      SELECT count(*)::int AS n FROM recorded`,
     [scheduleId, times, reason, watermark],
   );
@@ -196,6 +198,7 @@ export async function cancelExecution(tx: EntityManager, executionId: string): P
      WHERE execution_id = $1 AND status IN ('Pending', 'Queued', 'WaitingForResource')`,
     [executionId, CANCELLED_BY_USER],
   );
+  await recordExecutionEvent(tx, executionId);
   return { ok: true };
 }
 

@@ -12,3 +12,4 @@ export * from './api-keys/api-key.repository';
 export * from './execution-transitions';
 export * from './executions/execution.repository';
 export * from './executions/connected-system-holds';
+export * from './webhooks/webhook.repository';

@@ -3,6 +3,7 @@ import type { FiringFields } from '@jim/trigger';
 import type { EntityManager } from 'typeorm';
 import { SCHEDULER_INITIATOR, type TriggerType } from './entities';
 import { insertExecutions, type NewExecution, type TickTimes } from './executions';
+import { skippedRunEventsSql } from './webhooks/outbox';
 
 export interface TickRequest {
   scheduleId: string;
@@ -104,7 +105,9 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
          INSERT INTO skipped_runs (id, schedule_id, scheduled_for, reason, active_execution_id, recorded_at)
          SELECT gen_random_uuid(), n.schedule_id, n.scheduled_for, n.reason, n.active_id, now() FROM n
          ON CONFLICT (schedule_id, scheduled_for) DO NOTHING
-       )
+         RETURNING *
+       ),
+       notified AS (${skippedRunEventsSql('skipped')})
        UPDATE schedules SET next_run_time = n.next_run_time,
          first_unaccounted_tick = CASE WHEN schedules.first_unaccounted_tick = n.scheduled_for
                                        THEN n.following_tick ELSE schedules.first_unaccounted_tick END

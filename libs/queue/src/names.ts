@@ -65,3 +65,18 @@ export function nominalFireTime(job: { id?: string | null; timestamp: number; de
   if (match) return new Date(Number(match[1]) + leadMs);
   return new Date(job.timestamp + (job.opts?.delay ?? job.delay ?? 0));
 }
+
+/** Webhook deliveries, relayed from the database outbox (`webhook_deliveries`); never fed by the engine directly. */
+export const NOTIFICATION_QUEUE = 'notifications';
+export const NOTIFICATION_JOB = 'deliver-webhook';
+
+export interface NotificationJobData {
+  deliveryId: string;
+  /** The attempt this job is for (the delivery's `nextAttemptAt`, ISO 8601): a job for an attempt no longer due does nothing. */
+  nextAttemptAt: string;
+}
+
+/** One job per attempt: relaying the same attempt twice enqueues it once; a retry or redelivery is a new job. */
+export function notificationJobId(deliveryId: string, nextAttemptAt: Date): string {
+  return `webhook-${deliveryId}-${nextAttemptAt.getTime()}`;
+}

@@ -3,7 +3,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { CLOSE_TIMEOUT_MS, closeWithin, QueueKit, StepQueues, TICK_QUEUE_TOKEN } from '@jim/queue';
+import { CLOSE_TIMEOUT_MS, closeWithin, NOTIFICATION_QUEUE, QueueKit, StepQueues, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { Express } from 'express';
 import { ApiKeyAuthenticator } from '../auth/api-key-authenticator.service';
@@ -22,6 +22,7 @@ type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter']
 @Injectable()
 export class QueueDashboard implements OnApplicationShutdown {
   private runProfileQueue: Queue | null = null;
+  private notificationQueue: Queue | null = null;
 
   constructor(
     @Inject(TICK_QUEUE_TOKEN) private readonly tickQueue: Queue,
@@ -35,6 +36,7 @@ export class QueueDashboard implements OnApplicationShutdown {
   /** Mounts the dashboard on the application's Express instance, behind the Administrator check. */
   mount(app: INestApplication): void {
     this.runProfileQueue ??= this.kit.queue(this.config.runProfileQueueName);
+    this.notificationQueue ??= this.kit.queue(NOTIFICATION_QUEUE);
     const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
     const options = { readOnlyMode: true };
     createBullBoard({
@@ -42,6 +44,7 @@ export class QueueDashboard implements OnApplicationShutdown {
         new BullMQAdapter(this.tickQueue, { ...options, description: 'Cron ticks: one job scheduler per enabled cron schedule (schedule:<scheduleId>)' }),
         ...this.stepQueues.all.map((queue) => new BullMQAdapter(queue, { ...options, description: 'Steps of running executions; job logs hold the step output' })),
         new BullMQAdapter(this.runProfileQueue, { ...options, description: 'Run-profile work handed to the sync engine' }),
+        new BullMQAdapter(this.notificationQueue, { ...options, description: 'Webhook delivery attempts, relayed from the webhook_deliveries outbox' }),
       ],
       // @bull-board/express pins its own patch release of @bull-board/api; the adapter contract is the same.
       serverAdapter: serverAdapter as unknown as BoardServerAdapter,
@@ -56,5 +59,6 @@ export class QueueDashboard implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.runProfileQueue) await closeWithin(this.runProfileQueue, CLOSE_TIMEOUT_MS);
+    if (this.notificationQueue) await closeWithin(this.notificationQueue, CLOSE_TIMEOUT_MS);
   }
 }

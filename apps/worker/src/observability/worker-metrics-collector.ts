@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, WORKER_ROLES, type AppConfig } from '@jim/config';
 import { EXECUTION_STATUSES } from '@jim/contracts';
-import { CLOSE_TIMEOUT_MS, closeWithin, QueueKit, StepQueues, TICK_QUEUE, TICK_QUEUE_TOKEN } from '@jim/queue';
+import { CLOSE_TIMEOUT_MS, closeWithin, NOTIFICATION_QUEUE, QueueKit, StepQueues, TICK_QUEUE, TICK_QUEUE_TOKEN } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { StepRunner } from '../engine/step-runner.service';
@@ -17,6 +17,7 @@ const SOURCE_TIMEOUT_MS = 2000;
 export class WorkerMetricsCollector implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Metrics');
   private runProfileQueue?: Queue;
+  private notificationQueue?: Queue;
   private executionsReadAt = 0;
 
   constructor(
@@ -38,15 +39,18 @@ export class WorkerMetricsCollector implements OnModuleInit, OnApplicationShutdo
 
   async onApplicationShutdown(): Promise<void> {
     if (this.runProfileQueue) await closeWithin(this.runProfileQueue, CLOSE_TIMEOUT_MS);
+    if (this.notificationQueue) await closeWithin(this.notificationQueue, CLOSE_TIMEOUT_MS);
   }
 
   private async collectQueueDepths(): Promise<void> {
     // Opened on the first scrape: a worker nobody scrapes holds no extra connection.
     this.runProfileQueue ??= this.kit.queue(this.config.runProfileQueueName);
+    this.notificationQueue ??= this.kit.queue(NOTIFICATION_QUEUE);
     const queues: [string, Queue][] = [
       [TICK_QUEUE, this.tickQueue],
       ...this.stepQueues.all.map((queue): [string, Queue] => [queue.name, queue]),
       [this.config.runProfileQueueName, this.runProfileQueue],
+      [NOTIFICATION_QUEUE, this.notificationQueue],
     ];
     await Promise.all(
       queues.map(async ([name, queue]) => {

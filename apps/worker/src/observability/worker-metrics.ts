@@ -78,6 +78,26 @@ export class WorkerMetrics implements OnModuleDestroy {
     registers: [this.registry],
   });
 
+  readonly webhookDeliveries = new Counter({
+    name: 'jim_webhook_delivery_attempts_total',
+    help: 'Webhook delivery attempts this worker made, by event and outcome (delivered, retry, failed, gone)',
+    labelNames: ['event', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookDeliveryDuration = new Histogram({
+    name: 'jim_webhook_delivery_duration_seconds',
+    help: 'Time of one webhook delivery attempt, from resolving the receiver to its answer',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly webhookRelayed = new Counter({
+    name: 'jim_webhook_deliveries_relayed_total',
+    help: 'Webhook deliveries this worker moved from the outbox to the notifications queue',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

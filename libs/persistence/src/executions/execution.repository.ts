@@ -7,6 +7,7 @@ import { fieldMap, fromRow } from '../field-map';
 import type { SecretCipher } from '../secret-cipher';
 import { startTicks, type TickOutcome, type TickRequest } from '../ticks';
 import { finishAttempt } from './step-attempts';
+import { recordExecutionEvent } from '../webhooks/outbox';
 
 export interface ClaimedStep {
   spec: StepSpec;
@@ -355,11 +356,13 @@ export class ExecutionRepository {
          WHERE execution_id = $1 AND status IN ('Pending', 'Queued')`,
         [executionId, NOT_RUN_MESSAGE],
       );
+      await recordExecutionEvent(tx, executionId);
       return null;
     }
     const next = execution.current_step_index + 1;
     if (next >= execution.total_steps) {
       await tx.query(`UPDATE schedule_executions SET status = 'Complete', completed_at = now() WHERE id = $1`, [executionId]);
+      await recordExecutionEvent(tx, executionId);
       return null;
     }
     const queued = await queryReturning<{ id: string }>(

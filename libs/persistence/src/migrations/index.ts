@@ -5,6 +5,7 @@ import { JimDispatch1764633600000 } from './1764633600000-jim-dispatch';
 import { ScrubSecretFingerprints1764640800000 } from './1764640800000-scrub-secret-fingerprints';
 import { StepRetries1764723600000 } from './1764723600000-step-retries';
 import { ConnectedSystemExclusivity1764723600001 } from './1764723600001-connected-system-exclusivity';
+import { Webhooks1764727200000 } from './1764727200000-webhooks';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ScrubSecretFingerprints1764640800000,
   StepRetries1764723600000,
   ConnectedSystemExclusivity1764723600001,
+  Webhooks1764727200000,
 ];

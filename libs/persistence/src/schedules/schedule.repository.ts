@@ -5,6 +5,7 @@ import { ScheduleStep } from '../entities/schedule-step.entity';
 import { Schedule } from '../entities/schedule.entity';
 import { fieldMap, fromRow, pickFields, toRow, type FieldColumn, type Row } from '../field-map';
 import type { SecretCipher } from '../secret-cipher';
+import { outboxInsertSql, recordScheduleChangedEvent, scheduleChangedData } from '../webhooks/outbox';
 
 /**
  * The SQL form of `fires()` of @jim/trigger (enabled, Cron, with an expression), for the statements that select the
@@ -210,7 +211,8 @@ export class ScheduleRepository {
        steps AS (
          INSERT INTO schedule_steps (${stepColumns})
          SELECT ${stepColumns} FROM json_populate_recordset(NULL::schedule_steps, $2::json)
-       )
+       ),
+       notified AS (${outboxInsertSql(`(SELECT 'ScheduleChanged'::varchar AS event_type, $12::uuid AS schedule_id, NULL::uuid AS execution_id, $13::jsonb AS data)`)})
        INSERT INTO configuration_changes
          (target_type, target_id, target_name, version, operation, snapshot, change_reason,
           initiated_by_type, initiated_by_id, initiated_by_name, changed_at)
@@ -227,6 +229,8 @@ export class ScheduleRepository {
         initiator.id,
         initiator.name,
         now,
+        id,
+        JSON.stringify(scheduleChangedData({ scheduleId: id, scheduleName: fields.name, operation: 'Create', version: 1, changeReason: created.changeReason, initiator })),
       ],
     );
     return {
@@ -408,6 +412,7 @@ export class ScheduleRepository {
         change.initiator.name,
       ],
     );
+    await recordScheduleChangedEvent(tx, change.scheduleId, scheduleChangedData({ ...change, version }));
     return version;
   }
 
