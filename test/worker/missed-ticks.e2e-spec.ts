@@ -39,7 +39,7 @@ describe('Missed ticks: every nominal time ends up run or recorded', () => {
   function tick(id: string, nominal: Date) {
     const trigger = compileCron('0 * * * * *', 'UTC');
     return t.db
-      .transaction((tx) => startTicks(tx, [{ scheduleId: id, nominal, check: () => ({ nextRunTime: trigger.next(new Date()), followingTick: trigger.next(nominal) }) }]))
+      .transaction((tx) => startTicks(tx, [{ scheduleId: id, nominal, check: () => ({ scheduledFor: nominal, times: { nextRunTime: trigger.next(new Date()), followingTick: trigger.next(nominal) }, superseded: [], missed: null }) }]))
       .then(([outcome]) => outcome);
   }
 

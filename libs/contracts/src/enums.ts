@@ -36,3 +36,11 @@ export type StepStatus = (typeof STEP_STATUSES)[number];
 /** What a recorded configuration change did. */
 export const CONFIGURATION_OPERATIONS = ['Create', 'Update', 'Enable', 'Disable', 'Delete'] as const;
 export type ConfigurationOperation = (typeof CONFIGURATION_OPERATIONS)[number];
+
+/**
+ * What a tick (or a manual run) does while an execution of its schedule is active: Skip it, let one (BufferOne) or
+ * every one (BufferAll, at most 100 waiting) wait for its turn, cancel the active execution (CancelPrevious), or run
+ * alongside (AllowAll).
+ */
+export const OVERLAP_POLICIES = ['Skip', 'BufferOne', 'BufferAll', 'CancelPrevious', 'AllowAll'] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];

@@ -11,3 +11,4 @@ export * from './connected-systems/connected-system.repository';
 export * from './api-keys/api-key.repository';
 export * from './execution-transitions';
 export * from './executions/execution.repository';
+export * from './overlap-policy';

@@ -37,14 +37,16 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async sweep(): Promise<{ lost: number; resumed: number; redispatched: number } | null> {
+  async sweep(): Promise<{ lost: number; resumed: number; redispatched: number; promoted: number } | null> {
     return withAdvisoryLock(this.db, SWEEP_LOCK_KEY, async () => {
       const advanced = await this.store.failLost(this.config.worker.workerLostAfterSeconds);
       const stranded = await this.store.queuedStepsOlderThan(REDISPATCH_AFTER_SECONDS);
-      for (const dispatch of [...advanced, ...stranded]) await this.dispatcher.enqueue(dispatch);
+      // Executions waiting behind one that ended while its worker crashed (overlap policies BufferOne, BufferAll).
+      const promoted = await this.store.promoteStranded();
+      for (const dispatch of [...advanced, ...stranded, ...promoted]) await this.dispatcher.enqueue(dispatch);
       // Steps whose run goes on in JIM are handed back to be resumed, not failed.
       const resumed = advanced.filter((d) => d.resume).length;
-      return { lost: advanced.length - resumed, resumed, redispatched: stranded.length };
+      return { lost: advanced.length - resumed, resumed, redispatched: stranded.length, promoted: promoted.length };
     });
   }
 

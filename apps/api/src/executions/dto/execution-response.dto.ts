@@ -20,6 +20,10 @@ export class ScheduleRunResponse implements Contract.ScheduleRunResponse {
   executionId: string;
   @ApiProperty({ example: "Schedule 'Full Pipeline' started successfully", description: 'Confirmation' })
   message: string;
+  @ApiProperty({ enum: ['InProgress', 'Queued'], description: 'InProgress, or Queued behind the active execution (overlap policies BufferOne, BufferAll)' })
+  status: ExecutionStatus;
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Executions cancelled to make way for this one (overlap policy CancelPrevious)' })
+  cancelledExecutionIds: string[];
 }
 
 export class ScheduleExecutionResponse implements Contract.ScheduleExecutionResponse {

@@ -4,12 +4,14 @@ import {
   EXECUTION_MODES,
   EXECUTION_STATUSES,
   INTERVAL_UNITS,
+  OVERLAP_POLICIES,
   PATTERN_TYPES,
   STEP_TYPES,
   TRIGGER_TYPES,
   type ExecutionMode,
   type ExecutionStatus,
   type IntervalUnit,
+  type OverlapPolicy,
   type PatternType,
   type ScheduleStepType,
   type TriggerType,
@@ -107,6 +109,12 @@ export class ScheduleResponse implements Contract.ScheduleResponse {
   lastExecutionCompletedAt: string | null;
   @ApiProperty({ type: 'string', nullable: true, description: 'Why the latest execution failed, if it did' })
   lastExecutionErrorMessage: string | null;
+  @ApiProperty({ enum: [...OVERLAP_POLICIES], description: 'What a tick does while an execution is active (see docs/policies.md)' })
+  overlapPolicy: OverlapPolicy;
+  @ApiProperty({ type: 'integer', nullable: true, description: "How late (s) a tick may still start; null: the workers' JIM_MISFIRE_GRACE_SECONDS" })
+  catchUpWindowSeconds: number | null;
+  @ApiProperty({ type: 'integer', description: 'Ticks start up to this many seconds after their nominal time (deterministic per tick)' })
+  jitterSeconds: number;
 }
 
 export class ScheduleDetailResponse extends ScheduleResponse implements Contract.ScheduleDetailResponse {
@@ -123,6 +131,10 @@ export class NextRunsResponse implements Contract.NextRunsResponse {
   cronExpression: string | null;
   @ApiProperty({ type: [String], format: 'date-time', example: ['2026-07-13T05:00:00.000Z', '2026-07-14T05:00:00.000Z'], description: 'The next fire times (UTC), in order; empty for Manual schedules' })
   nextRuns: string[];
+  @ApiProperty({ type: 'integer', description: 'The times above are nominal; each run starts up to this many seconds later (0: on time)' })
+  jitterSeconds: number;
+  @ApiProperty({ type: 'string', nullable: true, example: 'Each run starts up to 30 s after the time shown (jitter), by a delay fixed per run.', description: 'The jitter in words; null without jitter' })
+  jitterNote: string | null;
 }
 
 /** The response of a schedule: its fields as stored, its times as ISO text and its latest execution flattened. */
