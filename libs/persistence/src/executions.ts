@@ -150,7 +150,7 @@ export async function insertExecutions(
          (id, schedule_id, schedule_name, status, trigger_kind, scheduled_for, current_step_index, total_steps,
           dispatched_group, queued_at, started_at, initiated_by_type, initiated_by_id, initiated_by_name)
        SELECT x.execution_id, x.schedule_id, x.schedule_name, CASE WHEN x.waiting THEN 'Queued' ELSE 'InProgress' END, $6, x.scheduled_for,
-              0, x.step_groups, CASE WHEN x.waiting THEN -1 ELSE 0 END, $7, CASE WHEN x.waiting THEN NULL ELSE $7 END, $8, $9, $10
+              0, x.step_groups, CASE WHEN x.waiting THEN -1 ELSE 0 END, $7, CASE WHEN x.waiting THEN NULL ELSE $7::timestamptz END, $8, $9, $10
        FROM x
        RETURNING id, status
      ),
@@ -170,7 +170,7 @@ export async function insertExecutions(
        RETURNING id, execution_id, group_ordinal, step_index, position
      ),
      schedule AS (
-       UPDATE schedules SET last_run_time = CASE WHEN x.waiting THEN schedules.last_run_time ELSE $7 END,
+       UPDATE schedules SET last_run_time = CASE WHEN x.waiting THEN schedules.last_run_time ELSE $7::timestamptz END,
          next_run_time = CASE WHEN x.moves_times THEN x.next_run_time ELSE schedules.next_run_time END,
          first_unaccounted_tick = CASE WHEN x.moves_times
                                             AND schedules.first_unaccounted_tick BETWEEN COALESCE(x.accounted_from, x.scheduled_for) AND x.scheduled_for

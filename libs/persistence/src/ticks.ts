@@ -43,7 +43,8 @@ export type TickOutcome =
 
 export const NO_STEPS_REASON = 'The schedule has no steps';
 
-function supersededReasonFor(latest: Date): string {
+/** Why a late tick was not run: a later one was due too (see the worker's planTick). */
+export function supersededReason(latest: Date): string {
   return `Missed: a later tick (${latest.toISOString()}) was also due; after an outage only the latest late tick runs`;
 }
 
@@ -115,7 +116,7 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
     if ('deferUntil' in decision) return void outcomes.push({ kind: 'deferred', until: decision.deferUntil });
     const { scheduledFor, times } = decision;
     for (const time of decision.superseded) {
-      superseded.push({ scheduleId: tick.scheduleId, nominal: time, reason: decision.missed ?? supersededReasonFor(scheduledFor) });
+      superseded.push({ scheduleId: tick.scheduleId, nominal: time, reason: decision.missed ?? supersededReason(scheduledFor) });
     }
     const account = (reason: string, activeId: string | null) =>
       notStarted.push({ scheduleId: tick.scheduleId, nominal: scheduledFor, accountedFrom: tick.nominal, times, reason, activeId });
@@ -175,8 +176,8 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
     // A tick that starts nothing is still accounted for: a skipped run with its reason, and the schedule's times move on.
     await tx.query(
       `WITH n AS (
-         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::uuid[], $5::timestamptz[], $6::timestamptz[])
-           AS n(schedule_id, scheduled_for, reason, active_id, next_run_time, following_tick)
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::uuid[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])
+           AS n(schedule_id, scheduled_for, reason, active_id, next_run_time, following_tick, accounted_from)
        ),
        skipped AS (
          INSERT INTO skipped_runs (id, schedule_id, scheduled_for, reason, active_execution_id, recorded_at)

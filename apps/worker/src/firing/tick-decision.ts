@@ -32,10 +32,6 @@ export type TickPlan =
 /** Ticks looked at when a late tick looks for the latest one due (a one-second trigger after a day's outage). */
 const MAX_SUPERSEDED = 100_000;
 
-export function supersededReason(latest: Date): string {
-  return `Missed: a later tick (${latest.toISOString()}) was also due; after an outage only the latest late tick runs`;
-}
-
 export function lateReason(lateSeconds: number, windowSeconds: number): string {
   return `Missed: started ${lateSeconds} s after its time, beyond the catch-up window of ${windowSeconds} s`;
 }
@@ -61,6 +57,8 @@ export function planTick(schedule: FiringFields, policies: TickPolicies, nominal
   if (now.getTime() < startAt) return { deferUntil: new Date(startAt) };
   const times: TickTimes = { nextRunTime: decision.nextRunTime, followingTick: trigger.next(latest) };
   const lateMs = now.getTime() - startAt;
-  const missed = lateMs > policies.catchUpWindowSeconds * 1000 ? lateReason(Math.floor(lateMs / 1000), policies.catchUpWindowSeconds) : null;
+  // Whole seconds: a window of 0 still lets an on-time tick start a few milliseconds after its instant.
+  const lateSeconds = Math.floor(lateMs / 1000);
+  const missed = lateSeconds > policies.catchUpWindowSeconds ? lateReason(lateSeconds, policies.catchUpWindowSeconds) : null;
   return { scheduledFor: latest, times, superseded, missed };
 }
