@@ -42,8 +42,8 @@ export class JimApi {
     return this.http.post(`${SCHEDULES}/${segment(id)}/${enabled ? 'enable' : 'disable'}`, undefined, { changeReason });
   }
 
-  run(id: string): Promise<ScheduleRunResponse> {
-    return this.http.post(`${SCHEDULES}/${segment(id)}/run`);
+  run(id: string, allowOverlap = false): Promise<ScheduleRunResponse> {
+    return this.http.post(`${SCHEDULES}/${segment(id)}/run${allowOverlap ? '?overlap=AllowAll' : ''}`);
   }
 
   executionsPage(query: {
