@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { ApiKeyRepository, ConnectedSystemRepository, ExecutionRepository, dataSourceOptions, migrate, ScheduleRepository, SecretCipher } from '@jim/persistence';
+import { ApiKeyRepository, BackfillRepository, ConnectedSystemRepository, ExecutionRepository, dataSourceOptions, migrate, ScheduleRepository, SecretCipher } from '@jim/persistence';
 import { maskConnectionString } from '@jim/steps';
 import type { DataSource } from 'typeorm';
 import { ensureInfrastructureKey } from './api-keys/api-keys.service';
@@ -45,8 +45,9 @@ export class DatabaseModule {
         },
         { provide: ApiKeyRepository, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new ApiKeyRepository(db) },
         { provide: ConnectedSystemRepository, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new ConnectedSystemRepository(db) },
+        { provide: BackfillRepository, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new BackfillRepository(db) },
       ],
-      exports: [SecretCipher, ScheduleRepository, ConnectedSystemRepository, ApiKeyRepository, ExecutionRepository],
+      exports: [SecretCipher, ScheduleRepository, ConnectedSystemRepository, ApiKeyRepository, ExecutionRepository, BackfillRepository],
     };
   }
 }

@@ -6,3 +6,4 @@ export type * from './connected-systems';
 export type * from './previews';
 export type * from './change-history';
 export type * from './errors';
+export * from './backfills';

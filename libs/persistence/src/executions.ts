@@ -80,7 +80,7 @@ export async function promoteWaiting(tx: EntityManager, scheduleId: string): Pro
     `SELECT e.id FROM schedule_executions e
      WHERE e.schedule_id = $1 AND e.status = 'Queued'
        AND NOT EXISTS (SELECT 1 FROM schedule_executions r WHERE r.schedule_id = $1 AND r.status = 'InProgress')
-     ORDER BY e.queued_at, e.id LIMIT 1 FOR UPDATE`,
+     ORDER BY e.queued_at, e.scheduled_for NULLS LAST, e.id LIMIT 1 FOR UPDATE`,
     [scheduleId],
   );
   if (!next) return null;
@@ -111,6 +111,8 @@ export interface NewExecution {
   accountedFrom?: Date;
   /** Inserted Queued, every step Pending: it waits for the schedule's running execution (overlap policy). */
   waiting?: boolean;
+  /** The backfill it belongs to. */
+  backfillId?: string;
 }
 
 export interface TickTimes {
@@ -133,9 +135,9 @@ export async function insertExecutions(
   const rows: { execution_id: string; id: string }[] = await tx.query(
     `WITH x AS (
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::int[], $11::bool[], $12::timestamptz[], $13::timestamptz[],
-                            $14::timestamptz[], $15::bool[])
+                            $14::timestamptz[], $15::bool[], $16::uuid[])
          AS x(execution_id, schedule_id, schedule_name, scheduled_for, step_groups, moves_times, next_run_time, following_tick,
-              accounted_from, waiting)
+              accounted_from, waiting, backfill_id)
      ),
      steps AS (
        SELECT st.*, x.execution_id, cs.name AS connected_system_name, rp.name AS run_profile_name, rp.run_type,
@@ -148,9 +150,10 @@ export async function insertExecutions(
      execution AS (
        INSERT INTO schedule_executions
          (id, schedule_id, schedule_name, status, trigger_kind, scheduled_for, current_step_index, total_steps,
-          dispatched_group, queued_at, started_at, initiated_by_type, initiated_by_id, initiated_by_name)
+          dispatched_group, queued_at, started_at, initiated_by_type, initiated_by_id, initiated_by_name, backfill_id)
        SELECT x.execution_id, x.schedule_id, x.schedule_name, CASE WHEN x.waiting THEN 'Queued' ELSE 'InProgress' END, $6, x.scheduled_for,
-              0, x.step_groups, CASE WHEN x.waiting THEN -1 ELSE 0 END, $7, CASE WHEN x.waiting THEN NULL ELSE $7::timestamptz END, $8, $9, $10
+              0, x.step_groups, CASE WHEN x.waiting THEN -1 ELSE 0 END, $7, CASE WHEN x.waiting THEN NULL ELSE $7::timestamptz END, $8, $9, $10,
+              x.backfill_id
        FROM x
        RETURNING id, status
      ),
@@ -195,6 +198,7 @@ export async function insertExecutions(
       executions.map((e) => e.times?.followingTick ?? null),
       executions.map((e) => e.accountedFrom ?? null),
       executions.map((e) => e.waiting ?? false),
+      executions.map((e) => e.backfillId ?? null),
     ],
   );
   const firstGroups = new Map<string, string[]>();
@@ -216,7 +220,7 @@ export async function recordMissedTicks(tx: EntityManager, scheduleId: string, t
     `WITH recorded AS (
        INSERT INTO skipped_runs (id, schedule_id, scheduled_for, reason, active_execution_id, recorded_at)
        SELECT gen_random_uuid(), $1, t, $3, NULL, now() FROM unnest($2::timestamptz[]) AS t
-       WHERE NOT EXISTS (SELECT 1 FROM schedule_executions e WHERE e.schedule_id = $1 AND e.scheduled_for = t)
+       WHERE NOT EXISTS (SELECT 1 FROM schedule_executions e WHERE e.schedule_id = $1 AND e.scheduled_for = t AND e.backfill_id IS NULL)
        ON CONFLICT (schedule_id, scheduled_for) DO NOTHING
        RETURNING 1
      ),

@@ -12,3 +12,4 @@ export * from './api-keys/api-key.repository';
 export * from './execution-transitions';
 export * from './executions/execution.repository';
 export * from './overlap-policy';
+export * from './backfills/backfill.repository';

@@ -81,7 +81,7 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
   const states: TickState[] = await tx.query(
     `SELECT t.i, s.id, s.name, s.is_enabled, s.trigger_type, s.cron_expression, s.time_zone,
        s.overlap_policy, s.catch_up_window_seconds, s.jitter_seconds,
-       (SELECT e.id FROM schedule_executions e WHERE e.schedule_id = s.id AND e.scheduled_for = t.nominal) AS existing_id,
+       (SELECT e.id FROM schedule_executions e WHERE e.schedule_id = s.id AND e.scheduled_for = t.nominal AND e.backfill_id IS NULL) AS existing_id,
        EXISTS (SELECT 1 FROM skipped_runs r WHERE r.schedule_id = s.id AND r.scheduled_for = t.nominal) AS recorded_skipped,
        ARRAY(SELECT e.id FROM schedule_executions e WHERE e.schedule_id = s.id AND e.status = 'InProgress' ORDER BY e.queued_at, e.id) AS running_ids,
        ARRAY(SELECT e.id FROM schedule_executions e WHERE e.schedule_id = s.id AND e.status = 'Queued' ORDER BY e.queued_at, e.id) AS waiting_ids,
@@ -162,7 +162,7 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
       `INSERT INTO skipped_runs (id, schedule_id, scheduled_for, reason, active_execution_id, recorded_at)
        SELECT gen_random_uuid(), n.schedule_id, n.scheduled_for, n.reason, NULL, now()
        FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS n(schedule_id, scheduled_for, reason)
-       WHERE NOT EXISTS (SELECT 1 FROM schedule_executions e WHERE e.schedule_id = n.schedule_id AND e.scheduled_for = n.scheduled_for)
+       WHERE NOT EXISTS (SELECT 1 FROM schedule_executions e WHERE e.schedule_id = n.schedule_id AND e.scheduled_for = n.scheduled_for AND e.backfill_id IS NULL)
        ON CONFLICT (schedule_id, scheduled_for) DO NOTHING`,
       [superseded.map((n) => n.scheduleId), superseded.map((n) => n.nominal), superseded.map((n) => n.reason)],
     );

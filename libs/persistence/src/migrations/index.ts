@@ -4,6 +4,7 @@ import { TickWatermark1764547200000 } from './1764547200000-tick-watermark';
 import { JimDispatch1764633600000 } from './1764633600000-jim-dispatch';
 import { ScrubSecretFingerprints1764640800000 } from './1764640800000-scrub-secret-fingerprints';
 import { SchedulePolicies1764720000000 } from './1764720000000-schedule-policies';
+import { Backfills1764720000001 } from './1764720000001-backfills';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   JimDispatch1764633600000,
   ScrubSecretFingerprints1764640800000,
   SchedulePolicies1764720000000,
+  Backfills1764720000001,
 ];

@@ -6,7 +6,7 @@ import {
   INITIATOR_TYPES,
   STEP_STATUSES,
   STEP_TYPES,
-  TRIGGER_TYPES,
+  EXECUTION_TRIGGERS,
   type ExecutionMode,
   type ExecutionStatus,
   type ExecutionTrigger,
@@ -36,7 +36,7 @@ export class ScheduleExecutionResponse implements Contract.ScheduleExecutionResp
   scheduleName: string;
   @ApiProperty({ enum: [...EXECUTION_STATUSES], description: 'Queued, InProgress, Complete, Failed or Cancelled' })
   status: ExecutionStatus;
-  @ApiProperty({ enum: [...TRIGGER_TYPES], description: 'Cron when the trigger fired it, Manual when it was run on request' })
+  @ApiProperty({ enum: [...EXECUTION_TRIGGERS], description: 'Cron when the trigger fired it, Manual when it was run on request, Backfill for a fire time of a backfill' })
   triggerKind: ExecutionTrigger;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'The nominal fire time (Cron); null for manual runs' })
   scheduledFor: string | null;
