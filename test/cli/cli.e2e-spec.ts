@@ -227,6 +227,26 @@ describe('jim command line', () => {
       await ok(['schedule', 'remove', policyId, '--force']);
     });
 
+    it('backfills a range with --from and --to, shows its progress, cancels the rest', async () => {
+      const hourly = (await t.api().post('/api/v1/schedules').send({ name: 'CLI Backfill', triggerType: 'Cron', patternType: 'Custom', cronExpression: '0 * * * *', steps: [{ stepIndex: 0, stepType: 'Executable', executablePath: '/bin/true' }] }).expect(201)).body.id;
+      const stdout = await ok(['schedule', 'backfill', hourly, '--from', '2026-01-01T00:00:00Z', '--to', '2026-01-01T03:00:00Z']);
+      expect(stdout).toMatch(/^Backfill [0-9a-f-]{36}: 3 executions from 2026-01-01T00:00:00.000Z to 2026-01-01T03:00:00.000Z \(one after another\)\.$/m);
+      const backfillId = stdout.match(UUID)![0];
+      const status = await ok(['schedule', 'backfill-status', hourly, backfillId]);
+      expect(status).toMatch(/Status:\s+Running/);
+      expect(status).toMatch(/Waiting:\s+2/);
+      const cancelled = await json(['schedule', 'backfill-cancel', hourly, backfillId]);
+      expect(cancelled).toMatchObject({ status: 'Cancelled', cancelled: 2, inProgress: 1 });
+      const tooMany = await jim(['schedule', 'backfill', hourly, '--from', '2026-01-01T00:00:00Z', '--to', '2026-03-01T00:00:00Z']);
+      expect(tooMany.code).toBe(1);
+      expect(tooMany.stderr).toContain('the range holds 1,416 fire times; a backfill takes at most 1,000');
+      const missing = await jim(['schedule', 'backfill', hourly, '--from', '2026-01-01T00:00:00Z']);
+      expect(missing.stderr).toContain("required option '--to <date-time>' not specified");
+      // Leaves nothing behind for the execution listings below.
+      await t.db.query(`DELETE FROM schedule_executions WHERE schedule_id = $1`, [hourly]);
+      await t.api().delete(`/api/v1/schedules/${hourly}`).expect(204);
+    });
+
     it('start follows the overlap policy; --allow-overlap starts anyway', async () => {
       const skip = (await t.api().post('/api/v1/schedules').send({ name: 'CLI Skip', steps: [{ stepIndex: 0, stepType: 'Executable', executablePath: '/bin/true' }] }).expect(201)).body.id;
       await ok(['schedule', 'start', skip]);
@@ -234,6 +254,7 @@ describe('jim command line', () => {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toContain("JIM API error (CONFLICT): Schedule 'CLI Skip' was not run: Execution ");
       expect(await ok(['schedule', 'start', skip, '--allow-overlap'])).toMatch(/^Schedule 'CLI Skip' started successfully\. Execution: /);
+      await t.db.query(`DELETE FROM schedule_executions WHERE schedule_id = $1`, [skip]);
       await t.api().delete(`/api/v1/schedules/${skip}`).expect(204);
     });
 

@@ -147,6 +147,37 @@ describe('Schedule policies (real worker processes)', () => {
     await expectEveryTickAccountedOnce(id, 4000);
   });
 
+  it('backfill: one execution per nominal time, run one after another in order across two workers; cancel stops the rest', async () => {
+    const res = await t.api()
+      .post(S)
+      .send({ name: 'Backfilled', triggerType: 'Cron', patternType: 'Custom', cronExpression: '0 * * * *', steps: [exe(0, '/bin/sleep', '0.3')] })
+      .expect(201);
+    const id = res.body.id;
+    const backfill = await t.api().post(`${S}/${id}/backfill`).send({ startTime: '2026-01-01T00:00:00Z', endTime: '2026-01-01T06:00:00Z' }).expect(202);
+    expect(backfill.body.count).toBe(6);
+    const done = await waitFor(async () => {
+      const progress = await t.api().get(`${S}/${id}/backfills/${backfill.body.backfillId}`).expect(200);
+      return progress.body.status === 'Complete' ? progress.body : undefined;
+    }, 30_000, 200);
+    expect(done).toMatchObject({ complete: 6, failed: 0, cancelled: 0, queued: 0, inProgress: 0 });
+    const executions = await executionsOf(id);
+    expect(executions.map((e) => e.scheduled_for.toISOString())).toEqual([0, 1, 2, 3, 4, 5].map((h) => `2026-01-01T0${h}:00:00.000Z`));
+    expectOneAtATime(executions);
+    const starts = executions.map((e) => e.started_at!.getTime());
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+
+    // A second backfill, cancelled while its first execution runs: the rest never start.
+    await t.api().put(`${S}/${id}`).send({ name: 'Backfilled', triggerType: 'Cron', patternType: 'Custom', cronExpression: '0 * * * *', steps: [exe(0, '/bin/sleep', '2')] }).expect(200);
+    const second = await t.api().post(`${S}/${id}/backfill`).send({ startTime: '2026-02-01T00:00:00Z', endTime: '2026-02-01T05:00:00Z' }).expect(202);
+    await waitFor(async () => (await t.db.query(`SELECT 1 FROM schedule_executions WHERE backfill_id = $1 AND status = 'InProgress'`, [second.body.backfillId])).length > 0, 10_000);
+    await t.api().post(`${S}/${id}/backfills/${second.body.backfillId}/cancel`).expect(200);
+    const ended = await waitFor(async () => {
+      const progress = await t.api().get(`${S}/${id}/backfills/${second.body.backfillId}`).expect(200);
+      return progress.body.inProgress === 0 ? progress.body : undefined;
+    }, 15_000, 200);
+    expect(ended).toMatchObject({ status: 'Cancelled', complete: 1, cancelled: 4, queued: 0 });
+  });
+
   it('catch-up: after an outage only the latest late tick runs; the earlier ones are recorded as missed', async () => {
     await Promise.all(workers.map((w) => w.stop()));
     const id = await cronSchedule('Catch up', '* * * * * *', [exe(0, '/bin/true')], { catchUpWindowSeconds: 3600 });
@@ -162,7 +193,7 @@ describe('Schedule policies (real worker processes)', () => {
     expect(skipped.length).toBeGreaterThanOrEqual(4);
     expect(skipped.every((r) => r.scheduled_for.getTime() < latest.scheduled_for.getTime())).toBe(true);
     for (const r of skipped) expect(r.reason).toBe(supersededReason(latest.scheduled_for));
-    expect(skipped[0].scheduled_for.getTime()).toBeLessThan(restarted - 4000);
+    expect(skipped[0].scheduled_for.getTime()).toBeLessThan(restarted - 2500);
     await expectEveryTickAccountedOnce(id, 1000);
   });
 });

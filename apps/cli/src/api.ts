@@ -1,4 +1,4 @@
-import type { ConnectedSystemResponse, ExecutionStatus, PagedResponse, RunProfileResponse, ScheduleDetailResponse, ScheduleExecutionDetailResponse, ScheduleExecutionResponse, ScheduleRequest, ScheduleResponse, ScheduleRunResponse } from '@jim/contracts';
+import type { BackfillProgressResponse, BackfillRequest, BackfillResponse, ConnectedSystemResponse, ExecutionStatus, PagedResponse, RunProfileResponse, ScheduleDetailResponse, ScheduleExecutionDetailResponse, ScheduleExecutionResponse, ScheduleRequest, ScheduleResponse, ScheduleRunResponse } from '@jim/contracts';
 import type { JimHttpClient } from './http';
 
 /** The API's largest page size: listing everything takes the fewest requests. */
@@ -40,6 +40,18 @@ export class JimApi {
 
   setEnabled(id: string, enabled: boolean, changeReason?: string): Promise<ScheduleResponse> {
     return this.http.post(`${SCHEDULES}/${segment(id)}/${enabled ? 'enable' : 'disable'}`, undefined, { changeReason });
+  }
+
+  backfill(id: string, request: BackfillRequest): Promise<BackfillResponse> {
+    return this.http.post(`${SCHEDULES}/${segment(id)}/backfill`, request);
+  }
+
+  backfillProgress(id: string, backfillId: string): Promise<BackfillProgressResponse> {
+    return this.http.get(`${SCHEDULES}/${segment(id)}/backfills/${segment(backfillId)}`);
+  }
+
+  cancelBackfill(id: string, backfillId: string): Promise<BackfillProgressResponse> {
+    return this.http.post(`${SCHEDULES}/${segment(id)}/backfills/${segment(backfillId)}/cancel`);
   }
 
   run(id: string, allowOverlap = false): Promise<ScheduleRunResponse> {

@@ -1,4 +1,4 @@
-import type { ScheduleDetailResponse, ScheduleExecutionDetailResponse, ScheduleExecutionResponse, ScheduleExecutionStepResponse, ScheduleResponse, ScheduleStepResponse } from '@jim/contracts';
+import type { BackfillProgressResponse, ScheduleDetailResponse, ScheduleExecutionDetailResponse, ScheduleExecutionResponse, ScheduleExecutionStepResponse, ScheduleResponse, ScheduleStepResponse } from '@jim/contracts';
 import { duration, keyValues, table, time, yesNo } from './output';
 
 const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -198,4 +198,19 @@ export function executionDetail(execution: ScheduleExecutionDetailResponse): str
   if (active) lines.push('', progressLine(execution));
   lines.push('', 'Steps:', execution.steps.length > 0 ? executionStepTable(execution.steps) : 'No steps recorded.');
   return lines.join('\n');
+}
+
+export function backfillProgress(p: BackfillProgressResponse): string {
+  return keyValues([
+    ['Backfill', p.backfillId],
+    ['Status', p.status],
+    ['Range', `${p.startTime} to ${p.endTime} (end excluded)`],
+    ['Runs', p.overlapPolicy === 'AllowAll' ? 'all at once' : 'one after another'],
+    ['Executions', p.count],
+    ['Complete', p.complete],
+    ['Failed', p.failed],
+    ['Cancelled', p.cancelled],
+    ['In progress', p.inProgress],
+    ['Waiting', p.queued],
+  ]);
 }

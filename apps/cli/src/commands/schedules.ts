@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
 import type { Context } from '../context';
-import { INTERVAL_UNITS, OVERLAP_POLICIES, PATTERN_TYPES, TRIGGER_TYPES } from '@jim/contracts';
+import { BACKFILL_OVERLAP_POLICIES, INTERVAL_UNITS, OVERLAP_POLICIES, PATTERN_TYPES, TRIGGER_TYPES, type BackfillOverlapPolicy } from '@jim/contracts';
 import { choice, integer } from '../parsers';
 import { confirmOrRefuse } from '../prompt';
 import { applyScheduleOptions, newScheduleBody, toScheduleBody, type ScheduleOptions } from '../schedule-edit';
-import { scheduleDetail, scheduleSummary, scheduleTable } from '../views';
+import { backfillProgress, scheduleDetail, scheduleSummary, scheduleTable } from '../views';
 import { followExecution } from './follow';
 import { longestLiteral, matchesWildcard } from '../wildcard';
 import { registerSteps } from './steps';
@@ -168,6 +168,49 @@ Exit codes with --wait: 0 Complete, 1 Failed or Cancelled, 3 timed out (the exec
       if (options.json) ctx.out.error(`${started.message}. Execution: ${started.executionId}`);
       else ctx.out.line(`${started.message}. Execution: ${started.executionId}`);
       await followExecution(ctx, started.executionId, { timeoutSeconds: options.timeout, json: options.json });
+    });
+
+  schedule
+    .command('backfill')
+    .description('Run a schedule once for each of its fire times in [--from, --to), one after another (at most 1,000)')
+    .argument('<id>', 'schedule id')
+    .requiredOption('--from <date-time>', 'start of the range, inclusive (RFC 3339, e.g. 2026-07-01T00:00:00Z)')
+    .requiredOption('--to <date-time>', 'end of the range, exclusive')
+    .addOption(new Option('--overlap-policy <policy>', 'BufferAll: one after another (default); AllowAll: all at once').argParser(choice(BACKFILL_OVERLAP_POLICIES)))
+    .option('--json', "print the API's JSON")
+    .addHelpText(
+      'after',
+      `
+Follow it with: jim schedule backfill-status <id> <backfill-id>; stop the rest with: jim schedule backfill-cancel <id> <backfill-id>`,
+    )
+    .action(async (id: string, options: { from: string; to: string; overlapPolicy?: BackfillOverlapPolicy } & JsonOption) => {
+      const created = await ctx.api().backfill(id, { startTime: options.from, endTime: options.to, overlapPolicy: options.overlapPolicy });
+      if (options.json) return ctx.out.json(created);
+      ctx.out.line(`Backfill ${created.backfillId}: ${created.count} execution${created.count === 1 ? '' : 's'} from ${created.startTime} to ${created.endTime} (${created.overlapPolicy === 'AllowAll' ? 'all at once' : 'one after another'}).`);
+    });
+
+  schedule
+    .command('backfill-status')
+    .description('Show the progress of a backfill')
+    .argument('<id>', 'schedule id')
+    .argument('<backfill-id>', 'backfill id')
+    .option('--json', "print the API's JSON")
+    .action(async (id: string, backfillId: string, options: JsonOption) => {
+      const progress = await ctx.api().backfillProgress(id, backfillId);
+      if (options.json) return ctx.out.json(progress);
+      ctx.out.line(backfillProgress(progress));
+    });
+
+  schedule
+    .command('backfill-cancel')
+    .description('Cancel the executions of a backfill that have not started')
+    .argument('<id>', 'schedule id')
+    .argument('<backfill-id>', 'backfill id')
+    .option('--json', "print the API's JSON")
+    .action(async (id: string, backfillId: string, options: JsonOption) => {
+      const progress = await ctx.api().cancelBackfill(id, backfillId);
+      if (options.json) return ctx.out.json(progress);
+      ctx.out.line(backfillProgress(progress));
     });
 
   registerSteps(schedule, ctx);
