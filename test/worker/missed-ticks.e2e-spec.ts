@@ -1,4 +1,4 @@
-import { startTicks } from '@jim/persistence';
+import { startTicks, supersededReason } from '@jim/persistence';
 import { compileCron } from '@jim/trigger';
 import { MissedTicks, missedTickReason } from '../../apps/worker/src/firing/missed-ticks';
 import { WorkerMetrics } from '../../apps/worker/src/observability/worker-metrics';
@@ -90,6 +90,27 @@ describe('Missed ticks: every nominal time ends up run or recorded', () => {
     // A second pass finds nothing; a tick job that shows up after its time was recorded starts nothing.
     expect((await missed.record(now)).recorded).toBe(0);
     expect(await tick(id, new Date(first.getTime()))).toEqual({ kind: 'duplicate', executionId: null });
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM schedule_executions WHERE schedule_id = $1`, [id])).toEqual([{ n: 1 }]);
+  });
+
+  it('a late tick superseded by a later one that was already handled is only recorded; nothing starts twice', async () => {
+    const id = await everyMinute('Superseded after the fact');
+    const thisMinute = Math.floor(Date.now() / MINUTE) * MINUTE;
+    const late = new Date(thisMinute - 2 * MINUTE);
+    const latest = new Date(thisMinute - MINUTE);
+    expect((await tick(id, latest)).kind).toBe('started');
+    const trigger = compileCron('0 * * * * *', 'UTC');
+    const outcome = await t.db.transaction((tx) =>
+      startTicks(tx, [
+        {
+          scheduleId: id,
+          nominal: late,
+          check: () => ({ scheduledFor: latest, times: { nextRunTime: trigger.next(new Date()), followingTick: trigger.next(latest) }, superseded: [late], missed: null }),
+        },
+      ]),
+    );
+    expect(outcome).toEqual([{ kind: 'missed', reason: supersededReason(latest) }]);
+    expect(await t.db.query(`SELECT scheduled_for, reason FROM skipped_runs WHERE schedule_id = $1`, [id])).toEqual([{ scheduled_for: late, reason: supersededReason(latest) }]);
     expect(await t.db.query(`SELECT count(*)::int AS n FROM schedule_executions WHERE schedule_id = $1`, [id])).toEqual([{ n: 1 }]);
   });
 

@@ -28,7 +28,6 @@ export type TickCheck =
   | { scheduledFor: Date; times: TickTimes; superseded: Date[]; missed: string | null };
 
 export type TickOutcome =
-  | { kind: 'started'; executionId: string; scheduleName: string; firstGroupStepIds: string[] }
   | { kind: 'no-steps'; scheduleName: string }
   | { kind: 'duplicate'; executionId: string | null }
   | { kind: 'skipped'; reason: string; activeExecutionId: string }
@@ -42,6 +41,16 @@ export type TickOutcome =
   | { kind: 'started'; executionId: string; scheduleName: string; firstGroupStepIds: string[]; cancelledExecutionIds?: string[] };
 
 export const NO_STEPS_REASON = 'The schedule has no steps';
+
+/** Whether a nominal time of a schedule already has its tick's execution or a skipped run. */
+async function accounted(tx: EntityManager, scheduleId: string, nominal: Date): Promise<boolean> {
+  const rows: unknown[] = await tx.query(
+    `SELECT 1 FROM schedule_executions WHERE schedule_id = $1 AND scheduled_for = $2 AND backfill_id IS NULL
+     UNION ALL SELECT 1 FROM skipped_runs WHERE schedule_id = $1 AND scheduled_for = $2 LIMIT 1`,
+    [scheduleId, nominal],
+  );
+  return rows.length > 0;
+}
 
 /** Why a late tick was not run: a later one was due too (see the worker's planTick). */
 export function supersededReason(latest: Date): string {
@@ -98,12 +107,21 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
   const cancels: string[] = [];
   const notStarted: { scheduleId: string; nominal: Date; accountedFrom: Date; times: TickTimes; reason: string; activeId: string | null }[] = [];
   const superseded: { scheduleId: string; nominal: Date; reason: string }[] = [];
-  ticks.forEach((tick, index) => {
+  for (const [index, tick] of ticks.entries()) {
     const state = stateOf.get(index);
-    if (!state) return void outcomes.push({ kind: 'stale', reason: 'schedule was deleted' });
-    if (state.existing_id) return void outcomes.push({ kind: 'duplicate', executionId: state.existing_id });
+    if (!state) {
+      outcomes.push({ kind: 'stale', reason: 'schedule was deleted' });
+      continue;
+    }
+    if (state.existing_id) {
+      outcomes.push({ kind: 'duplicate', executionId: state.existing_id });
+      continue;
+    }
     // Already recorded as skipped (by the misfire pass, when this tick came later than the grace): it stays so.
-    if (state.recorded_skipped) return void outcomes.push({ kind: 'duplicate', executionId: null });
+    if (state.recorded_skipped) {
+      outcomes.push({ kind: 'duplicate', executionId: null });
+      continue;
+    }
     const decision = tick.check({
       isEnabled: state.is_enabled,
       triggerType: state.trigger_type,
@@ -112,9 +130,21 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
       catchUpWindowSeconds: state.catch_up_window_seconds,
       jitterSeconds: state.jitter_seconds,
     });
-    if ('stale' in decision) return void outcomes.push({ kind: 'stale', reason: decision.stale });
-    if ('deferUntil' in decision) return void outcomes.push({ kind: 'deferred', until: decision.deferUntil });
+    if ('stale' in decision) {
+      outcomes.push({ kind: 'stale', reason: decision.stale });
+      continue;
+    }
+    if ('deferUntil' in decision) {
+      outcomes.push({ kind: 'deferred', until: decision.deferUntil });
+      continue;
+    }
     const { scheduledFor, times } = decision;
+    if (scheduledFor.getTime() !== tick.nominal.getTime() && (await accounted(tx, tick.scheduleId, scheduledFor))) {
+      // The latest tick due was handled already: this late one and those before it are only recorded.
+      for (const time of decision.superseded) superseded.push({ scheduleId: tick.scheduleId, nominal: time, reason: supersededReason(scheduledFor) });
+      outcomes.push({ kind: 'missed', reason: supersededReason(scheduledFor) });
+      continue;
+    }
     for (const time of decision.superseded) {
       superseded.push({ scheduleId: tick.scheduleId, nominal: time, reason: decision.missed ?? supersededReason(scheduledFor) });
     }
@@ -122,16 +152,19 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
       notStarted.push({ scheduleId: tick.scheduleId, nominal: scheduledFor, accountedFrom: tick.nominal, times, reason, activeId });
     if (decision.missed) {
       account(decision.missed, null);
-      return void outcomes.push({ kind: 'missed', reason: decision.missed });
+      outcomes.push({ kind: 'missed', reason: decision.missed });
+      continue;
     }
     const overlap = decideOverlap(state.overlap_policy, { running: state.running_ids, waiting: state.waiting_ids });
     if (overlap.action === 'skip') {
       account(overlap.reason, overlap.activeExecutionId);
-      return void outcomes.push({ kind: 'skipped', reason: overlap.reason, activeExecutionId: overlap.activeExecutionId });
+      outcomes.push({ kind: 'skipped', reason: overlap.reason, activeExecutionId: overlap.activeExecutionId });
+      continue;
     }
     if (state.step_groups === 0) {
       account(NO_STEPS_REASON, null);
-      return void outcomes.push({ kind: 'no-steps', scheduleName: state.name });
+      outcomes.push({ kind: 'no-steps', scheduleName: state.name });
+      continue;
     }
     const executionId = randomUUID();
     const execution: NewExecution = {
@@ -146,13 +179,14 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
     };
     if (overlap.action === 'wait') {
       waits.push(execution);
-      return void outcomes.push({ kind: 'waiting', executionId, scheduleName: state.name });
+      outcomes.push({ kind: 'waiting', executionId, scheduleName: state.name });
+      continue;
     }
     starts.push(execution);
     const cancelled = overlap.action === 'cancel-and-start' ? overlap.cancel : undefined;
     if (cancelled) cancels.push(...cancelled);
     outcomes.push({ kind: 'started', executionId, scheduleName: state.name, firstGroupStepIds: [], ...(cancelled ? { cancelledExecutionIds: cancelled } : {}) });
-  });
+  }
 
   // CancelPrevious: the active executions end before the new one starts; their running steps are stopped by the
   // workers running them, which watch for cancelled executions.
