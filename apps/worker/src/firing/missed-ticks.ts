@@ -24,9 +24,9 @@ export function missedTickReason(windowSeconds: number): string {
  * A tick can be lost without anyone seeing it fail: BullMQ keeps only the next iteration of a job scheduler, so
  * ticks that fall due while the queue is down or no worker runs never exist as jobs, and a tick job can exhaust its
  * retries while the database is down. Every schedule carries a watermark (`first_unaccounted_tick`) that handled
- * ticks move on; here, ticks behind it by more than the schedule's catch-up window (the misfire grace by default, plus
- * its jitter) that have neither an execution nor a skipped
- * run are recorded as skipped runs with the reason, so that every nominal time ends up accounted for.
+ * ticks move on; here, ticks behind it by more than the schedule's catch-up window (the misfire grace by default)
+ * plus its jitter that have neither an execution nor a skipped run are recorded as skipped runs with the reason, so
+ * that every nominal time ends up accounted for.
  */
 @Injectable()
 export class MissedTicks {

@@ -51,7 +51,8 @@ export class TickService {
         setImmediate(() => this.flush());
       }
     });
-    this.metrics.recordTick(outcome, nominal);
+    // A deferred tick (jitter) is counted once, when it comes back to start.
+    if (outcome.kind !== 'deferred') this.metrics.recordTick(outcome, nominal);
     if (outcome.kind === 'stale') {
       this.logger.log({ scheduleId, nominal: nominal.toISOString(), reason: outcome.reason }, 'Ignored a stale tick');
       await this.healScheduler(scheduleId);
