@@ -37,7 +37,7 @@ export class ScheduleRunsController {
     return this.executions.run(id, initiatorOf(principal), query.overlap ?? null);
   }
 
-  @ApiOperation({ summary: 'List skipped runs', description: 'Cron fire times that did not start an execution (for example because the previous execution was still active), newest first.' })
+  @ApiOperation({ summary: 'List skipped runs', description: "Cron fire times that did not start an execution, newest first, each with its reason: skipped or dropped by the schedule's overlap policy while another execution was active, missed (later than the catch-up window, or superseded by a later tick after an outage), or the schedule had no steps. See docs/policies.md." })
   @ApiParam({ name: 'id', format: 'uuid', description: 'Schedule id' })
   @ApiPagedOkResponse(SkippedRunResponse, 'A page of skipped runs.')
   @ApiErrors({ 400: 'VALIDATION_ERROR: a query parameter is invalid.', 404: notFound('Schedule not found: {id}') })
