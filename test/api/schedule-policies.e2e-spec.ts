@@ -134,6 +134,8 @@ describe('Schedule policies API', () => {
       const second = await t.api().post(`${S}/${id}/run`).expect(202);
       expect(second.body).toMatchObject({ status: 'InProgress', cancelledExecutionIds: [first] });
       expect(await status(first)).toBe('Cancelled');
+      const [row] = await t.db.query(`SELECT error_message FROM schedule_executions WHERE id = $1`, [first]);
+      expect(row.error_message).toBe(`Cancelled: execution ${second.body.executionId} replaced it (overlap policy CancelPrevious)`);
       expect(await status(second.body.executionId)).toBe('InProgress');
     });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jitterDelayMs, supersededReason } from '@jim/persistence';
+import { jitterDelayMs, replacedMessage, supersededReason } from '@jim/persistence';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { waitFor, type RunningProcess } from '../support/processes';
 import { exe, startWorkers } from './worker-harness';
@@ -115,7 +115,8 @@ describe('Schedule policies (real worker processes)', () => {
     await t.api().post(`${S}/${id}/disable`).expect(200);
     const executions = await executionsOf(id);
     const [cancelled] = executions.filter((e) => e.status === 'Cancelled');
-    expect(cancelled.error_message).toBe('Cancelled by user');
+    const replacement = executions.find((e) => e.scheduled_for.getTime() > cancelled.scheduled_for.getTime())!;
+    expect(cancelled.error_message).toBe(replacedMessage(replacement.id));
     // The worker running its step notices within about a second, kills the tree and records the step.
     const step = await waitFor(async () => {
       const [row] = await t.db.query(`SELECT status, error_message FROM schedule_execution_steps WHERE execution_id = $1`, [cancelled.id]);

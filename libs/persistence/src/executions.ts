@@ -48,8 +48,8 @@ export async function startExecution(
   const overlap = decideOverlap(input.overlap ?? schedule.overlap_policy, active);
   if (overlap.action === 'skip') return { kind: 'skipped', scheduleName: schedule.name, reason: overlap.reason, activeExecutionId: overlap.activeExecutionId };
   const cancelled = overlap.action === 'cancel-and-start' ? overlap.cancel : [];
-  for (const id of cancelled) await cancelExecution(tx, id);
   const executionId = randomUUID();
+  for (const id of cancelled) await cancelExecution(tx, id, replacedMessage(executionId));
   const waiting = overlap.action === 'wait';
   const firstGroups = await insertExecutions(
     tx,
@@ -58,6 +58,11 @@ export async function startExecution(
   );
   if (waiting) return { kind: 'waiting', executionId, scheduleName: schedule.name, behindExecutionId: [...active.running, ...active.waiting][0] };
   return { kind: 'started', executionId, scheduleName: schedule.name, firstGroupStepIds: firstGroups.get(executionId) ?? [], cancelledExecutionIds: cancelled };
+}
+
+/** Why an execution was cancelled under the overlap policy CancelPrevious. */
+export function replacedMessage(executionId: string): string {
+  return `Cancelled: execution ${executionId} replaced it (overlap policy CancelPrevious)`;
 }
 
 /** A schedule's running and waiting executions, oldest first. */
@@ -249,18 +254,22 @@ export async function recordSkippedRun(
  * Cancels an active execution: its status, and every step that has not started. Steps that are running
  * are stopped by the worker running them, which notices the execution's status.
  */
-export async function cancelExecution(tx: EntityManager, executionId: string): Promise<{ ok: true } | { ok: false; status: ExecutionStatus | null }> {
+export async function cancelExecution(
+  tx: EntityManager,
+  executionId: string,
+  message: string = CANCELLED_BY_USER,
+): Promise<{ ok: true } | { ok: false; status: ExecutionStatus | null }> {
   const [execution] = await tx.query(`SELECT status FROM schedule_executions WHERE id = $1 FOR UPDATE`, [executionId]);
   if (!execution) return { ok: false, status: null };
   if (!canMoveExecution(execution.status, 'Cancelled')) return { ok: false, status: execution.status };
   await tx.query(
     `UPDATE schedule_executions SET status = 'Cancelled', completed_at = now(), error_message = $2 WHERE id = $1`,
-    [executionId, CANCELLED_BY_USER],
+    [executionId, message],
   );
   await tx.query(
     `UPDATE schedule_execution_steps SET status = 'Cancelled', completed_at = now(), error_message = $2
      WHERE execution_id = $1 AND status IN ('Pending', 'Queued')`,
-    [executionId, CANCELLED_BY_USER],
+    [executionId, message],
   );
   return { ok: true };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FiringFields } from '@jim/trigger';
 import type { EntityManager } from 'typeorm';
 import { SCHEDULER_INITIATOR, type OverlapPolicy, type TriggerType } from './entities';
-import { cancelExecution, insertExecutions, type NewExecution, type TickTimes } from './executions';
+import { cancelExecution, insertExecutions, replacedMessage, type NewExecution, type TickTimes } from './executions';
 import { decideOverlap } from './overlap-policy';
 
 export interface TickRequest {
@@ -104,7 +104,7 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
   const outcomes: TickOutcome[] = [];
   const starts: NewExecution[] = [];
   const waits: NewExecution[] = [];
-  const cancels: string[] = [];
+  const cancels: { executionId: string; by: string }[] = [];
   const notStarted: { scheduleId: string; nominal: Date; accountedFrom: Date; times: TickTimes; reason: string; activeId: string | null }[] = [];
   const superseded: { scheduleId: string; nominal: Date; reason: string }[] = [];
   for (const [index, tick] of ticks.entries()) {
@@ -184,13 +184,13 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
     }
     starts.push(execution);
     const cancelled = overlap.action === 'cancel-and-start' ? overlap.cancel : undefined;
-    if (cancelled) cancels.push(...cancelled);
+    if (cancelled) cancels.push(...cancelled.map((id) => ({ executionId: id, by: executionId })));
     outcomes.push({ kind: 'started', executionId, scheduleName: state.name, firstGroupStepIds: [], ...(cancelled ? { cancelledExecutionIds: cancelled } : {}) });
   }
 
   // CancelPrevious: the active executions end before the new one starts; their running steps are stopped by the
   // workers running them, which watch for cancelled executions.
-  for (const executionId of cancels) await cancelExecution(tx, executionId);
+  for (const { executionId, by } of cancels) await cancelExecution(tx, executionId, replacedMessage(by));
   if (superseded.length > 0) {
     await tx.query(
       `INSERT INTO skipped_runs (id, schedule_id, scheduled_for, reason, active_execution_id, recorded_at)
