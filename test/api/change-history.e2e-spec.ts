@@ -186,6 +186,9 @@ describe('Schedule change history API', () => {
         intervalWindowEnd: null,
         cronExpression: created.cronExpression,
         timeZone: created.timeZone,
+        overlapPolicy: 'Skip',
+        catchUpWindowSeconds: null,
+        jitterSeconds: 0,
         steps: [
           snapshotStep(exportStepId, { name: 'Export', executablePath: '/bin/true', timeoutSeconds: 60 }),
           snapshotStep(sqlStepId, {
@@ -277,6 +280,8 @@ describe('Schedule change history API', () => {
         { path: 'runTimes', from: '07:30', to: null },
         { path: 'cronExpression', from: updated.cronExpression, to: null },
         { path: 'timeZone', from: updated.timeZone, to: null },
+        { path: 'overlapPolicy', from: 'Skip', to: null },
+        { path: 'jitterSeconds', from: 0, to: null },
         { path: `steps[${exportStepId}]`, from: v4.steps[0], to: null },
         { path: `steps[${sqlStepId}]`, from: v4.steps[1], to: null },
         { path: `steps[${addedStepId}]`, from: v4.steps[2], to: null },
@@ -284,7 +289,7 @@ describe('Schedule change history API', () => {
       expect(v4.steps[1]).toMatchObject({ sqlConnectionString: MASKED2, sqlPasswordChangedInVersion: 2 });
       const restored = await compare(5, 1);
       expect(restored.filter((d: { from: unknown }) => d.from !== null)).toEqual([]);
-      expect(restored).toHaveLength(11); // nine fields and the two steps of version 1
+      expect(restored).toHaveLength(13); // eleven fields and the two steps of version 1
     });
 
     it('is not taken for a version: "compare" without versions is a VALIDATION_ERROR', async () => {

@@ -247,6 +247,9 @@ describe('Operator console (/console)', () => {
       await page.getByRole('button', { name: 'Move step 3 down' }).waitFor();
       await page.getByRole('button', { name: 'Move step 2 down' }).click();
       await steps.nth(2).getByLabel('Parallel with previous').check();
+      await page.selectOption('#overlapPolicy', 'BufferAll');
+      await page.fill('#catchUpWindowSeconds', '120');
+      await page.fill('#jitterSeconds', '15');
       await page.click('button[type=submit]');
       await page.waitForURL(/\/console\/schedules\/[0-9a-f-]{36}$/);
       const saved = await t.api().get(`/api/v1/schedules/${page.url().split('/').pop()}`).expect(200);
@@ -255,6 +258,7 @@ describe('Operator console (/console)', () => {
         ['second', 1],
         ['first', 1],
       ]);
+      expect(saved.body).toMatchObject({ overlapPolicy: 'BufferAll', catchUpWindowSeconds: 120, jitterSeconds: 15 });
     });
 
     it('picks a RunProfile step\'s connected system and run profile from the catalogue', async () => {

@@ -99,7 +99,8 @@ describe('Schedule executions API', () => {
 
   async function createSchedule(steps: Record<string, unknown>[], extra: Record<string, unknown> = {}): Promise<{ id: string; name: string }> {
     const name = `Schedule ${++counter}`;
-    const res = await t.api().post(S).send({ name, triggerType: 'Manual', steps, ...extra }).expect(201);
+    // AllowAll: these tests run a schedule again while its executions are still active (no worker runs them here).
+    const res = await t.api().post(S).send({ name, triggerType: 'Manual', overlapPolicy: 'AllowAll', steps, ...extra }).expect(201);
     return { id: res.body.id, name };
   }
 
@@ -132,7 +133,12 @@ describe('Schedule executions API', () => {
       const schedule = await createParallelSchedule();
       const before = Date.now();
       const res = await t.api().post(`${S}/${schedule.id}/run`).expect(202);
-      expect(res.body).toEqual({ executionId: expect.stringMatching(UUID), message: `Schedule '${schedule.name}' started successfully` });
+      expect(res.body).toEqual({
+        executionId: expect.stringMatching(UUID),
+        message: `Schedule '${schedule.name}' started successfully`,
+        status: 'InProgress',
+        cancelledExecutionIds: [],
+      });
       const executionId = res.body.executionId;
 
       const [execution] = await t.db.query(`SELECT * FROM schedule_executions WHERE id = $1`, [executionId]);
@@ -179,7 +185,7 @@ describe('Schedule executions API', () => {
       expect(row.status).toBe('InProgress');
     });
 
-    it('starts a second run while the first is still in progress', async () => {
+    it('starts a second run while the first is still in progress (overlap policy AllowAll)', async () => {
       const schedule = await createSchedule([exe(0, 'Only')]);
       const first = await run(schedule.id);
       const second = await run(schedule.id);

@@ -475,6 +475,8 @@ describe('Schedules API', () => {
         timeZone: 'Europe/London',
         cronExpression: s.body.cronExpression,
         nextRuns: ['2026-07-03T17:00:00.000Z', '2026-07-06T05:30:00.000Z', '2026-07-06T17:00:00.000Z', '2026-07-07T05:30:00.000Z'],
+        jitterSeconds: 0,
+        jitterNote: null,
       });
       const defaults = await t.api().get(`${S}/${s.body.id}/next-runs`).expect(200);
       expect(defaults.body.nextRuns).toHaveLength(10);

@@ -207,6 +207,57 @@ describe('jim command line', () => {
       expect(stdout).toContain('No steps.');
     });
 
+    it('sets the execution policies with --overlap-policy, --catch-up-window and --jitter, and shows them', async () => {
+      const stdout = await ok(['schedule', 'new', '--name', 'CLI Policies', '--overlap-policy', 'bufferone', '--catch-up-window', '120', '--jitter', '15']);
+      expect(stdout).toMatch(/Overlap policy:\s+BufferOne/);
+      expect(stdout).toMatch(/Catch-up window:\s+120 s/);
+      expect(stdout).toMatch(/Jitter:\s+up to 15 s/);
+      const policyId = stdout.match(UUID)![0];
+      const changed = await json(['schedule', 'set', policyId, '--catch-up-window', 'default', '--overlap-policy', 'CancelPrevious']);
+      expect(changed).toMatchObject({ overlapPolicy: 'CancelPrevious', catchUpWindowSeconds: null, jitterSeconds: 15 });
+      for (const [flag, value, message] of [
+        ['--jitter', '3601', 'must be between 0 and 3600'],
+        ['--catch-up-window', 'later', 'must be a whole number'],
+        ['--overlap-policy', 'Replace', 'Skip, BufferOne, BufferAll, CancelPrevious, AllowAll'],
+      ]) {
+        const bad = await jim(['schedule', 'set', policyId, flag, value]);
+        expect(bad.code).toBe(1);
+        expect(bad.stderr).toContain(message);
+      }
+      await ok(['schedule', 'remove', policyId, '--force']);
+    });
+
+    it('backfills a range with --from and --to, shows its progress, cancels the rest', async () => {
+      const hourly = (await t.api().post('/api/v1/schedules').send({ name: 'CLI Backfill', triggerType: 'Cron', patternType: 'Custom', cronExpression: '0 * * * *', steps: [{ stepIndex: 0, stepType: 'Executable', executablePath: '/bin/true' }] }).expect(201)).body.id;
+      const stdout = await ok(['schedule', 'backfill', hourly, '--from', '2026-01-01T00:00:00Z', '--to', '2026-01-01T03:00:00Z']);
+      expect(stdout).toMatch(/^Backfill [0-9a-f-]{36}: 3 executions from 2026-01-01T00:00:00.000Z to 2026-01-01T03:00:00.000Z \(one after another\)\.$/m);
+      const backfillId = stdout.match(UUID)![0];
+      const status = await ok(['schedule', 'backfill-status', hourly, backfillId]);
+      expect(status).toMatch(/Status:\s+Running/);
+      expect(status).toMatch(/Waiting:\s+2/);
+      const cancelled = await json(['schedule', 'backfill-cancel', hourly, backfillId]);
+      expect(cancelled).toMatchObject({ status: 'Cancelled', cancelled: 2, inProgress: 1 });
+      const tooMany = await jim(['schedule', 'backfill', hourly, '--from', '2026-01-01T00:00:00Z', '--to', '2026-03-01T00:00:00Z']);
+      expect(tooMany.code).toBe(1);
+      expect(tooMany.stderr).toContain('the range holds 1,416 fire times; a backfill takes at most 1,000');
+      const missing = await jim(['schedule', 'backfill', hourly, '--from', '2026-01-01T00:00:00Z']);
+      expect(missing.stderr).toContain("required option '--to <date-time>' not specified");
+      // Leaves nothing behind for the execution listings below.
+      await t.db.query(`DELETE FROM schedule_executions WHERE schedule_id = $1`, [hourly]);
+      await t.api().delete(`/api/v1/schedules/${hourly}`).expect(204);
+    });
+
+    it('start follows the overlap policy; --allow-overlap starts anyway', async () => {
+      const skip = (await t.api().post('/api/v1/schedules').send({ name: 'CLI Skip', steps: [{ stepIndex: 0, stepType: 'Executable', executablePath: '/bin/true' }] }).expect(201)).body.id;
+      await ok(['schedule', 'start', skip]);
+      const refused = await jim(['schedule', 'start', skip]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("JIM API error (CONFLICT): Schedule 'CLI Skip' was not run: Execution ");
+      expect(await ok(['schedule', 'start', skip, '--allow-overlap'])).toMatch(/^Schedule 'CLI Skip' started successfully\. Execution: /);
+      await t.db.query(`DELETE FROM schedule_executions WHERE schedule_id = $1`, [skip]);
+      await t.api().delete(`/api/v1/schedules/${skip}`).expect(204);
+    });
+
     it('creates with --json, printing the API response', async () => {
       const created = await json(['schedule', 'new', '--name', 'CLI Manual', '--enabled']);
       expect(created).toMatchObject({ name: 'CLI Manual', triggerType: 'Manual', isEnabled: true, steps: [] });
@@ -425,7 +476,8 @@ describe('jim command line', () => {
     beforeAll(async () => {
       const hr = (await t.api().post(CS).send({ name: 'HR Run' }).expect(201)).body.id;
       await t.api().post(`${CS}/${hr}/run-profiles`).send({ name: 'Delta Import', runType: 'DeltaImport' }).expect(201);
-      scheduleId = (await json(['schedule', 'new', '--name', 'CLI Run'])).id;
+      // AllowAll: no worker runs these executions, and the tests start the schedule while earlier runs are active.
+      scheduleId = (await json(['schedule', 'new', '--name', 'CLI Run', '--overlap-policy', 'AllowAll'])).id;
       await ok(['schedule', 'step', 'add', scheduleId, '--step-type', 'RunProfile', '--connected-system-name', 'HR Run', '--run-profile-name', 'Delta Import']);
       await ok(['schedule', 'step', 'add', scheduleId, '--step-type', 'Executable', '--name', 'Notify', '--executable-path', '/bin/true']);
     });
@@ -454,7 +506,12 @@ describe('jim command line', () => {
       expect(started).toMatchObject({ id: executionId, scheduleId, status: 'InProgress', totalSteps: 2 });
 
       const viaJson = await json(['schedule', 'start', scheduleId]);
-      expect(viaJson).toEqual({ executionId: expect.stringMatching(UUID), message: "Schedule 'CLI Run' started successfully" });
+      expect(viaJson).toEqual({
+        executionId: expect.stringMatching(UUID),
+        message: "Schedule 'CLI Run' started successfully",
+        status: 'InProgress',
+        cancelledExecutionIds: [],
+      });
     });
 
     it('--wait follows the progress and exits 0 when the execution is Complete', async () => {

@@ -43,6 +43,7 @@ describe('Webhook outbox on PostgreSQL', () => {
       fields: {
         name: `outbox ${randomUUID()}`, description: null, isEnabled: false, triggerType: 'Manual', patternType: 'SpecificTimes', daysOfWeek: null,
         runTimes: null, intervalValue: null, intervalUnit: null, intervalWindowStart: null, intervalWindowEnd: null, cronExpression: null, timeZone: 'UTC',
+        overlapPolicy: 'Skip', catchUpWindowSeconds: null, jitterSeconds: 0,
       },
       nextRunTime: null, steps, initiator, changeReason: null, now: new Date(),
     });

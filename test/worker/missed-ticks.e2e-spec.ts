@@ -1,4 +1,4 @@
-import { startTicks } from '@jim/persistence';
+import { startTicks, supersededReason } from '@jim/persistence';
 import { compileCron } from '@jim/trigger';
 import { MissedTicks, missedTickReason } from '../../apps/worker/src/firing/missed-ticks';
 import { WorkerMetrics } from '../../apps/worker/src/observability/worker-metrics';
@@ -39,7 +39,7 @@ describe('Missed ticks: every nominal time ends up run or recorded', () => {
   function tick(id: string, nominal: Date) {
     const trigger = compileCron('0 * * * * *', 'UTC');
     return t.db
-      .transaction((tx) => startTicks(tx, [{ scheduleId: id, nominal, check: () => ({ nextRunTime: trigger.next(new Date()), followingTick: trigger.next(nominal) }) }]))
+      .transaction((tx) => startTicks(tx, [{ scheduleId: id, nominal, check: () => ({ scheduledFor: nominal, times: { nextRunTime: trigger.next(new Date()), followingTick: trigger.next(nominal) }, superseded: [], missed: null }) }]))
       .then(([outcome]) => outcome);
   }
 
@@ -91,6 +91,55 @@ describe('Missed ticks: every nominal time ends up run or recorded', () => {
     expect((await missed.record(now)).recorded).toBe(0);
     expect(await tick(id, new Date(first.getTime()))).toEqual({ kind: 'duplicate', executionId: null });
     expect(await t.db.query(`SELECT count(*)::int AS n FROM schedule_executions WHERE schedule_id = $1`, [id])).toEqual([{ n: 1 }]);
+  });
+
+  it('a late tick superseded by a later one that was already handled is only recorded; nothing starts twice', async () => {
+    const id = await everyMinute('Superseded after the fact');
+    const thisMinute = Math.floor(Date.now() / MINUTE) * MINUTE;
+    const late = new Date(thisMinute - 2 * MINUTE);
+    const latest = new Date(thisMinute - MINUTE);
+    expect((await tick(id, latest)).kind).toBe('started');
+    const trigger = compileCron('0 * * * * *', 'UTC');
+    const outcome = await t.db.transaction((tx) =>
+      startTicks(tx, [
+        {
+          scheduleId: id,
+          nominal: late,
+          check: () => ({ scheduledFor: latest, times: { nextRunTime: trigger.next(new Date()), followingTick: trigger.next(latest) }, superseded: [late], missed: null }),
+        },
+      ]),
+    );
+    expect(outcome).toEqual([{ kind: 'missed', reason: supersededReason(latest) }]);
+    expect(await t.db.query(`SELECT scheduled_for, reason FROM skipped_runs WHERE schedule_id = $1`, [id])).toEqual([{ scheduled_for: late, reason: supersededReason(latest) }]);
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM schedule_executions WHERE schedule_id = $1`, [id])).toEqual([{ n: 1 }]);
+  });
+
+  it("uses each schedule's own catch-up window, plus its jitter, instead of the grace", async () => {
+    const now = new Date();
+    const thisMinute = Math.floor(now.getTime() / MINUTE) * MINUTE;
+    const first = new Date(thisMinute - 10 * MINUTE);
+    const windowed = async (name: string, policies: { catchUpWindowSeconds: number; jitterSeconds: number }) => {
+      const id = await everyMinute(name);
+      await t.db.query(`UPDATE schedules SET first_unaccounted_tick = $2, catch_up_window_seconds = $3, jitter_seconds = $4 WHERE id = $1`, [
+        id,
+        first,
+        policies.catchUpWindowSeconds,
+        policies.jitterSeconds,
+      ]);
+      return id;
+    };
+    const wide = await windowed('Wide catch-up window', { catchUpWindowSeconds: 3600, jitterSeconds: 0 });
+    const narrow = await windowed('Narrow catch-up window', { catchUpWindowSeconds: 240, jitterSeconds: 0 });
+    const jittered = await windowed('Narrow window with jitter', { catchUpWindowSeconds: 60, jitterSeconds: 180 });
+    await missed.record(now);
+    const recorded = async (id: string) =>
+      (await t.db.query(`SELECT scheduled_for, reason FROM skipped_runs WHERE schedule_id = $1 ORDER BY scheduled_for`, [id])) as { scheduled_for: Date; reason: string }[];
+    const dueBefore = (seconds: number) => Array.from({ length: 11 }, (_, i) => first.getTime() + i * MINUTE).filter((ms) => ms <= now.getTime() - seconds * 1000);
+    expect(await recorded(wide)).toEqual([]);
+    expect((await recorded(narrow)).map((r) => r.scheduled_for.getTime())).toEqual(dueBefore(240));
+    expect((await recorded(narrow)).every((r) => r.reason === missedTickReason(240))).toBe(true);
+    expect((await recorded(jittered)).map((r) => r.scheduled_for.getTime())).toEqual(dueBefore(240));
+    expect((await recorded(jittered))[0].reason).toBe(missedTickReason(60));
   });
 
   it('leaves alone schedules whose ticks were handled in order: each one moves the watermark on', async () => {

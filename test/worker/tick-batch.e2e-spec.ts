@@ -22,7 +22,7 @@ describe('Ticks due together share one transaction', () => {
     kit = new QueueKit({ backend: t.config.queueBackend, redisUrl: REDIS_URL, databaseUrl: t.databaseUrl, prefix: t.config.queuePrefix });
     stepQueue = kit.queue(STEP_QUEUE);
     tickQueue = kit.tickQueue(TICK_QUEUE);
-    ticks = new TickService(t.db, new StepDispatcher(new StepQueues([stepQueue])), new JobSchedulerSync(tickQueue), new WorkerMetrics());
+    ticks = new TickService(t.db, new StepDispatcher(new StepQueues([stepQueue])), new JobSchedulerSync(tickQueue), new WorkerMetrics(), t.config);
   });
   afterAll(async () => {
     await stepQueue.obliterate({ force: true }).catch(() => undefined);

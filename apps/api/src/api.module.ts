@@ -10,6 +10,7 @@ import { createValidationPipe } from './common/validation.pipe';
 import { ConnectedSystemsModule } from './connected-systems/connected-systems.module';
 import { DatabaseModule } from './database.module';
 import { ExecutionsModule } from './executions/executions.module';
+import { BackfillsModule } from './backfills/backfills.module';
 import { FiringModule } from './firing/firing.module';
 import { HealthModule } from './health/health.module';
 import { ApiObservabilityModule } from './observability/observability.module';
@@ -31,7 +32,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       global: true,
-      imports: [ApiObservabilityModule.forRoot(config), DatabaseModule.forRoot(config, databaseUrl), HealthModule, FiringModule, AuthModule, ApiKeysModule, ConnectedSystemsModule, SchedulesModule, ExecutionsModule, ChangeHistoryModule, RateLimitModule, OpenApiModule, QueueDashboardModule, WebhooksModule, ...(config.benchBaseline ? [BenchBaselineModule.forRoot(config)] : [])],
+      imports: [ApiObservabilityModule.forRoot(config), DatabaseModule.forRoot(config, databaseUrl), HealthModule, FiringModule, AuthModule, ApiKeysModule, ConnectedSystemsModule, SchedulesModule, ExecutionsModule, ChangeHistoryModule, BackfillsModule, RateLimitModule, OpenApiModule, QueueDashboardModule, WebhooksModule, ...(config.benchBaseline ? [BenchBaselineModule.forRoot(config)] : [])],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: DATABASE_URL, useValue: databaseUrl },

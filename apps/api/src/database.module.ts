@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
-import { ApiKeyRepository, ConnectedSystemRepository, ExecutionRepository, dataSourceOptions, migrate, ScheduleRepository, SecretCipher, WebhookRepository } from '@jim/persistence';
+import { ApiKeyRepository, BackfillRepository, ConnectedSystemRepository, ExecutionRepository, dataSourceOptions, migrate, ScheduleRepository, SecretCipher, WebhookRepository } from '@jim/persistence';
 import { maskConnectionString } from '@jim/steps';
 import type { DataSource } from 'typeorm';
 import { ensureInfrastructureKey } from './api-keys/api-keys.service';
@@ -50,8 +50,9 @@ export class DatabaseModule {
           inject: [getDataSourceToken(), SecretCipher],
           useFactory: (db: DataSource, cipher: SecretCipher) => new WebhookRepository(db, cipher),
         },
+        { provide: BackfillRepository, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new BackfillRepository(db) },
       ],
-      exports: [SecretCipher, ScheduleRepository, ConnectedSystemRepository, ApiKeyRepository, ExecutionRepository, WebhookRepository],
+      exports: [SecretCipher, ScheduleRepository, ConnectedSystemRepository, ApiKeyRepository, ExecutionRepository, WebhookRepository, BackfillRepository],
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { ConnectedSystemResponse, ExecutionStatus, PagedResponse, RunProfileResponse, ScheduleDetailResponse, ScheduleExecutionDetailResponse, ScheduleExecutionResponse, ScheduleRequest, ScheduleResponse, ScheduleRunResponse, UpdateConnectedSystemRequest } from '@jim/contracts';
+import type { BackfillProgressResponse, BackfillRequest, BackfillResponse, ConnectedSystemResponse, ExecutionStatus, PagedResponse, RunProfileResponse, ScheduleDetailResponse, ScheduleExecutionDetailResponse, ScheduleExecutionResponse, ScheduleRequest, ScheduleResponse, ScheduleRunResponse, UpdateConnectedSystemRequest } from '@jim/contracts';
 import type { CreateWebhookRequestBody, WebhookDeliveryQueuedResponseBody, WebhookDeliveryResponseBody, WebhookResponseBody, WebhookWithSecretResponseBody } from '@jim/contracts';
 import type { JimHttpClient } from './http';
 
@@ -44,8 +44,20 @@ export class JimApi {
     return this.http.post(`${SCHEDULES}/${segment(id)}/${enabled ? 'enable' : 'disable'}`, undefined, { changeReason });
   }
 
-  run(id: string): Promise<ScheduleRunResponse> {
-    return this.http.post(`${SCHEDULES}/${segment(id)}/run`);
+  backfill(id: string, request: BackfillRequest): Promise<BackfillResponse> {
+    return this.http.post(`${SCHEDULES}/${segment(id)}/backfill`, request);
+  }
+
+  backfillProgress(id: string, backfillId: string): Promise<BackfillProgressResponse> {
+    return this.http.get(`${SCHEDULES}/${segment(id)}/backfills/${segment(backfillId)}`);
+  }
+
+  cancelBackfill(id: string, backfillId: string): Promise<BackfillProgressResponse> {
+    return this.http.post(`${SCHEDULES}/${segment(id)}/backfills/${segment(backfillId)}/cancel`);
+  }
+
+  run(id: string, allowOverlap = false): Promise<ScheduleRunResponse> {
+    return this.http.post(`${SCHEDULES}/${segment(id)}/run${allowOverlap ? '?overlap=AllowAll' : ''}`);
   }
 
   executionsPage(query: {

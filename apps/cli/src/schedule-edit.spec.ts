@@ -67,6 +67,13 @@ describe('schedule options', () => {
     expect(applyScheduleOptions(base, { enabled: false })).toEqual({ ...base, isEnabled: false });
   });
 
+  it('sets the execution policies given, without touching the trigger; --catch-up-window default clears the window', () => {
+    const withPolicies = { ...base, overlapPolicy: 'BufferAll' as const, catchUpWindowSeconds: 600, jitterSeconds: 30 };
+    expect(applyScheduleOptions(base, { overlapPolicy: 'BufferAll', catchUpWindow: 600, jitter: 30 })).toEqual(withPolicies);
+    expect(applyScheduleOptions(withPolicies, { catchUpWindow: 'default' })).toEqual({ ...withPolicies, catchUpWindowSeconds: null });
+    expect(applyScheduleOptions(withPolicies, { jitter: 0 })).toEqual({ ...withPolicies, jitterSeconds: 0 });
+  });
+
   it('infers the pattern type from the options given', () => {
     expect(applyScheduleOptions(base, { cronExpression: '0 3 * * *' })).toMatchObject({ patternType: 'Custom', cronExpression: '0 3 * * *' });
     expect(applyScheduleOptions(base, { intervalValue: 2, intervalUnit: 'Hours' })).toMatchObject({ patternType: 'Interval', intervalValue: 2 });

@@ -1,4 +1,4 @@
-import type { IntervalUnit, PatternType, ScheduleDetailResponse, ScheduleRequest, ScheduleStepRequest, ScheduleStepResponse, TriggerType } from '@jim/contracts';
+import type { IntervalUnit, OverlapPolicy, PatternType, ScheduleDetailResponse, ScheduleRequest, ScheduleStepRequest, ScheduleStepResponse, TriggerType } from '@jim/contracts';
 import { CliError } from './errors';
 
 /** A step as sent back in a PUT: every stored field, the id included, so nothing is lost or recreated. */
@@ -26,6 +26,10 @@ export interface ScheduleOptions {
   timeZone?: string;
   enabled?: boolean;
   changeReason?: string;
+  overlapPolicy?: OverlapPolicy;
+  /** A number of seconds, or "default" for the workers' grace. */
+  catchUpWindow?: number | 'default';
+  jitter?: number;
 }
 
 /** Every stored field of a step as GET returns it (the connection string masked: sending it back keeps the secret). */
@@ -86,6 +90,9 @@ export function applyScheduleOptions(base: ScheduleBody, options: ScheduleOption
   if (given('timeZone')) body.timeZone = blankToNull(options.timeZone);
   if (given('enabled')) body.isEnabled = options.enabled;
   if (given('changeReason')) body.changeReason = blankToNull(options.changeReason);
+  if (given('overlapPolicy')) body.overlapPolicy = options.overlapPolicy;
+  if (given('catchUpWindow')) body.catchUpWindowSeconds = options.catchUpWindow === 'default' ? null : options.catchUpWindow;
+  if (given('jitter')) body.jitterSeconds = options.jitter;
 
   const patternGiven = PATTERN_OPTIONS.some(given);
   if (options.triggerType) body.triggerType = options.triggerType;

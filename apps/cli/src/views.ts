@@ -1,5 +1,6 @@
 import {
   STEP_FILE_FIELD,
+  type BackfillProgressResponse,
   type ConnectedSystemResponse,
   type ScheduleDetailResponse,
   type ScheduleExecutionDetailResponse,
@@ -84,6 +85,9 @@ export function scheduleSummary(s: ScheduleResponse): string {
     ['Trigger', s.triggerType],
     ...patternDetails(s),
     ['Time zone', s.timeZone],
+    ['Overlap policy', s.overlapPolicy],
+    ['Catch-up window', s.catchUpWindowSeconds === null ? 'default (JIM_MISFIRE_GRACE_SECONDS)' : `${s.catchUpWindowSeconds} s`],
+    ['Jitter', s.jitterSeconds > 0 ? `up to ${s.jitterSeconds} s` : 'none'],
     ['Next run', time(s.nextRunTime)],
     ['Last run', time(s.lastRunTime)],
     ['Steps', s.stepCount],
@@ -237,4 +241,19 @@ export function executionDetail(execution: ScheduleExecutionDetailResponse): str
   const attempts = attemptTable(execution.steps);
   if (attempts) lines.push('', 'Attempts:', attempts);
   return lines.join('\n');
+}
+
+export function backfillProgress(p: BackfillProgressResponse): string {
+  return keyValues([
+    ['Backfill', p.backfillId],
+    ['Status', p.status],
+    ['Range', `${p.startTime} to ${p.endTime} (end excluded)`],
+    ['Runs', p.overlapPolicy === 'AllowAll' ? 'all at once' : 'one after another'],
+    ['Executions', p.count],
+    ['Complete', p.complete],
+    ['Failed', p.failed],
+    ['Cancelled', p.cancelled],
+    ['In progress', p.inProgress],
+    ['Waiting', p.queued],
+  ]);
 }

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
 import { CLOSE_TIMEOUT_MS, closeWithin, nominalFireTime, QueueKit, stepQueueName, TICK_LEAD_MS, TICK_QUEUE, type StepJobData, type TickJobData } from '@jim/queue';
-import type { Job, Worker } from 'bullmq';
+import { DelayedError, type Job, type Worker } from 'bullmq';
 import { StepRunner } from './engine/step-runner.service';
 import { TickService } from './firing/tick.service';
 
@@ -42,10 +42,20 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   private tickWorker(): Worker {
     return this.kit.tickWorker<TickJobData, string>(
       TICK_QUEUE,
-      async (job: Job<TickJobData>) => {
+      async (job: Job<TickJobData>, token?: string) => {
         const nominal = nominalFireTime(job);
         await untilInstant(nominal);
-        return (await this.ticks.fire(job.data.scheduleId, nominal)).kind;
+        const outcome = await this.ticks.fire(job.data.scheduleId, nominal);
+        if (outcome.kind === 'deferred') {
+          // Jitter: the same job comes back at its start (its id, hence its nominal time, unchanged), within a lead.
+          await untilInstant(outcome.until);
+          if (outcome.until.getTime() > Date.now()) {
+            await job.moveToDelayed(outcome.until.getTime() - TICK_LEAD_MS, token);
+            throw new DelayedError();
+          }
+          return (await this.ticks.fire(job.data.scheduleId, nominal)).kind;
+        }
+        return outcome.kind;
       },
       // Ticks spend most of their time waiting for their instant (see TICK_LEAD_MS): cheap to hold.
       { concurrency: TICK_CONCURRENCY },

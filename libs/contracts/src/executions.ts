@@ -4,6 +4,10 @@ import type { ScheduleStepResponse } from './schedules';
 export interface ScheduleRunResponse {
   executionId: string;
   message: string;
+  /** InProgress, or Queued behind the active execution (overlap policies BufferOne, BufferAll). */
+  status: ExecutionStatus;
+  /** Executions cancelled to make way for this one (overlap policy CancelPrevious). */
+  cancelledExecutionIds: string[];
 }
 
 export interface ScheduleExecutionResponse {

@@ -7,3 +7,4 @@ export type * from './previews';
 export type * from './change-history';
 export type * from './errors';
 export * from './webhooks';
+export * from './backfills';

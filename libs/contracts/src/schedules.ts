@@ -2,6 +2,7 @@ import type {
   ExecutionMode,
   ExecutionStatus,
   IntervalUnit,
+  OverlapPolicy,
   PatternType,
   ScheduleStepType,
   TriggerType,
@@ -61,6 +62,12 @@ export interface ScheduleRequest extends TriggerRequestFields {
   isEnabled?: boolean | null;
   steps?: ScheduleStepRequest[] | null;
   changeReason?: string | null;
+  /** Default Skip. */
+  overlapPolicy?: OverlapPolicy | null;
+  /** 0–86400; null: the workers' JIM_MISFIRE_GRACE_SECONDS. */
+  catchUpWindowSeconds?: number | null;
+  /** 0–3600, default 0. */
+  jitterSeconds?: number | null;
   // Read-only fields a GET returns: accepted and ignored, so a client can GET, edit and PUT back.
   id?: unknown;
   created?: unknown;
@@ -116,6 +123,10 @@ export interface ScheduleResponse extends TriggerFields {
   lastExecutionTotalSteps: number | null;
   lastExecutionCompletedAt: string | null;
   lastExecutionErrorMessage: string | null;
+  overlapPolicy: OverlapPolicy;
+  /** Null: the workers' JIM_MISFIRE_GRACE_SECONDS. */
+  catchUpWindowSeconds: number | null;
+  jitterSeconds: number;
 }
 
 export interface ScheduleDetailResponse extends ScheduleResponse {
@@ -127,6 +138,10 @@ export interface NextRunsResponse {
   timeZone: string;
   cronExpression: string | null;
   nextRuns: string[];
+  /** The nominal times above are when each run is due; each starts up to this many seconds later (0: on time). */
+  jitterSeconds: number;
+  /** Says how the jitter moves the starts; null without jitter. */
+  jitterNote: string | null;
 }
 
 /**

@@ -2,7 +2,8 @@ import { ACTIVE_EXECUTION_STATUSES, SETTLED_STEP_STATUSES, type ExecutionStatus,
 
 /**
  * The execution state machine: every status an execution may move to from each status. An execution starts
- * InProgress (Queued is reserved for one waiting to start); it ends Complete, Failed or Cancelled, and never leaves an end.
+ * InProgress, or Queued while it waits for its turn behind a running one (overlap policies BufferOne, BufferAll, and
+ * backfills); it ends Complete, Failed or Cancelled, and never leaves an end.
  */
 export const EXECUTION_TRANSITIONS: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
   Queued: ['InProgress', 'Cancelled'],

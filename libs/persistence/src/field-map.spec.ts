@@ -52,7 +52,8 @@ describe('fieldMap', () => {
   it('gives the schedule and step fields a client defines (the request, the history and the response)', () => {
     expect(SCHEDULE_FIELDS.map((f) => f.field)).toEqual([
       'name', 'description', 'isEnabled', 'triggerType', 'patternType', 'daysOfWeek', 'runTimes', 'intervalValue',
-      'intervalUnit', 'intervalWindowStart', 'intervalWindowEnd', 'cronExpression', 'timeZone',
+      'intervalUnit', 'intervalWindowStart', 'intervalWindowEnd', 'cronExpression', 'timeZone', 'overlapPolicy', 'catchUpWindowSeconds',
+      'jitterSeconds',
     ]);
     expect(STEP_FIELDS.map((f) => f.field)).toEqual([
       'stepIndex', 'name', 'executionMode', 'stepType', 'continueOnFailure', 'timeoutSeconds', 'connectedSystemId',

@@ -13,3 +13,5 @@ export * from './execution-transitions';
 export * from './executions/execution.repository';
 export * from './executions/connected-system-holds';
 export * from './webhooks/webhook.repository';
+export * from './overlap-policy';
+export * from './backfills/backfill.repository';

@@ -1,6 +1,6 @@
 import { withinTime } from '../common/within-time';
 import { Injectable, Logger } from '@nestjs/common';
-import { BadRequestError } from '@jim/common';
+import { BadRequestError, ConflictError } from '@jim/common';
 import { ExecutionRepository, type Initiator } from '@jim/persistence';
 import { stepJobId, stepJobs, StepQueues } from '@jim/queue';
 import { Inject } from '@nestjs/common';
@@ -21,17 +21,36 @@ export class ExecutionsService {
     private readonly reader: ExecutionReader,
   ) {}
 
-  /** Starts a run now: always, whether the schedule is enabled or another execution is still active. */
-  async run(scheduleId: string, initiator: Initiator): Promise<ScheduleRunResponse> {
-    const result = await this.executions.start({ scheduleId, initiator });
+  /**
+   * Starts a run now, whether the schedule is enabled or not. While another execution is active the schedule's
+   * overlap policy applies, unless `overlap` is AllowAll.
+   */
+  async run(scheduleId: string, initiator: Initiator, overlap: 'AllowAll' | null = null): Promise<ScheduleRunResponse> {
+    const result = await this.executions.start({ scheduleId, initiator, overlap });
     switch (result.kind) {
       case 'not-found':
         throw scheduleNotFound(scheduleId);
       case 'no-steps':
         throw new BadRequestError('Cannot run a schedule with no steps');
+      case 'skipped':
+        throw new ConflictError(
+          `Schedule '${result.scheduleName}' was not run: ${result.reason}. Its overlap policy does not start another execution now; add ?overlap=AllowAll to run it anyway.`,
+        );
+      case 'waiting':
+        return {
+          executionId: result.executionId,
+          message: `Schedule '${result.scheduleName}' queued: it starts when execution ${result.behindExecutionId} has ended`,
+          status: 'Queued',
+          cancelledExecutionIds: [],
+        };
       case 'started':
         await this.dispatch(result.executionId, result.firstGroupStepIds);
-        return { executionId: result.executionId, message: `Schedule '${result.scheduleName}' started successfully` };
+        return {
+          executionId: result.executionId,
+          message: `Schedule '${result.scheduleName}' started successfully`,
+          status: 'InProgress',
+          cancelledExecutionIds: result.cancelledExecutionIds,
+        };
     }
   }
 
@@ -40,6 +59,12 @@ export class ExecutionsService {
     if (outcome.kind === 'not-found') throw executionNotFound(executionId);
     if (outcome.kind === 'not-active') throw new BadRequestError(`Cannot cancel execution with status: ${outcome.status}`);
     await this.removeJobs(executionId, outcome.queuedStepIds);
+    // An execution waiting behind this one (BufferOne, BufferAll) may start now; the worker's sweeper repairs a miss.
+    const promoted = await this.executions.promoteAfter(executionId).catch((error: unknown) => {
+      this.logger.warn({ executionId, err: error }, 'Could not start the execution waiting behind a cancelled one; the worker will');
+      return null;
+    });
+    if (promoted) await this.dispatch(promoted.executionId, promoted.stepIds);
     return this.reader.summary(executionId);
   }
 

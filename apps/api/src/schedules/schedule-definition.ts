@@ -2,7 +2,7 @@ import { mergeValidationErrors, ValidationError, type ValidationErrors } from '@
 import type { StepFields } from '@jim/persistence';
 import { isMaskedConnectionString, parseSqlConnectionString, resolveStepPaths, splitArguments } from '@jim/steps';
 import { compileTrigger, type CompiledTrigger, type TriggerInput } from '@jim/trigger';
-import { STEP_DEFAULTS, STEP_TYPE_FIELDS, type StepTypeField, type TriggerRequestFields } from '@jim/contracts';
+import { STEP_DEFAULTS, STEP_TYPE_FIELDS, type OverlapPolicy, type StepTypeField, type TriggerRequestFields } from '@jim/contracts';
 import type { ScheduleRequest, ScheduleStepRequest } from './dto/schedule-request.dto';
 
 /** A step as it will be stored: only the fields its type uses, grouping derived from stepIndex. */
@@ -22,6 +22,14 @@ export interface ScheduleDefinition {
   trigger: CompiledTrigger;
   steps: StepDefinition[];
   changeReason: string | null;
+  policies: SchedulePolicies;
+}
+
+/** The schedule-level execution policies (see docs/policies.md), with their defaults. */
+export interface SchedulePolicies {
+  overlapPolicy: OverlapPolicy;
+  catchUpWindowSeconds: number | null;
+  jitterSeconds: number;
 }
 
 export interface DefinitionRules {
@@ -54,6 +62,11 @@ export function defineSchedule(request: ScheduleRequest, rules: DefinitionRules)
     trigger: compiled.trigger,
     steps,
     changeReason: request.changeReason ?? null,
+    policies: {
+      overlapPolicy: request.overlapPolicy ?? 'Skip',
+      catchUpWindowSeconds: request.catchUpWindowSeconds ?? null,
+      jitterSeconds: request.jitterSeconds ?? 0,
+    },
   };
 }
 

@@ -182,6 +182,8 @@ export class SchedulesService {
       timeZone: schedule.timeZone,
       cronExpression: schedule.cronExpression,
       nextRuns: runs.map((d) => d.toISOString()),
+      jitterSeconds: schedule.jitterSeconds,
+      jitterNote: schedule.jitterSeconds > 0 ? jitterNote(schedule.jitterSeconds) : null,
     };
   }
 
@@ -311,11 +313,15 @@ export class SchedulesService {
 /** The schedule's own fields: the definition's, with the trigger as compiled (normalised). */
 function scheduleFields(definition: ScheduleDefinition): ScheduleFields {
   const { name, description, isEnabled } = definition;
-  return pickFields(SCHEDULE_FIELDS, { ...definition.trigger.fields, name, description, isEnabled });
+  return pickFields(SCHEDULE_FIELDS, { ...definition.trigger.fields, name, description, isEnabled, ...definition.policies });
 }
 
 function nextRunTime(schedule: Schedule, now: Date): Date | null {
   if (!fires(schedule)) return null;
   const compiled = compileTrigger(schedule);
   return compiled.ok ? compiled.trigger.next(now) : null;
+}
+
+export function jitterNote(jitterSeconds: number): string {
+  return `Each run starts up to ${jitterSeconds} s after the time shown (jitter), by a delay fixed per run; the execution records both times.`;
 }

@@ -1,10 +1,10 @@
 import { Command, Option } from 'commander';
 import type { Context } from '../context';
-import { INTERVAL_UNITS, PATTERN_TYPES, TRIGGER_TYPES } from '@jim/contracts';
+import { BACKFILL_OVERLAP_POLICIES, INTERVAL_UNITS, OVERLAP_POLICIES, PATTERN_TYPES, TRIGGER_TYPES, type BackfillOverlapPolicy } from '@jim/contracts';
 import { choice, integer } from '../parsers';
 import { confirmOrRefuse } from '../prompt';
 import { applyScheduleOptions, newScheduleBody, toScheduleBody, type ScheduleOptions } from '../schedule-edit';
-import { scheduleDetail, scheduleSummary, scheduleTable } from '../views';
+import { backfillProgress, scheduleDetail, scheduleSummary, scheduleTable } from '../views';
 import { followExecution } from './follow';
 import { longestLiteral, matchesWildcard } from '../wildcard';
 import { registerSteps } from './steps';
@@ -30,6 +30,17 @@ function scheduleOptions(command: Command, { isNew }: { isNew: boolean }): Comma
     .option('--enabled', isNew ? 'enable the schedule at once (default: disabled)' : 'enable the schedule')
     .option('--no-enabled', isNew ? 'create it disabled (the default)' : 'disable the schedule')
     .option('--change-reason <text>', 'recorded in the change history')
+    .addOption(
+      new Option('--overlap-policy <policy>', 'while an execution is active: Skip, BufferOne, BufferAll, CancelPrevious or AllowAll (default: Skip)').argParser(
+        choice(OVERLAP_POLICIES),
+      ),
+    )
+    .addOption(
+      new Option('--catch-up-window <seconds>', 'how late a tick may still start, 0-86400, or "default" for the workers\' JIM_MISFIRE_GRACE_SECONDS').argParser(
+        (value: string) => (value.trim().toLowerCase() === 'default' ? 'default' : integer(0, 86400)(value)),
+      ),
+    )
+    .addOption(new Option('--jitter <seconds>', 'start each tick up to this many seconds after its time, 0-3600 (default: 0)').argParser(integer(0, 3600)))
     .option('--json', "print the API's JSON");
 }
 
@@ -136,6 +147,7 @@ Examples:
     .command('start')
     .description('Run a schedule now, enabled or not, and print the execution id')
     .argument('<id>', 'schedule id')
+    .option('--allow-overlap', "start now even while another execution is active, whatever the schedule's overlap policy")
     .option('--wait', 'follow the execution until it finishes; exit 0 only if it is Complete')
     .addOption(new Option('--timeout <seconds>', 'with --wait: how long to wait (the execution keeps running after)').argParser(integer(1, 7 * 24 * 3600)).default(1800))
     .option('--json', "print the API's JSON (with --wait, the finished execution)")
@@ -144,10 +156,10 @@ Examples:
       `
 Exit codes with --wait: 0 Complete, 1 Failed or Cancelled, 3 timed out (the execution keeps running).`,
     )
-    .action(async (id: string, options: { wait?: boolean; timeout: number } & JsonOption, command: Command) => {
+    .action(async (id: string, options: { wait?: boolean; timeout: number; allowOverlap?: boolean } & JsonOption, command: Command) => {
       if (!options.wait && command.getOptionValueSource('timeout') === 'cli') command.error('error: --timeout needs --wait');
       const api = ctx.api();
-      const started = await api.run(id);
+      const started = await api.run(id, options.allowOverlap ?? false);
       if (!options.wait) {
         if (options.json) return ctx.out.json(started);
         ctx.out.line(`${started.message}. Execution: ${started.executionId}`);
@@ -156,6 +168,49 @@ Exit codes with --wait: 0 Complete, 1 Failed or Cancelled, 3 timed out (the exec
       if (options.json) ctx.out.error(`${started.message}. Execution: ${started.executionId}`);
       else ctx.out.line(`${started.message}. Execution: ${started.executionId}`);
       await followExecution(ctx, started.executionId, { timeoutSeconds: options.timeout, json: options.json });
+    });
+
+  schedule
+    .command('backfill')
+    .description('Run a schedule once for each of its fire times in [--from, --to), one after another (at most 1,000)')
+    .argument('<id>', 'schedule id')
+    .requiredOption('--from <date-time>', 'start of the range, inclusive (RFC 3339, e.g. 2026-07-01T00:00:00Z)')
+    .requiredOption('--to <date-time>', 'end of the range, exclusive')
+    .addOption(new Option('--overlap-policy <policy>', 'BufferAll: one after another (default); AllowAll: all at once').argParser(choice(BACKFILL_OVERLAP_POLICIES)))
+    .option('--json', "print the API's JSON")
+    .addHelpText(
+      'after',
+      `
+Follow it with: jim schedule backfill-status <id> <backfill-id>; stop the rest with: jim schedule backfill-cancel <id> <backfill-id>`,
+    )
+    .action(async (id: string, options: { from: string; to: string; overlapPolicy?: BackfillOverlapPolicy } & JsonOption) => {
+      const created = await ctx.api().backfill(id, { startTime: options.from, endTime: options.to, overlapPolicy: options.overlapPolicy });
+      if (options.json) return ctx.out.json(created);
+      ctx.out.line(`Backfill ${created.backfillId}: ${created.count} execution${created.count === 1 ? '' : 's'} from ${created.startTime} to ${created.endTime} (${created.overlapPolicy === 'AllowAll' ? 'all at once' : 'one after another'}).`);
+    });
+
+  schedule
+    .command('backfill-status')
+    .description('Show the progress of a backfill')
+    .argument('<id>', 'schedule id')
+    .argument('<backfill-id>', 'backfill id')
+    .option('--json', "print the API's JSON")
+    .action(async (id: string, backfillId: string, options: JsonOption) => {
+      const progress = await ctx.api().backfillProgress(id, backfillId);
+      if (options.json) return ctx.out.json(progress);
+      ctx.out.line(backfillProgress(progress));
+    });
+
+  schedule
+    .command('backfill-cancel')
+    .description('Cancel the executions of a backfill that have not started')
+    .argument('<id>', 'schedule id')
+    .argument('<backfill-id>', 'backfill id')
+    .option('--json', "print the API's JSON")
+    .action(async (id: string, backfillId: string, options: JsonOption) => {
+      const progress = await ctx.api().cancelBackfill(id, backfillId);
+      if (options.json) return ctx.out.json(progress);
+      ctx.out.line(backfillProgress(progress));
     });
 
   registerSteps(schedule, ctx);

@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import {
+  OVERLAP_POLICIES,
   STEP_TYPES,
   type ConnectedSystemResponse,
   type IntervalUnit,
+  type OverlapPolicy,
   type PagedResponse,
   type PatternType,
   type RunProfileResponse,
@@ -53,6 +55,9 @@ interface Draft {
   timeZone: string;
   changeReason: string;
   steps: DraftStep[];
+  overlapPolicy: OverlapPolicy;
+  catchUpWindowSeconds: string;
+  jitterSeconds: string;
 }
 
 let keys = 0;
@@ -74,6 +79,9 @@ const EMPTY: Draft = {
   timeZone: viewerZone,
   changeReason: '',
   steps: [],
+  overlapPolicy: 'Skip',
+  catchUpWindowSeconds: '',
+  jitterSeconds: '0',
 };
 
 function blankStep(stepType: ScheduleStepType = 'Executable'): DraftStep {
@@ -100,6 +108,9 @@ function draftOf(s: ScheduleDetailResponse): Draft {
     cronExpression: s.cronExpression ?? '',
     timeZone: s.timeZone,
     changeReason: '',
+    overlapPolicy: s.overlapPolicy,
+    catchUpWindowSeconds: s.catchUpWindowSeconds === null ? '' : String(s.catchUpWindowSeconds),
+    jitterSeconds: String(s.jitterSeconds),
     steps: steps.map((step, i) => ({
       key: newKey(),
       id: step.id,
@@ -189,6 +200,9 @@ export function EditorPage({ id }: { id?: string }) {
       description: text(draft!.description),
       isEnabled: draft!.isEnabled,
       ...triggerOf(draft!),
+      overlapPolicy: draft!.overlapPolicy,
+      catchUpWindowSeconds: numberOrText(draft!.catchUpWindowSeconds),
+      jitterSeconds: numberOrText(draft!.jitterSeconds),
       steps: stepsOf(draft!),
       ...(id && text(draft!.changeReason) ? { changeReason: draft!.changeReason } : {}),
     } as ScheduleRequest;
@@ -221,6 +235,20 @@ export function EditorPage({ id }: { id?: string }) {
             </div>
           </fieldset>
           <TriggerFieldset draft={draft} set={set} saveError={saveError} />
+          <fieldset>
+            <legend>Execution policies</legend>
+            <Field id="overlapPolicy" label="While an execution is active" messages={fieldErrors('overlapPolicy')} hint="Skip the tick, let one or all wait, cancel the active execution, or run alongside">
+              <select id="overlapPolicy" value={draft.overlapPolicy} onChange={(e) => set({ overlapPolicy: e.currentTarget.value as OverlapPolicy })}>
+                {OVERLAP_POLICIES.map((p) => <option value={p}>{p}</option>)}
+              </select>
+            </Field>
+            <Field id="catchUpWindowSeconds" label="Catch-up window (s)" messages={fieldErrors('catchUpWindowSeconds')} hint="How late a tick may still start, 0-86400; empty: the workers' default">
+              <input id="catchUpWindowSeconds" inputMode="numeric" value={draft.catchUpWindowSeconds} onInput={(e) => set({ catchUpWindowSeconds: e.currentTarget.value })} />
+            </Field>
+            <Field id="jitterSeconds" label="Jitter (s)" messages={fieldErrors('jitterSeconds')} hint="Each tick starts up to this many seconds after its time, 0-3600">
+              <input id="jitterSeconds" inputMode="numeric" value={draft.jitterSeconds} onInput={(e) => set({ jitterSeconds: e.currentTarget.value })} />
+            </Field>
+          </fieldset>
           <StepsFieldset draft={draft} set={set} fieldErrors={fieldErrors} />
           {id && (
             <Field id="changeReason" label="Change reason (recorded in the history)" messages={fieldErrors('changeReason')}>

@@ -99,12 +99,21 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     if (controller.signal.aborted && isStepAbortReason(reason) && reason.kind === 'cancelled') {
       observed.end('Cancelled', reason.message);
       await this.store.cancelStep(executionStepId, { ...result, errorMessage: reason.message });
+      await this.startWaiting(step.scheduleId);
       return 'cancelled';
     }
     observed.end(result.outcome, result.errorMessage);
     const timedOut = controller.signal.aborted && isStepAbortReason(reason) && reason.kind === 'timeout';
-    await this.dispatcher.enqueue(await this.store.completeStep(executionStepId, step.executionId, result, { timedOut }));
+    const next = await this.store.completeStep(executionStepId, step.executionId, result, { timedOut });
+    // No next group or retry: the execution waits for siblings or has ended, and an execution waiting behind it may start.
+    if (next) await this.dispatcher.enqueue(next);
+    else await this.startWaiting(step.scheduleId);
     return result.outcome;
+  }
+
+  /** Overlap policies BufferOne and BufferAll: the schedule's next waiting execution, if none runs now. */
+  private async startWaiting(scheduleId: string | null): Promise<void> {
+    if (scheduleId) await this.dispatcher.enqueue(await this.store.promoteWaiting(scheduleId));
   }
 
   /** Stops steps whose execution was cancelled (within about a second), and proves this worker is alive. */

@@ -38,17 +38,19 @@ export class Sweeper implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async sweep(): Promise<{ lost: number; resumed: number; redispatched: number; handedOver: number } | null> {
+  async sweep(): Promise<{ lost: number; resumed: number; redispatched: number; handedOver: number; promoted: number } | null> {
     return withAdvisoryLock(this.db, SWEEP_LOCK_KEY, async () => {
       const advanced = await this.store.failLost(this.config.worker.workerLostAfterSeconds);
       const stranded = await this.store.queuedStepsOlderThan(REDISPATCH_AFTER_SECONDS);
-      for (const dispatch of [...advanced, ...stranded]) await this.dispatcher.enqueue(dispatch);
+      // Executions waiting behind one that ended while its worker crashed (overlap policies BufferOne, BufferAll).
+      const promoted = await this.store.promoteStranded();
+      for (const dispatch of [...advanced, ...stranded, ...promoted]) await this.dispatcher.enqueue(dispatch);
       // After the lost steps are settled: the connected systems they held go to the next in line.
       const handedOver = await this.holds.sweep();
       await this.dispatcher.enqueueMany(handedOver);
       // Steps whose run goes on in JIM are handed back to be resumed, not failed.
       const resumed = advanced.filter((d) => d.resume).length;
-      return { lost: advanced.length - resumed, resumed, redispatched: stranded.length, handedOver: handedOver.length };
+      return { lost: advanced.length - resumed, resumed, redispatched: stranded.length, handedOver: handedOver.length, promoted: promoted.length };
     });
   }
 

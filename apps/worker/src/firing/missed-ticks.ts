@@ -16,16 +16,17 @@ export interface MissedTicksReport {
   recorded: number;
 }
 
-export function missedTickReason(graceSeconds: number): string {
-  return `Missed: no worker started this tick within ${graceSeconds} s of its time (queue or database unavailable, or no worker running)`;
+export function missedTickReason(windowSeconds: number): string {
+  return `Missed: no worker started this tick within ${windowSeconds} s of its time (queue or database unavailable, or no worker running)`;
 }
 
 /**
  * A tick can be lost without anyone seeing it fail: BullMQ keeps only the next iteration of a job scheduler, so
  * ticks that fall due while the queue is down or no worker runs never exist as jobs, and a tick job can exhaust its
  * retries while the database is down. Every schedule carries a watermark (`first_unaccounted_tick`) that handled
- * ticks move on; here, ticks behind it by more than the misfire grace that have neither an execution nor a skipped
- * run are recorded as skipped runs with the reason, so that every nominal time ends up accounted for.
+ * ticks move on; here, ticks behind it by more than the schedule's catch-up window (the misfire grace by default)
+ * plus its jitter that have neither an execution nor a skipped run are recorded as skipped runs with the reason, so
+ * that every nominal time ends up accounted for.
  */
 @Injectable()
 export class MissedTicks {
@@ -40,21 +41,24 @@ export class MissedTicks {
   /** One pass; the caller makes sure that one worker at a time runs it. */
   async record(now = new Date()): Promise<MissedTicksReport> {
     const graceSeconds = this.config.worker.misfireGraceSeconds;
-    const cutoff = new Date(now.getTime() - graceSeconds * 1000);
-    const reason = missedTickReason(graceSeconds);
+    // Each schedule's own catch-up window (the grace by default), counted from the tick's latest jittered start.
+    const windowSql = `COALESCE(catch_up_window_seconds, $2)`;
+    const cutoffSql = `$1::timestamptz - make_interval(secs => ${windowSql} + jitter_seconds)`;
     const candidates: { id: string }[] = await this.db.query(
-      `SELECT id FROM schedules WHERE first_unaccounted_tick <= $1 ORDER BY first_unaccounted_tick LIMIT ${SCHEDULES_PER_PASS}`,
-      [cutoff],
+      `SELECT id FROM schedules WHERE first_unaccounted_tick <= $1 AND first_unaccounted_tick <= ${cutoffSql}
+       ORDER BY first_unaccounted_tick LIMIT ${SCHEDULES_PER_PASS}`,
+      [now, graceSeconds],
     );
     const report: MissedTicksReport = { schedules: 0, recorded: 0 };
     for (const { id } of candidates) {
       const recorded = await this.db.transaction(async (tx) => {
         const [schedule] = await tx.query(
-          `SELECT cron_expression, time_zone, first_unaccounted_tick FROM schedules
-           WHERE id = $1 AND first_unaccounted_tick <= $2 AND ${FIRES_SQL} FOR UPDATE`,
-          [id, cutoff],
+          `SELECT cron_expression, time_zone, first_unaccounted_tick, ${windowSql} AS window_seconds, ${cutoffSql} AS cutoff FROM schedules
+           WHERE id = $3 AND first_unaccounted_tick <= ${cutoffSql} AND ${FIRES_SQL} FOR UPDATE`,
+          [now, graceSeconds, id],
         );
         if (!schedule?.cron_expression) return null;
+        const cutoff: Date = schedule.cutoff;
         const trigger = compileCron(schedule.cron_expression, schedule.time_zone);
         const from: Date = schedule.first_unaccounted_tick;
         const times: Date[] = [];
@@ -63,7 +67,7 @@ export class MissedTicks {
           times.push(at);
           at = trigger.next(at);
         }
-        return recordMissedTicks(tx, id, times, reason, at);
+        return recordMissedTicks(tx, id, times, missedTickReason(schedule.window_seconds), at);
       });
       if (recorded === null) continue;
       report.schedules++;

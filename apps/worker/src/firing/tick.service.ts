@@ -1,11 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig } from '@jim/config';
 import { startTicks, type TickOutcome, type TickRequest } from '@jim/persistence';
 import { JobSchedulerSync } from '@jim/queue';
 import type { DataSource } from 'typeorm';
 import { TICKS_DATA_SOURCE } from '../database.module';
 import { StepDispatcher } from '../engine/step-dispatcher';
-import { decideTick } from './tick-decision';
+import { planTick } from './tick-decision';
 import { WorkerMetrics } from '../observability/worker-metrics';
 
 export type { TickOutcome };
@@ -39,6 +40,7 @@ export class TickService {
     private readonly dispatcher: StepDispatcher,
     private readonly schedulers: JobSchedulerSync,
     private readonly metrics: WorkerMetrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async fire(scheduleId: string, nominal: Date): Promise<TickOutcome> {
@@ -49,11 +51,12 @@ export class TickService {
         setImmediate(() => this.flush());
       }
     });
-    this.metrics.recordTick(outcome, nominal);
+    // A deferred tick (jitter) is counted once, when it comes back to start.
+    if (outcome.kind !== 'deferred') this.metrics.recordTick(outcome, nominal);
     if (outcome.kind === 'stale') {
       this.logger.log({ scheduleId, nominal: nominal.toISOString(), reason: outcome.reason }, 'Ignored a stale tick');
       await this.healScheduler(scheduleId);
-    } else if (outcome.kind === 'skipped') {
+    } else if (outcome.kind === 'skipped' || outcome.kind === 'missed') {
       this.logger.warn({ scheduleId, nominal: nominal.toISOString(), reason: outcome.reason }, 'Skipped a tick');
     }
     return outcome;
@@ -104,7 +107,17 @@ export class TickService {
     const requests: TickRequest[] = batch.map(({ scheduleId, nominal }) => ({
       scheduleId,
       nominal,
-      check: (schedule) => decideTick(schedule, nominal, new Date()),
+      check: (schedule) =>
+        planTick(
+          schedule,
+          {
+            scheduleId,
+            catchUpWindowSeconds: schedule.catchUpWindowSeconds ?? this.config.worker.misfireGraceSeconds,
+            jitterSeconds: schedule.jitterSeconds,
+          },
+          nominal,
+          new Date(),
+        ),
     }));
     const outcomes = await this.db.transaction((tx) => startTicks(tx, requests));
     await this.dispatcher.enqueueMany(

@@ -7,7 +7,7 @@ const STEP_DURATION_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1
 const FIRE_LAG_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
 /** Which tick outcomes recorded a skipped run, and the `reason` label they get. */
-const SKIPPED_TICK_REASONS: Record<string, string> = { skipped: 'overlap', 'no-steps': 'no-steps' };
+const SKIPPED_TICK_REASONS: Record<string, string> = { skipped: 'overlap', 'no-steps': 'no-steps', missed: 'missed' };
 
 /** Refreshes gauges that are read from elsewhere (database, queues) just before a scrape. */
 export type MetricsCollector = () => Promise<void>;

@@ -7,6 +7,7 @@ export type {
   ExecutionTrigger,
   InitiatorType,
   IntervalUnit,
+  OverlapPolicy,
   PatternType,
   Role,
   RunType,

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
-import type { InitiatorType, IntervalUnit, PatternType, TriggerType } from './enums';
+import type { InitiatorType, IntervalUnit, OverlapPolicy, PatternType, TriggerType } from './enums';
 import { Timestamp } from './timestamp';
 
 @Entity({ name: 'schedules' })
@@ -29,4 +29,7 @@ export class Schedule {
   @Column({ name: 'last_updated_by_id', type: 'varchar', length: 64, nullable: true }) lastUpdatedById: string | null;
   @Column({ name: 'last_updated_by_name', type: 'varchar', length: 200, nullable: true }) lastUpdatedByName: string | null;
   @VersionColumn() version: number;
+  @Column({ name: 'overlap_policy', type: 'varchar', length: 20, default: 'Skip' }) overlapPolicy: OverlapPolicy;
+  @Column({ name: 'catch_up_window_seconds', type: 'int', nullable: true }) catchUpWindowSeconds: number | null;
+  @Column({ name: 'jitter_seconds', type: 'int', default: 0 }) jitterSeconds: number;
 }

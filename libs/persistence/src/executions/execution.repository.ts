@@ -1,7 +1,8 @@
 import type { DispatchState, StepResult, StepSpec } from '@jim/steps';
 import type { DataSource, EntityManager } from 'typeorm';
 import { FAILED_STEP_STATUSES, SETTLED_STEP_STATUSES, type ExecutionStatus, type Initiator, type StepStatus } from '../entities/enums';
-import { CANCELLED_BY_USER, cancelExecution, NOT_RUN_MESSAGE, queryReturning, startExecution, type StartExecutionResult } from '../executions';
+import { CANCELLED_BY_USER, cancelExecution, NOT_RUN_MESSAGE, promoteWaiting, queryReturning, startExecution, type StartExecutionResult } from '../executions';
+import type { OverlapPolicy } from '../entities/enums';
 import { StepDefinitionColumns } from '../entities/step-definition.columns';
 import { fieldMap, fromRow } from '../field-map';
 import type { SecretCipher } from '../secret-cipher';
@@ -61,6 +62,7 @@ async function lockExecution(tx: EntityManager, executionId: string): Promise<Lo
 
 /** A step's definition as its snapshot holds it: what a claimed step's spec is read from. */
 const DEFINITION_FIELDS = fieldMap<StepDefinitionColumns, keyof StepDefinitionColumns>(StepDefinitionColumns);
+export const ORPHANED_WAITING_MESSAGE = 'Not run: its schedule was deleted while it waited for its turn';
 
 export const WORKER_LOST_MESSAGE = 'Worker lost: the worker running this step stopped responding';
 
@@ -76,8 +78,8 @@ export class ExecutionRepository {
     private readonly cipher: SecretCipher,
   ) {}
 
-  /** A manual run: → InProgress, its first group Queued (see `startExecution`). */
-  start(input: { scheduleId: string; initiator: Initiator }): Promise<StartExecutionResult> {
+  /** A manual run: → InProgress, its first group Queued, or Queued behind the active one (see `startExecution`). */
+  start(input: { scheduleId: string; initiator: Initiator; overlap?: OverlapPolicy | null }): Promise<StartExecutionResult> {
     return this.db.transaction((tx) => startExecution(tx, input));
   }
 
@@ -100,6 +102,56 @@ export class ExecutionRepository {
       if (!outcome.ok) return outcome.status === null ? { kind: 'not-found' } : { kind: 'not-active', status: outcome.status };
       return { kind: 'cancelled', queuedStepIds: queued.map((row) => row.id) };
     });
+  }
+
+  /**
+   * After an execution of the schedule has ended (or may have): its oldest waiting execution starts when none runs
+   * (see `promoteWaiting`). Returns the first group to enqueue, if one started.
+   */
+  async promoteWaiting(scheduleId: string): Promise<Dispatch | null> {
+    const [waiting] = await this.db.query(`SELECT 1 FROM schedule_executions WHERE schedule_id = $1 AND status = 'Queued' LIMIT 1`, [scheduleId]);
+    if (!waiting) return null;
+    return this.db.transaction((tx) => promoteWaiting(tx, scheduleId));
+  }
+
+  /** The same, for an execution's schedule. */
+  async promoteAfter(executionId: string): Promise<Dispatch | null> {
+    const [row] = await this.db.query(`SELECT schedule_id FROM schedule_executions WHERE id = $1`, [executionId]);
+    return row?.schedule_id ? this.promoteWaiting(row.schedule_id) : null;
+  }
+
+  /**
+   * Repair: waiting executions of schedules that have none running (their promotion was lost to a crash) start;
+   * those whose schedule was deleted while they waited are cancelled.
+   */
+  async promoteStranded(): Promise<Dispatch[]> {
+    await this.db.transaction(async (tx) => {
+      const orphans = await queryReturning<{ id: string }>(
+        tx,
+        `UPDATE schedule_executions SET status = 'Cancelled', completed_at = now(), error_message = $1
+         WHERE status = 'Queued' AND schedule_id IS NULL RETURNING id`,
+        [ORPHANED_WAITING_MESSAGE],
+      );
+      if (orphans.length > 0) {
+        await tx.query(
+          `UPDATE schedule_execution_steps SET status = 'Cancelled', completed_at = now(), error_message = $2
+           WHERE execution_id = ANY($1::uuid[]) AND status IN ('Pending', 'Queued')`,
+          [orphans.map((o) => o.id), ORPHANED_WAITING_MESSAGE],
+        );
+      }
+    });
+    const schedules: { schedule_id: string }[] = await this.db.query(
+      `SELECT DISTINCT e.schedule_id FROM schedule_executions e
+       WHERE e.status = 'Queued' AND e.schedule_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM schedule_executions r WHERE r.schedule_id = e.schedule_id AND r.status = 'InProgress')
+       LIMIT 1000`,
+    );
+    const dispatches: Dispatch[] = [];
+    for (const { schedule_id } of schedules) {
+      const dispatch = await this.db.transaction((tx) => promoteWaiting(tx, schedule_id));
+      if (dispatch) dispatches.push(dispatch);
+    }
+    return dispatches;
   }
 
   /**

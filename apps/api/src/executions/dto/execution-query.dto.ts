@@ -23,3 +23,9 @@ export class ExecutionListQuery extends SortedPageQuery {
 }
 
 export class SkippedRunListQuery extends PageQuery {}
+
+export class RunQuery {
+  @ApiPropertyOptional({ enum: ['AllowAll'], description: "AllowAll: start now even while another execution is active, whatever the schedule's overlap policy. Without it the policy applies (Skip answers 409)." })
+  @IsOptional() @IsIn(['AllowAll'], { message: "must be AllowAll (the only override of the schedule's overlap policy)" })
+  overlap?: 'AllowAll';
+}

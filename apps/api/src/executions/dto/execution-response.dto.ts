@@ -4,7 +4,7 @@ import {
   EXECUTION_STATUSES,
   INITIATOR_TYPES,
   STEP_STATUSES,
-  TRIGGER_TYPES,
+  EXECUTION_TRIGGERS,
   type ExecutionStatus,
   type ExecutionTrigger,
   type InitiatorType,
@@ -17,6 +17,10 @@ export class ScheduleRunResponse implements Contract.ScheduleRunResponse {
   executionId: string;
   @ApiProperty({ example: "Schedule 'Full Pipeline' started successfully", description: 'Confirmation' })
   message: string;
+  @ApiProperty({ enum: ['InProgress', 'Queued'], description: 'InProgress, or Queued behind the active execution (overlap policies BufferOne, BufferAll)' })
+  status: ExecutionStatus;
+  @ApiProperty({ type: [String], format: 'uuid', description: 'Executions cancelled to make way for this one (overlap policy CancelPrevious)' })
+  cancelledExecutionIds: string[];
 }
 
 export class ScheduleExecutionResponse implements Contract.ScheduleExecutionResponse {
@@ -29,7 +33,7 @@ export class ScheduleExecutionResponse implements Contract.ScheduleExecutionResp
   scheduleName: string;
   @ApiProperty({ enum: [...EXECUTION_STATUSES], description: 'Queued, InProgress, Complete, Failed or Cancelled' })
   status: ExecutionStatus;
-  @ApiProperty({ enum: [...TRIGGER_TYPES], description: 'Cron when the trigger fired it, Manual when it was run on request' })
+  @ApiProperty({ enum: [...EXECUTION_TRIGGERS], description: 'Cron when the trigger fired it, Manual when it was run on request, Backfill for a fire time of a backfill' })
   triggerKind: ExecutionTrigger;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'The nominal fire time (Cron); null for manual runs' })
   scheduledFor: string | null;

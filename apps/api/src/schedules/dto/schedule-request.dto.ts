@@ -20,12 +20,14 @@ import {
 import {
   EXECUTION_MODES,
   INTERVAL_UNITS,
+  OVERLAP_POLICIES,
   PATTERN_TYPES,
   STEP_DEFAULTS,
   STEP_TYPES,
   TRIGGER_TYPES,
   type ExecutionMode,
   type IntervalUnit,
+  type OverlapPolicy,
   type PatternType,
   type ScheduleStepType,
   type TriggerType,
@@ -186,6 +188,18 @@ export class ScheduleRequest implements Contract.ScheduleRequest {
   @ApiPropertyOptional({ type: 'string', nullable: true, maxLength: 2000, description: 'Why the change is made; recorded in the change history (max 2000 characters)' })
   @IsOptional() @IsString(text) @MaxLength(2000, maxChars(2000))
   changeReason?: string | null;
+
+  @ApiPropertyOptional({ enum: [...OVERLAP_POLICIES], nullable: true, default: 'Skip', description: 'What a tick (or a manual run) does while an execution of the schedule is active: Skip it (recorded as a skipped run), BufferOne (one waits and starts when the active one ends; further ticks are skipped), BufferAll (every one waits, in order, at most 100; more are dropped and recorded), CancelPrevious (cancel the active execution, then start), AllowAll (run alongside). Default: Skip. See docs/policies.md.' })
+  @IsOptional() @IsIn(OVERLAP_POLICIES, oneOf(OVERLAP_POLICIES))
+  overlapPolicy?: OverlapPolicy | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 86400, example: 600, description: "How late (seconds) a tick that could not start on time (worker, queue or database down) may still start; later ones are recorded as missed, and after an outage only the latest late tick runs. Default (null): the workers' JIM_MISFIRE_GRACE_SECONDS." })
+  @IsOptional() @IsInt(int) @Min(0, { message: 'must be at least 0' }) @Max(86400, { message: 'must be at most 86400 (24 hours)' })
+  catchUpWindowSeconds?: number | null;
+
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 3600, default: 0, example: 30, description: 'Each tick starts after its nominal time by a delay in [0, jitterSeconds) s, fixed by the schedule and the nominal time (so every worker agrees). Default: 0.' })
+  @IsOptional() @IsInt(int) @Min(0, { message: 'must be at least 0' }) @Max(3600, { message: 'must be at most 3600 (1 hour)' })
+  jitterSeconds?: number | null;
 
   // Read-only fields a GET returns: accepted and ignored.
   @Echoed('string', 'uuid') id?: unknown;

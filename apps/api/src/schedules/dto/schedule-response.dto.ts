@@ -84,6 +84,10 @@ export class NextRunsResponse implements Contract.NextRunsResponse {
   cronExpression: string | null;
   @ApiProperty({ type: [String], format: 'date-time', example: ['2026-07-13T05:00:00.000Z', '2026-07-14T05:00:00.000Z'], description: 'The next fire times (UTC), in order; empty for Manual schedules' })
   nextRuns: string[];
+  @ApiProperty({ type: 'integer', description: 'The times above are nominal; each run starts up to this many seconds later (0: on time)' })
+  jitterSeconds: number;
+  @ApiProperty({ type: 'string', nullable: true, example: 'Each run starts up to 30 s after the time shown (jitter), by a delay fixed per run.', description: 'The jitter in words; null without jitter' })
+  jitterNote: string | null;
 }
 
 /** The response of a schedule: its fields as stored, its times as ISO text and its latest execution flattened. */
