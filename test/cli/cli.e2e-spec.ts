@@ -369,8 +369,8 @@ describe('jim command line', () => {
         '--connected-system-id', String(hr), '--run-profile-id', String(fullImport), '--timeout-seconds', '120',
       ]);
       expect(stdout).toContain("Added step 'HR - Full Import' at index 0 to schedule 'CLI Steps'.");
-      expect(stdout).toMatch(/^INDEX\s+PARALLEL\s+TYPE\s+NAME\s+TARGET\s+TIMEOUT\s+ON FAILURE\s+ID$/m);
-      expect(stdout).toMatch(/^\s*0\s+no\s+RunProfile\s+-\s+HR \(\d+\) \/ Full Import \(\d+\)\s+120 s\s+stop\s+[0-9a-f-]{36}$/m);
+      expect(stdout).toMatch(/^INDEX\s+PARALLEL\s+TYPE\s+NAME\s+TARGET\s+TIMEOUT\s+ON FAILURE\s+RETRIES\s+ID$/m);
+      expect(stdout).toMatch(/^\s*0\s+no\s+RunProfile\s+-\s+HR \(\d+\) \/ Full Import \(\d+\)\s+120 s\s+stop\s+-\s+[0-9a-f-]{36}$/m);
     });
 
     it('adds by names, ignoring case, and --parallel joins the last group', async () => {
@@ -597,7 +597,7 @@ describe('jim command line', () => {
       expect(stdout).toMatch(new RegExp(`^ID:\\s+${active.id}$`, 'm'));
       expect(stdout).toMatch(/^Status:\s+InProgress$/m);
       expect(stdout).toContain('\nStep 1 of 2: HR Run - Delta Import\n');
-      expect(stdout).toMatch(/^STEP\s+INDEX\s+NAME\s+TYPE\s+STATUS\s+STARTED\s+DURATION\s+EXIT\s+ERROR$/m);
+      expect(stdout).toMatch(/^STEP\s+INDEX\s+NAME\s+TYPE\s+STATUS\s+ATTEMPT\s+STARTED\s+DURATION\s+EXIT\s+ERROR$/m);
       expect(stdout).toMatch(/^\s+2\s+1\s+Notify\s+Executable\s+Pending/m);
       const detail = await json(['execution', 'get', active.id]);
       expect(detail).toMatchObject({ id: active.id, steps: [{ name: 'HR Run - Delta Import' }, { name: 'Notify' }] });
