@@ -1,7 +1,7 @@
 import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '@jim/config';
-import { dataSourceOptions, ExecutionRepository, migrate, SecretCipher } from '@jim/persistence';
+import { dataSourceOptions, ExecutionRepository, migrate, RetentionRepository, SecretCipher } from '@jim/persistence';
 import type { DataSource } from 'typeorm';
 
 /** The data source of the tick path (TickService). */
@@ -42,8 +42,9 @@ export class WorkerDatabaseModule {
           inject: [getDataSourceToken(), SecretCipher],
           useFactory: (db: DataSource, cipher: SecretCipher) => new ExecutionRepository(db, cipher),
         },
+        { provide: RetentionRepository, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new RetentionRepository(db) },
       ],
-      exports: [SecretCipher, ExecutionRepository],
+      exports: [SecretCipher, ExecutionRepository, RetentionRepository],
     };
   }
 }

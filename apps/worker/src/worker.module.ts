@@ -12,6 +12,7 @@ import { TickService } from './firing/tick.service';
 import { workerHealthProviders } from './health';
 import { WorkerObservabilityModule } from './observability/observability.module';
 import { QueueWorkers } from './queue-workers.service';
+import { Retention } from './retention/retention.service';
 
 export interface WorkerModuleOptions {
   config: AppConfig;
@@ -37,6 +38,7 @@ export class WorkerModule {
         Sweeper,
         QueueWorkers,
         ...workerHealthProviders,
+        Retention,
       ],
       exports: [APP_CONFIG, DATABASE_URL],
     };

@@ -59,6 +59,25 @@ export interface AppConfig {
   };
   /** Serves POST /api/v1/bench/baseline (the benchmarks' floor); off unless JIM_BENCH_BASELINE=true. */
   benchBaseline: boolean;
+  retention: RetentionConfig;
+}
+
+/**
+ * How long history is kept, in days after it ended (0: kept for ever), and how the workers purge the rest. Change
+ * history is never purged, nor running executions, nor each schedule's last execution.
+ */
+export interface RetentionConfig {
+  /** Executions that ended Complete. */
+  succeededDays: number;
+  /** Executions that ended Failed or Cancelled. */
+  failedDays: number;
+  /** Skipped runs (overlap, missed, no steps). */
+  skippedDays: number;
+  /** Webhook deliveries. */
+  deliveriesDays: number;
+  intervalSeconds: number;
+  /** Rows deleted per transaction; at most 1,000. */
+  batchSize: number;
 }
 
 export interface JimSyncConfig {

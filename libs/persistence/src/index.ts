@@ -11,3 +11,5 @@ export * from './connected-systems/connected-system.repository';
 export * from './api-keys/api-key.repository';
 export * from './execution-transitions';
 export * from './executions/execution.repository';
+export * from './retention/retention-targets';
+export * from './retention/retention.repository';

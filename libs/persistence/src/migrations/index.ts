@@ -3,6 +3,7 @@ import { ScheduleSearchIndex1764460800000 } from './1764460800000-schedule-searc
 import { TickWatermark1764547200000 } from './1764547200000-tick-watermark';
 import { JimDispatch1764633600000 } from './1764633600000-jim-dispatch';
 import { ScrubSecretFingerprints1764640800000 } from './1764640800000-scrub-secret-fingerprints';
+import { RetentionIndexes1764730800000 } from './1764730800000-retention-indexes';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   TickWatermark1764547200000,
   JimDispatch1764633600000,
   ScrubSecretFingerprints1764640800000,
+  RetentionIndexes1764730800000,
 ];
