@@ -11,12 +11,6 @@ describe('Retention targets', () => {
     expect(EXECUTION_RETENTION).toEqual({ Queued: null, InProgress: null, Complete: 'succeededDays', Failed: 'failedDays', Cancelled: 'failedDays' });
   });
 
-  it('selects executions by their statuses, never the active ones, and keeps each schedule\'s last', () => {
-    const [succeeded, failed] = RETENTION_TARGETS;
-    expect(succeeded.where).toMatch(/^t\.status IN \('Complete'\) AND \(t\.schedule_id IS NULL OR EXISTS/);
-    expect(failed.where).toMatch(/^t\.status IN \('Failed', 'Cancelled'\) AND \(t\.schedule_id IS NULL OR EXISTS/);
-  });
-
   it('has unique names and never lists the change history', () => {
     expect(new Set(RETENTION_TARGETS.map((t) => t.name)).size).toBe(RETENTION_TARGETS.length);
     expect(RETENTION_TARGETS.map((t) => t.table)).not.toContain('configuration_changes');
