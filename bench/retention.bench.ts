@@ -17,7 +17,8 @@ import { fmt, round, summarise, type Summary } from './support/stats';
  * JIM_RETENTION_INTERVAL_SECONDS after start-up, so the same run measures fire lag before the purge (window A) and
  * while it runs (window B). Lag = execution `started_at` − `scheduled_for`. Purge start and end are read from
  * PostgreSQL's deleted-row statistics (polled every 200 ms, flushed about every second); the purge rate is purged
- * executions per second (their step rows go with them).
+ * executions per second (their step rows go with them). The purge runs with the default settings (1,000 rows a batch,
+ * 100 ms between batches); BENCH_RETENTION_BATCH_PAUSE_MS sets another pause.
  */
 
 const FULL = { archiveSchedules: 1000, executionsPerArchive: 1001, firingSchedules: 1000, firstPassSeconds: 60, settleSeconds: 10 };
@@ -64,7 +65,7 @@ async function lags(client: Client, from: number, to: number): Promise<Summary> 
 export async function retentionBench({ ci }: BenchOptions): Promise<Report[]> {
   const p = ci ? CI : FULL;
   const report = new Report(ci ? 'retention-ci' : 'retention', ci);
-  report.data.parameters = { ...p, targetP99DeltaMs: TARGET_P99_DELTA_MS, batchSize: 1000, backend: 'redis', redisHz: REDIS_HZ };
+  report.data.parameters = { ...p, targetP99DeltaMs: TARGET_P99_DELTA_MS, batchSize: 1000, batchPauseMs: Number(process.env.BENCH_RETENTION_BATCH_PAUSE_MS ?? 100), backend: 'redis', redisHz: REDIS_HZ };
   const redis = redisClient();
   const hz = await useRedisHz(redis, REDIS_HZ);
   const db = await createBenchDatabase('retention');
@@ -88,7 +89,12 @@ export async function retentionBench({ ci }: BenchOptions): Promise<Report[]> {
         databaseUrl: db.url,
         prefix,
         backend: 'redis',
-        extra: { JIM_RETENTION_INTERVAL_SECONDS: String(p.firstPassSeconds), JIM_RECONCILE_INTERVAL_SECONDS: '30', JIM_SHUTDOWN_GRACE_SECONDS: '5' },
+        extra: {
+          JIM_RETENTION_INTERVAL_SECONDS: String(p.firstPassSeconds),
+          ...(process.env.BENCH_RETENTION_BATCH_PAUSE_MS ? { JIM_RETENTION_BATCH_PAUSE_MS: process.env.BENCH_RETENTION_BATCH_PAUSE_MS } : {}),
+          JIM_RECONCILE_INTERVAL_SECONDS: '30',
+          JIM_SHUTDOWN_GRACE_SECONDS: '5',
+        },
       }),
     );
     const started = Date.now();

@@ -78,6 +78,8 @@ export interface RetentionConfig {
   intervalSeconds: number;
   /** Rows deleted per transaction; at most 1,000. */
   batchSize: number;
+  /** Pause between two batches, leaving the database to the engine. */
+  batchPauseMs: number;
 }
 
 export interface JimSyncConfig {

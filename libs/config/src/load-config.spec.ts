@@ -199,6 +199,7 @@ describe('Retention', () => {
       deliveriesDays: 14,
       intervalSeconds: 3600,
       batchSize: 1000,
+      batchPauseMs: 100,
     });
   });
 
@@ -211,8 +212,9 @@ describe('Retention', () => {
       JIM_RETENTION_DELIVERIES_DAYS: '2',
       JIM_RETENTION_INTERVAL_SECONDS: '60',
       JIM_RETENTION_BATCH_SIZE: '50',
+      JIM_RETENTION_BATCH_PAUSE_MS: '0',
     });
-    expect(config.retention).toEqual({ succeededDays: 0, failedDays: 365, skippedDays: 7, deliveriesDays: 2, intervalSeconds: 60, batchSize: 50 });
+    expect(config.retention).toEqual({ succeededDays: 0, failedDays: 365, skippedDays: 7, deliveriesDays: 2, intervalSeconds: 60, batchSize: 50, batchPauseMs: 0 });
   });
 
   it('refuses negative or fractional days, batches over 1,000 and a one-day delivery retention, naming each variable', () => {
@@ -226,6 +228,7 @@ describe('Retention', () => {
         JIM_RETENTION_DELIVERIES_DAYS: '1',
         JIM_RETENTION_INTERVAL_SECONDS: '0',
         JIM_RETENTION_BATCH_SIZE: '1001',
+        JIM_RETENTION_BATCH_PAUSE_MS: '-5',
       });
     } catch (e) {
       error = e as ConfigError;
@@ -237,6 +240,7 @@ describe('Retention', () => {
       'JIM_RETENTION_SKIPPED_DAYS must be an integer from 0 to 36500 (got "forever")',
       'JIM_RETENTION_INTERVAL_SECONDS must be an integer from 1 to 86400 (got "0")',
       'JIM_RETENTION_BATCH_SIZE must be an integer from 1 to 1000 (got "1001")',
+      'JIM_RETENTION_BATCH_PAUSE_MS must be an integer from 0 to 60000 (got "-5")',
     ]);
   });
 });

@@ -104,6 +104,7 @@ function readRetention(read: Reader, problems: string[]): AppConfig['retention']
     deliveriesDays,
     intervalSeconds: read.int('JIM_RETENTION_INTERVAL_SECONDS', 3600, 1, 86400),
     batchSize: read.int('JIM_RETENTION_BATCH_SIZE', 1000, 1, 1000),
+    batchPauseMs: read.int('JIM_RETENTION_BATCH_PAUSE_MS', 100, 0, 60_000),
   };
 }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@jim/config';
 import { RETENTION_TARGETS, RetentionRepository, type PurgePosition, type RetentionTarget } from '@jim/persistence';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { withAdvisoryLock } from '../engine/advisory-lock';
 import { WorkerMetrics } from '../observability/worker-metrics';
@@ -28,7 +29,8 @@ export interface RetentionReport {
 /**
  * Purges history older than the retention settings (RETENTION_TARGETS), one worker at a time, among those with the
  * `steps` role (like the sweeper: a `firing` worker keeps its event loop and connections for ticks). Each pass takes
- * every target in turn, oldest rows first, in short transactions of at most JIM_RETENTION_BATCH_SIZE rows.
+ * every target in turn, oldest rows first, in short transactions of at most JIM_RETENTION_BATCH_SIZE rows, pausing
+ * JIM_RETENTION_BATCH_PAUSE_MS between them so that a large backlog never has the database to itself.
  */
 @Injectable()
 export class Retention implements OnApplicationBootstrap, OnModuleDestroy {
@@ -86,6 +88,7 @@ export class Retention implements OnApplicationBootstrap, OnModuleDestroy {
         report.purged[target.name] += batch.purged;
         this.metrics.purgedRows.inc({ target: target.name }, batch.purged);
         after = batch.next;
+        if (after && this.config.retention.batchPauseMs > 0) await delay(this.config.retention.batchPauseMs);
       } while (after && !this.stopping);
     } catch (error) {
       report.failed.push(target.name);
