@@ -12,17 +12,19 @@ import { fmt, round, summarise, type Summary } from './support/stats';
  *
  * A database holds 1,000,000 purgeable executions (with one step row each, 512-byte output tail; 90 % Complete,
  * 10 % Failed, ended 200 days ago), seeded by SQL on 1,000 archive schedules that also keep one last execution each
- * (kept by the policy). Meanwhile 1,000 schedules fire every 10 s (100 ticks per second, one `/bin/true` step each)
- * on one worker with both roles, which runs the purge too: its first retention pass starts
- * JIM_RETENTION_INTERVAL_SECONDS after start-up, so the same run measures fire lag before the purge (window A) and
- * while it runs (window B). Lag = execution `started_at` − `scheduled_for`. Purge start and end are read from
+ * (kept by the policy). Meanwhile 1,000 schedules fire every 10 s (100 ticks per second, one `/bin/true` step each).
+ * Layout (BENCH_RETENTION_LAYOUT): `split` (default, as recommended for this tick rate) — a `firing` worker and a
+ * `steps` worker, which runs the purge; `combined` — one worker with both roles. The purge's first pass starts
+ * JIM_RETENTION_INTERVAL_SECONDS after start-up, so the same run measures fire lag before the purge (window A), while
+ * it runs (B) and after it (C); "without purge" is A and C together, so that a drift over the run does not count for
+ * or against the purge. Lag = execution `started_at` − `scheduled_for`. Purge start and end are read from
  * PostgreSQL's deleted-row statistics (polled every 200 ms, flushed about every second); the purge rate is purged
  * executions per second (their step rows go with them). The purge runs with the default settings (1,000 rows a batch,
  * 100 ms between batches); BENCH_RETENTION_BATCH_PAUSE_MS sets another pause.
  */
 
-const FULL = { archiveSchedules: 1000, executionsPerArchive: 1001, firingSchedules: 1000, firstPassSeconds: 60, settleSeconds: 10 };
-const CI: typeof FULL = { archiveSchedules: 100, executionsPerArchive: 201, firingSchedules: 100, firstPassSeconds: 25, settleSeconds: 8 };
+const FULL = { archiveSchedules: 1000, executionsPerArchive: 1001, firingSchedules: 1000, firstPassSeconds: 60, settleSeconds: 10, afterSeconds: 40 };
+const CI: typeof FULL = { archiveSchedules: 100, executionsPerArchive: 201, firingSchedules: 100, firstPassSeconds: 25, settleSeconds: 8, afterSeconds: 10 };
 /** The purge may raise fire-lag p99 by at most this much. */
 const TARGET_P99_DELTA_MS = 10;
 const REDIS_HZ = 100;
@@ -53,19 +55,28 @@ async function deletedExecutions(client: Client): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-async function lags(client: Client, from: number, to: number): Promise<Summary> {
-  const { rows } = await client.query(
-    `SELECT extract(epoch FROM (started_at - scheduled_for)) * 1000 AS lag FROM schedule_executions
-     WHERE trigger_kind = 'Cron' AND scheduled_for >= $1 AND scheduled_for < $2`,
-    [new Date(from), new Date(to)],
-  );
-  return summarise(rows.map((r: { lag: string }) => Number(r.lag)));
+async function lags(client: Client, windows: { from: number; to: number }[]): Promise<Summary> {
+  const all: number[] = [];
+  for (const { from, to } of windows) {
+    const { rows } = await client.query(
+      `SELECT extract(epoch FROM (started_at - scheduled_for)) * 1000 AS lag FROM schedule_executions
+       WHERE trigger_kind = 'Cron' AND scheduled_for >= $1 AND scheduled_for < $2`,
+      [new Date(from), new Date(to)],
+    );
+    all.push(...rows.map((r: { lag: string }) => Number(r.lag)));
+  }
+  return summarise(all);
+}
+
+/** BENCH_RETENTION_LAYOUT: `split` (a firing worker, and a steps worker that purges) or `combined`. */
+function layout(): 'split' | 'combined' {
+  return process.env.BENCH_RETENTION_LAYOUT === 'combined' ? 'combined' : 'split';
 }
 
 export async function retentionBench({ ci }: BenchOptions): Promise<Report[]> {
   const p = ci ? CI : FULL;
   const report = new Report(ci ? 'retention-ci' : 'retention', ci);
-  report.data.parameters = { ...p, targetP99DeltaMs: TARGET_P99_DELTA_MS, batchSize: 1000, batchPauseMs: Number(process.env.BENCH_RETENTION_BATCH_PAUSE_MS ?? 100), backend: 'redis', redisHz: REDIS_HZ };
+  report.data.parameters = { ...p, layout: layout(), targetP99DeltaMs: TARGET_P99_DELTA_MS, batchSize: 1000, batchPauseMs: Number(process.env.BENCH_RETENTION_BATCH_PAUSE_MS ?? 100), backend: 'redis', redisHz: REDIS_HZ };
   const redis = redisClient();
   const hz = await useRedisHz(redis, REDIS_HZ);
   const db = await createBenchDatabase('retention');
@@ -74,7 +85,7 @@ export async function retentionBench({ ci }: BenchOptions): Promise<Report[]> {
   const kit = queueKit('redis', prefix, db.url);
   try {
     report.section(
-      `Retention: purge ${p.archiveSchedules * (p.executionsPerArchive - 1)} old executions while ${p.firingSchedules / 10} ticks per second fire (one worker, both roles)`,
+      `Retention: purge ${p.archiveSchedules * (p.executionsPerArchive - 1)} old executions while ${p.firingSchedules / 10} ticks per second fire (${layout() === 'split' ? 'a firing worker and a steps worker that purges' : 'one worker with both roles'})`,
     );
     const seedStarted = Date.now();
     const expected = await seedArchive(db.client, p);
@@ -83,20 +94,21 @@ export async function retentionBench({ ci }: BenchOptions): Promise<Report[]> {
     report.line(`seeded ${expected} purgeable executions (+ ${p.archiveSchedules} kept) with their steps in ${round((Date.now() - seedStarted) / 1000)} s; database ${size}`);
 
     const baseline = await deletedExecutions(db.client);
-    const workers = await startWorkers(
-      1,
+    const env = (roles: string) =>
       serviceEnv({
         databaseUrl: db.url,
         prefix,
         backend: 'redis',
         extra: {
+          JIM_WORKER_ROLES: roles,
           JIM_RETENTION_INTERVAL_SECONDS: String(p.firstPassSeconds),
           ...(process.env.BENCH_RETENTION_BATCH_PAUSE_MS ? { JIM_RETENTION_BATCH_PAUSE_MS: process.env.BENCH_RETENTION_BATCH_PAUSE_MS } : {}),
           JIM_RECONCILE_INTERVAL_SECONDS: '30',
           JIM_SHUTDOWN_GRACE_SECONDS: '5',
         },
-      }),
-    );
+      });
+    const workers = layout() === 'split' ? [...(await startWorkers(1, env('firing'))), ...(await startWorkers(1, env('steps')))] : await startWorkers(1, env('firing,steps'));
+    const purger = workers[workers.length - 1];
     const started = Date.now();
     const counter = await schedulerCounter(kit);
     try {
@@ -115,14 +127,17 @@ export async function retentionBench({ ci }: BenchOptions): Promise<Report[]> {
         await sleep(200);
       }
       if (!purgeEnd) throw new Error(`the purge did not finish (${(await deletedExecutions(db.client)) - baseline} of ${expected} executions)`);
-      await sleep(3000);
+      await sleep(p.afterSeconds * 1000 + 3000);
       const windowA = { from: started + p.settleSeconds * 1000, to: purgeStart - 2000 };
       const windowB = { from: purgeStart, to: purgeEnd };
-      const before = await lags(db.client, windowA.from, windowA.to);
-      const during = await lags(db.client, windowB.from, windowB.to);
+      const windowC = { from: purgeEnd + 2000, to: purgeEnd + 2000 + p.afterSeconds * 1000 };
+      const beforeOnly = await lags(db.client, [windowA]);
+      const afterOnly = await lags(db.client, [windowC]);
+      const before = await lags(db.client, [windowA, windowC]);
+      const during = await lags(db.client, [windowB]);
       const purgeSeconds = (purgeEnd - purgeStart) / 1000;
       const rate = expected / purgeSeconds;
-      const metrics = await (await fetch(`${workers[0].url}/metrics`)).text();
+      const metrics = await (await fetch(`${purger.url}/metrics`)).text();
       const counted = ['succeeded_executions', 'failed_executions'].reduce((n, target) => {
         const line = metrics.split('\n').find((l) => l.startsWith(`jim_retention_purged_rows_total{target="${target}"} `));
         return n + Number(line?.split(' ')[1] ?? 0);
@@ -139,7 +154,7 @@ export async function retentionBench({ ci }: BenchOptions): Promise<Report[]> {
         purged: expected,
         purgeSeconds: round(purgeSeconds, 1),
         rowsPerSecond: Math.round(rate),
-        withoutPurge: { window: [new Date(windowA.from).toISOString(), new Date(windowA.to).toISOString()], lagMs: before },
+        withoutPurge: { lagMs: before, before: { window: [new Date(windowA.from).toISOString(), new Date(windowA.to).toISOString()], lagMs: beforeOnly }, after: { window: [new Date(windowC.from).toISOString(), new Date(windowC.to).toISOString()], lagMs: afterOnly } },
         withPurge: { window: [new Date(windowB.from).toISOString(), new Date(windowB.to).toISOString()], lagMs: during },
         p99DeltaMs: round(during.p99 - before.p99, 2),
         metricsCounted: counted,
@@ -147,15 +162,17 @@ export async function retentionBench({ ci }: BenchOptions): Promise<Report[]> {
       };
       report.data.result = result;
       report.line(`purged ${expected} executions (and as many step rows) in ${fmt(purgeSeconds)} s: ${Math.round(rate)} executions/s`);
-      report.line(`fire lag without purge (${before.n} ticks): p50 ${fmt(before.p50)} p99 ${fmt(before.p99)} max ${fmt(before.max)} ms`);
-      report.line(`fire lag during purge  (${during.n} ticks): p50 ${fmt(during.p50)} p99 ${fmt(during.p99)} max ${fmt(during.max)} ms`);
+      report.line(`fire lag before the purge (${beforeOnly.n} ticks): p50 ${fmt(beforeOnly.p50)} p99 ${fmt(beforeOnly.p99)} max ${fmt(beforeOnly.max)} ms`);
+      report.line(`fire lag after the purge  (${afterOnly.n} ticks): p50 ${fmt(afterOnly.p50)} p99 ${fmt(afterOnly.p99)} max ${fmt(afterOnly.max)} ms`);
+      report.line(`fire lag without purge, both (${before.n} ticks): p50 ${fmt(before.p50)} p99 ${fmt(before.p99)} max ${fmt(before.max)} ms`);
+      report.line(`fire lag during the purge (${during.n} ticks): p50 ${fmt(during.p50)} p99 ${fmt(during.p99)} max ${fmt(during.max)} ms`);
       report.require('every purgeable execution purged, once, and counted on /metrics', counted === expected, `${counted} counted of ${expected}`);
       report.require(
         'each archive schedule keeps its last execution; no step row left behind',
         remaining[0].executions === p.archiveSchedules && remaining[0].schedules === p.archiveSchedules && orphans[0].n === 0,
         `${remaining[0].executions} executions on ${remaining[0].schedules} schedules, ${orphans[0].n} orphan steps`,
       );
-      report.require('ticks fired in both windows', before.n > 0 && during.n > 0, `${before.n} and ${during.n} ticks`);
+      report.require('ticks fired before, during and after the purge', beforeOnly.n > 0 && during.n > 0 && afterOnly.n > 0, `${beforeOnly.n}, ${during.n} and ${afterOnly.n} ticks`);
       report.target(
         `fire-lag p99 during the purge within ${TARGET_P99_DELTA_MS} ms of without`,
         during.p99 - before.p99 <= TARGET_P99_DELTA_MS,
