@@ -187,7 +187,9 @@ export async function retentionBench({ ci }: BenchOptions): Promise<Report[]> {
     await db.drop();
     await hz.restore();
   }
-  report.write();
+  // A run narrowed by hand writes retention.<layout>.pause-<ms>.json, so that it does not replace the default's results.
+  const pause = process.env.BENCH_RETENTION_BATCH_PAUSE_MS;
+  report.write(pause || layout() !== 'split' ? `${report.name}.${layout()}${pause ? `.pause-${pause}` : ''}.json` : undefined);
   return [report];
 }
 
