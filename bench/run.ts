@@ -13,7 +13,7 @@ import type { Report } from './support/report';
 /**
  * `node dist/bench/run.js <api|fire|engine|scale|retention|all|ci>`:
  *   all — the trigger benchmark, then api, fire, engine, scale and retention in their full forms, one after the other;
- *   ci  — the trigger benchmark and short forms of the others (about three minutes); timing misses are WARN, only a
+ *   ci  — the trigger benchmark and short forms of the others (about four minutes); timing misses are WARN, only a
  *         broken system fails.
  */
 
