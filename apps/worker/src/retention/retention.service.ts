@@ -8,7 +8,7 @@ import { withAdvisoryLock } from '../engine/advisory-lock';
 import { WorkerMetrics } from '../observability/worker-metrics';
 
 const RETENTION_LOCK_KEY = 7_345_004;
-/** The first pass after start-up, unless the interval is shorter: a restarting fleet does not purge all at once. */
+/** The first pass comes this long after start-up (sooner with a shorter interval), out of the way of start-up work. */
 const FIRST_PASS_DELAY_MS = 60_000;
 const DAY_MS = 86_400_000;
 
