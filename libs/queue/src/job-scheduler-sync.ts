@@ -1,6 +1,7 @@
 import { fires, type FiringFields } from '@jim/trigger';
 import type { Queue } from 'bullmq';
 import { TICK_JOB, schedulerIdFor, scheduleIdOfScheduler, type TickJobData } from './names';
+import { UuidSet } from './uuid-set';
 
 /** A schedule's firing fields: what its job scheduler follows. */
 export interface FiringSpec extends FiringFields {
@@ -71,43 +72,63 @@ export class JobSchedulerSync {
 
   /**
    * Makes the queue's schedulers match the database: missing or different ones are upserted, strays removed.
-   * Memory stays flat in the number of schedules: both sides are read in pages of at most `pageSize`.
-   *  1. The schedules that should fire, batch by batch from `source.batches()`: each one's scheduler is read by id
-   *     and upserted when missing or different.
-   *  2. The queue's schedulers, page by page (ranges of the scheduler set): those whose schedule should not fire
-   *     (checked in the database through `source.specsOf`) are removed.
+   * Memory stays flat in the number of schedules: both sides are read in pages of at most `pageSize`, and what is
+   * kept across pages is one 16-byte id per job scheduler (see UuidSet).
+   *  1. The queue's schedulers, page by page (ranges of the scheduler set), each page checked against the database
+   *     in one query (`source.specsOf`): those whose schedule should not fire are removed, those that follow their
+   *     schedule are remembered.
+   *  2. The schedules that should fire, batch by batch from `source.batches()`: those not remembered in step 1 are
+   *     read by id (one may also have moved within the set while it was paged) and upserted when missing or
+   *     different.
    */
   async reconcile(source: FiringSource, { pageSize = DEFAULT_RECONCILE_PAGE }: { pageSize?: number } = {}): Promise<ReconcileReport> {
     const report: ReconcileReport = { checked: 0, upserted: 0, removed: 0 };
+    const seen = new UuidSet();
+    // Ranks shift as schedulers are removed (here, or by BullMQ when one has lost its data): the next page starts
+    // after what this page kept. A scheduler that fires meanwhile moves within the set; one skipped for that is
+    // read by id in step 2.
+    for (let start = 0; ; ) {
+      const page = await this.tickQueue.getJobSchedulers(start, start + pageSize - 1, true);
+      if (page.length === 0) break;
+      const scheduleIds = page.map((scheduler) => scheduleIdOfScheduler(scheduler.key ?? scheduler.id ?? '')).filter((id): id is string => id !== null);
+      const firing = new Map((await source.specsOf(scheduleIds.filter(isUuid))).filter(fires).map((spec) => [schedulerIdFor(spec.id), spec]));
+      let removed = 0;
+      for (const scheduler of page) {
+        const id = scheduler.key ?? scheduler.id ?? '';
+        if (scheduleIdOfScheduler(id) === null) continue;
+        const spec = firing.get(id);
+        if (!spec) {
+          await this.tickQueue.removeJobScheduler(id);
+          removed++;
+          continue;
+        }
+        // A different one is upserted in step 2: an upsert here would move it within the set being paged.
+        if (followsSpec(scheduler, spec)) seen.add(spec.id);
+      }
+      report.removed += removed;
+      start += page.length - removed;
+    }
     for await (const batch of source.batches()) {
       const firing = batch.filter(fires);
       report.checked += firing.length;
       const upserts = await Promise.all(
-        firing.map(async (spec) => {
-          const current = await this.tickQueue.getJobScheduler(schedulerIdFor(spec.id));
-          if (current && current.pattern === spec.cronExpression && (current.tz ?? 'UTC') === spec.timeZone) return 0;
-          await this.apply(spec);
-          return 1;
-        }),
+        firing
+          .filter((spec) => !seen.has(spec.id))
+          .map(async (spec) => {
+            const current = await this.tickQueue.getJobScheduler(schedulerIdFor(spec.id));
+            if (current && followsSpec(current, spec)) return 0;
+            await this.apply(spec);
+            return 1;
+          }),
       );
       report.upserted += upserts.reduce<number>((n, u) => n + u, 0);
     }
-    // Ranks shift as schedulers are removed (here, or by BullMQ when one has lost its data): the next page starts
-    // after what this page kept. A scheduler that fires meanwhile moves within the set; one skipped for that is
-    // looked at on the next pass.
-    for (let start = 0; ; ) {
-      const page = await this.tickQueue.getJobSchedulers(start, start + pageSize - 1, true);
-      if (page.length === 0) break;
-      const ids = page.map((scheduler) => scheduler.key ?? scheduler.id ?? '');
-      const scheduleIds = ids.map(scheduleIdOfScheduler).filter((id): id is string => id !== null);
-      const firing = new Set((await source.specsOf(scheduleIds.filter(isUuid))).filter(fires).map((spec) => schedulerIdFor(spec.id)));
-      const strays = ids.filter((id) => scheduleIdOfScheduler(id) !== null && !firing.has(id));
-      for (const id of strays) await this.tickQueue.removeJobScheduler(id);
-      report.removed += strays.length;
-      start += page.length - strays.length;
-    }
     return report;
   }
+}
+
+function followsSpec(scheduler: { pattern?: string | null; tz?: string | null }, spec: FiringSpec): boolean {
+  return scheduler.pattern === spec.cronExpression && (scheduler.tz ?? 'UTC') === spec.timeZone;
 }
 
 /** Schedules (and job schedulers) looked at per step of a reconcile pass. */
