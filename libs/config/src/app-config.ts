@@ -59,6 +59,8 @@ export interface AppConfig {
   };
   /** Serves POST /api/v1/bench/baseline (the benchmarks' floor); off unless JIM_BENCH_BASELINE=true. */
   benchBaseline: boolean;
+  /** Readiness reports `degraded` while a job has waited for a worker longer than this. */
+  queueBacklogWarnSeconds: number;
 }
 
 export interface JimSyncConfig {

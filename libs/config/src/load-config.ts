@@ -84,6 +84,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       unauthenticatedPerMinute: read.int('JIM_RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE', 30, 1, 1_000_000),
     },
     benchBaseline: read.bool('JIM_BENCH_BASELINE', false),
+    queueBacklogWarnSeconds: read.int('JIM_QUEUE_BACKLOG_WARN_SECONDS', 30, 1, 86400),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
