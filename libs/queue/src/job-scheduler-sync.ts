@@ -1,7 +1,7 @@
 import { fires, type FiringFields } from '@jim/trigger';
 import type { Queue } from 'bullmq';
 import { TICK_JOB, schedulerIdFor, scheduleIdOfScheduler, type TickJobData } from './names';
-import { UuidSet } from './uuid-set';
+import { SchedulerIndex } from './scheduler-index';
 
 /** A schedule's firing fields: what its job scheduler follows. */
 export interface FiringSpec extends FiringFields {
@@ -73,37 +73,36 @@ export class JobSchedulerSync {
   /**
    * Makes the queue's schedulers match the database: missing or different ones are upserted, strays removed.
    * Memory stays flat in the number of schedules: both sides are read in pages of at most `pageSize`, and what is
-   * kept across pages is one 16-byte id per job scheduler (see UuidSet).
-   *  1. The queue's schedulers, page by page (ranges of the scheduler set), each page checked against the database
-   *     in one query (`source.specsOf`): those whose schedule should not fire are removed, those that follow their
-   *     schedule are remembered.
-   *  2. The schedules that should fire, batch by batch from `source.batches()`: those not remembered in step 1 are
-   *     read by id (one may also have moved within the set while it was paged) and upserted when missing or
-   *     different.
+   * kept across pages is 25 bytes per job scheduler (see SchedulerIndex). Each scheduler is read once, in pages, and
+   * each schedule once, in batches; only the exceptions are looked up one by one.
+   *  1. The queue's schedulers, page by page (ranges of the scheduler set), into the index.
+   *  2. The schedules that should fire, batch by batch from `source.batches()`, each claiming its scheduler in the
+   *     index; one that has none there, or one that differs, is read by id (it may have moved within the set while
+   *     it was paged, or been written since) and upserted when missing or different.
+   *  3. The schedulers no schedule claimed: those whose schedule does not fire now (checked in the database through
+   *     `source.specsOf`, as a schedule may have been enabled during the pass) are removed.
    */
   async reconcile(source: FiringSource, { pageSize = DEFAULT_RECONCILE_PAGE }: { pageSize?: number } = {}): Promise<ReconcileReport> {
     const report: ReconcileReport = { checked: 0, upserted: 0, removed: 0 };
-    const seen = new UuidSet();
+    const seen = new SchedulerIndex();
     // Ranks shift as schedulers are removed (here, or by BullMQ when one has lost its data): the next page starts
     // after what this page kept. A scheduler that fires meanwhile moves within the set; one skipped for that is
     // read by id in step 2.
     for (let start = 0; ; ) {
       const page = await this.tickQueue.getJobSchedulers(start, start + pageSize - 1, true);
       if (page.length === 0) break;
-      const scheduleIds = page.map((scheduler) => scheduleIdOfScheduler(scheduler.key ?? scheduler.id ?? '')).filter((id): id is string => id !== null);
-      const firing = new Map((await source.specsOf(scheduleIds.filter(isUuid))).filter(fires).map((spec) => [schedulerIdFor(spec.id), spec]));
       let removed = 0;
       for (const scheduler of page) {
         const id = scheduler.key ?? scheduler.id ?? '';
-        if (scheduleIdOfScheduler(id) === null) continue;
-        const spec = firing.get(id);
-        if (!spec) {
+        const scheduleId = scheduleIdOfScheduler(id);
+        if (scheduleId === null) continue;
+        // Ours are written with the database's lower-case ids; anything else is no schedule's.
+        if (isUuid(scheduleId) && scheduleId === scheduleId.toLowerCase()) {
+          seen.add(scheduleId, scheduler.pattern, scheduler.tz ?? 'UTC');
+        } else {
           await this.tickQueue.removeJobScheduler(id);
           removed++;
-          continue;
         }
-        // A different one is upserted in step 2: an upsert here would move it within the set being paged.
-        if (followsSpec(scheduler, spec)) seen.add(spec.id);
       }
       report.removed += removed;
       start += page.length - removed;
@@ -113,7 +112,7 @@ export class JobSchedulerSync {
       report.checked += firing.length;
       const upserts = await Promise.all(
         firing
-          .filter((spec) => !seen.has(spec.id))
+          .filter((spec) => !seen.claim(spec.id, spec.cronExpression, spec.timeZone))
           .map(async (spec) => {
             const current = await this.tickQueue.getJobScheduler(schedulerIdFor(spec.id));
             if (current && followsSpec(current, spec)) return 0;
@@ -122,6 +121,14 @@ export class JobSchedulerSync {
           }),
       );
       report.upserted += upserts.reduce<number>((n, u) => n + u, 0);
+    }
+    for (const scheduleIds of seen.unclaimed(pageSize)) {
+      const firing = new Set((await source.specsOf(scheduleIds)).filter(fires).map((spec) => spec.id));
+      for (const id of scheduleIds) {
+        if (firing.has(id)) continue;
+        await this.tickQueue.removeJobScheduler(schedulerIdFor(id));
+        report.removed++;
+      }
     }
     return report;
   }
