@@ -77,8 +77,8 @@ export class JobSchedulerSync {
    * each schedule once, in batches; only the exceptions are looked up one by one.
    *  1. The queue's schedulers, page by page (ranges of the scheduler set), into the index.
    *  2. The schedules that should fire, batch by batch from `source.batches()`, each claiming its scheduler in the
-   *     index; one that has none there, or one that differs, is read by id (it may have moved within the set while
-   *     it was paged, or been written since) and upserted when missing or different.
+   *     index; one that has none there, or one that differs, is upserted. (One that moved within the set while it
+   *     was paged is upserted unchanged: harmless, and rare.)
    *  3. The schedulers no schedule claimed: those whose schedule does not fire now (checked in the database through
    *     `source.specsOf`, as a schedule may have been enabled during the pass) are removed.
    */
@@ -87,7 +87,7 @@ export class JobSchedulerSync {
     const seen = new SchedulerIndex();
     // Ranks shift as schedulers are removed (here, or by BullMQ when one has lost its data): the next page starts
     // after what this page kept. A scheduler that fires meanwhile moves within the set; one skipped for that is
-    // read by id in step 2.
+    // upserted in step 2.
     for (let start = 0; ; ) {
       const page = await this.tickQueue.getJobSchedulers(start, start + pageSize - 1, true);
       if (page.length === 0) break;
@@ -110,17 +110,9 @@ export class JobSchedulerSync {
     for await (const batch of source.batches()) {
       const firing = batch.filter(fires);
       report.checked += firing.length;
-      const upserts = await Promise.all(
-        firing
-          .filter((spec) => !seen.claim(spec.id, spec.cronExpression, spec.timeZone))
-          .map(async (spec) => {
-            const current = await this.tickQueue.getJobScheduler(schedulerIdFor(spec.id));
-            if (current && followsSpec(current, spec)) return 0;
-            await this.apply(spec);
-            return 1;
-          }),
-      );
-      report.upserted += upserts.reduce<number>((n, u) => n + u, 0);
+      const stale = firing.filter((spec) => !seen.claim(spec.id, spec.cronExpression, spec.timeZone));
+      await Promise.all(stale.map((spec) => this.apply(spec)));
+      report.upserted += stale.length;
     }
     for (const scheduleIds of seen.unclaimed(pageSize)) {
       const firing = new Set((await source.specsOf(scheduleIds)).filter(fires).map((spec) => spec.id));
@@ -132,10 +124,6 @@ export class JobSchedulerSync {
     }
     return report;
   }
-}
-
-function followsSpec(scheduler: { pattern?: string | null; tz?: string | null }, spec: FiringSpec): boolean {
-  return scheduler.pattern === spec.cronExpression && (scheduler.tz ?? 'UTC') === spec.timeZone;
 }
 
 /** Schedules (and job schedulers) looked at per step of a reconcile pass. */
