@@ -30,7 +30,7 @@ export class ProcessSpawner {
     const worker = this.thread();
     const id = this.nextId++;
     return new Promise<ProcessOutcome>((resolve) => {
-      const onAbort = () => this.post(worker, { type: 'abort', id, message: abortMessage(signal) });
+      const onAbort = () => worker.postMessage({ type: 'abort', id, message: abortMessage(signal) } satisfies SpawnerRequest);
       this.pending.set(id, {
         log,
         resolve: (outcome) => {
@@ -39,7 +39,7 @@ export class ProcessSpawner {
         },
       });
       if (this.pending.size === 1) worker.ref();
-      this.post(worker, { type: 'run', id, spec: { ...spec, args: [...spec.args], secrets: [...spec.secrets] } });
+      worker.postMessage({ type: 'run', id, spec } satisfies SpawnerRequest);
       signal.addEventListener('abort', onAbort, { once: true });
       if (signal.aborted) onAbort();
     });
@@ -91,10 +91,6 @@ export class ProcessSpawner {
     for (const id of [...this.pending.keys()]) {
       this.settle(id, { result: failedResult(message) });
     }
-  }
-
-  private post(worker: Worker, request: SpawnerRequest): void {
-    worker.postMessage(request);
   }
 }
 
