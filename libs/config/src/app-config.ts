@@ -63,6 +63,8 @@ export interface AppConfig {
     /** JIM_WEBHOOK_ALLOW_PRIVATE_NETWORKS: webhook URLs may resolve to loopback, private, link-local or metadata addresses. */
     allowPrivateNetworks: boolean;
   };
+  /** Readiness reports `degraded` while a job has waited for a worker longer than this. */
+  queueBacklogWarnSeconds: number;
   retention: RetentionConfig;
 }
 

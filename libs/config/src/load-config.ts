@@ -86,6 +86,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     benchBaseline: read.bool('JIM_BENCH_BASELINE', false),
     webhooks: { allowPrivateNetworks: read.bool('JIM_WEBHOOK_ALLOW_PRIVATE_NETWORKS', false) },
     retention: readRetention(read, problems),
+    queueBacklogWarnSeconds: read.int('JIM_QUEUE_BACKLOG_WARN_SECONDS', 30, 1, 86400),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
