@@ -246,11 +246,12 @@ function precisionSummary(runs: PrecisionRun[]) {
 export async function fireBench({ ci }: BenchOptions): Promise<Report[]> {
   // BENCH_FIRE_SECONDS shortens the precision window by hand.
   const p = { ...(ci ? CI : FULL), ...(process.env.BENCH_FIRE_SECONDS ? { seconds: Number(process.env.BENCH_FIRE_SECONDS) } : {}) };
-  // BENCH_RUNS, BENCH_FIRE_CASES (e.g. redis-100,postgres-1000) and BENCH_FIRE_PARTS (precision,burst) narrow a run by
+  // BENCH_RUNS, BENCH_FIRE_CASES (e.g. redis-100,postgres-300) and BENCH_FIRE_PARTS (precision,burst) narrow a run by
   // hand; a narrowed run writes fire.<parts>.<cases>.json so that it does not replace the full results.
   const runs = Number(process.env.BENCH_RUNS ?? p.runs);
   const only = process.env.BENCH_FIRE_CASES?.split(',');
-  const cases = only ? p.cases.filter((c) => only.includes(`${c.backend}-${c.schedules}`)) : p.cases;
+  // Any backend-count pair may be named (e.g. postgres-300 to find where that backend falls behind).
+  const cases = only ? only.map((name): PrecisionCase => ({ backend: name.split('-')[0] as Backend, schedules: Number(name.split('-')[1]) })) : p.cases;
   const parts = process.env.BENCH_FIRE_PARTS?.split(',') ?? ['precision', 'burst'];
   const report = new Report(ci ? 'fire-ci' : 'fire', ci);
   const redis = redisClient();

@@ -102,7 +102,8 @@ export async function scaleBench({ ci }: BenchOptions): Promise<Report[]> {
   // BENCH_RUNS and BENCH_SCALE_PARTS (reconcile,api) narrow a run by hand; a narrowed run writes scale.<parts>.json.
   const base = ci ? CI : FULL;
   const runCount = Number(process.env.BENCH_RUNS ?? base.runs);
-  const p = { ...base, runs: runCount, apiRuns: Math.min(runCount, base.apiRuns) };
+  // BENCH_SCALE_SCHEDULES (e.g. 1000000) changes the number of schedules reconciled.
+  const p = { ...base, runs: runCount, apiRuns: Math.min(runCount, base.apiRuns), schedules: Number(process.env.BENCH_SCALE_SCHEDULES ?? base.schedules) };
   const parts = process.env.BENCH_SCALE_PARTS?.split(',') ?? ['reconcile', 'api'];
   const report = new Report(ci ? 'scale-ci' : 'scale', ci);
   const redis = redisClient();
@@ -224,7 +225,8 @@ export async function scaleBench({ ci }: BenchOptions): Promise<Report[]> {
 
   report.data.idleWorkerRssMb = idleWorkerRssMb;
   report.data.reconcile = { samplePattern, runs, summary: reconcile };
-  const narrowed = process.env.BENCH_RUNS || process.env.BENCH_SCALE_PARTS ? `${report.name}.${parts.join('+')}.json` : undefined;
+  const count = process.env.BENCH_SCALE_SCHEDULES ? `.${p.schedules}` : '';
+  const narrowed = process.env.BENCH_RUNS || process.env.BENCH_SCALE_PARTS || count ? `${report.name}.${parts.join('+')}${count}.json` : undefined;
   if (!parts.includes('api')) {
     report.write(narrowed);
     return [report];

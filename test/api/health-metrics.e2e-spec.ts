@@ -82,6 +82,7 @@ describe('Health and metrics (API)', () => {
         database: { status: 'up', durationMs: expect.any(Number) },
         queue: { status: 'up', durationMs: expect.any(Number) },
       },
+      backlog: { status: 'ok', thresholdSeconds: 30, oldestWaitingSeconds: 0 },
     });
   });
 
@@ -152,7 +153,7 @@ describe('Readiness during a database outage (API)', () => {
   function expectDownBody(body: Record<string, unknown>, reason: 'error' | 'timeout'): void {
     const checks = body.checks as Record<string, Record<string, unknown>>;
     expect(body.status).toBe('error');
-    expect(Object.keys(body).sort()).toEqual(['checks', 'status']);
+    expect(Object.keys(body).sort()).toEqual(['backlog', 'checks', 'status']);
     expect(checks.database).toMatchObject({ status: 'down', reason, durationMs: expect.any(Number) });
     // Only a reason and, at most, a driver error code: no error text, no stack, not the error body of the API.
     expect(Object.keys(checks.database).sort()).toEqual(expect.arrayContaining(['durationMs', 'reason', 'status']));

@@ -55,6 +55,7 @@ describe('Worker health, metrics and logs (real worker process)', () => {
       },
       roles: ['firing', 'steps'],
       runningSteps: 0,
+      backlog: { status: 'ok', thresholdSeconds: 30, oldestWaitingSeconds: 0 },
     });
   });
 

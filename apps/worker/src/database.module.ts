@@ -1,7 +1,7 @@
 import { DynamicModule, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken, InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '@jim/config';
-import { dataSourceOptions, ConnectedSystemHolds, ExecutionRepository, migrate, SecretCipher, WebhookRepository } from '@jim/persistence';
+import { dataSourceOptions, ConnectedSystemHolds, ExecutionRepository, migrate, RetentionRepository, SecretCipher, WebhookRepository } from '@jim/persistence';
 import type { DataSource } from 'typeorm';
 
 /** The data source of the tick path (TickService). */
@@ -48,8 +48,9 @@ export class WorkerDatabaseModule {
           inject: [getDataSourceToken(), SecretCipher],
           useFactory: (db: DataSource, cipher: SecretCipher) => new WebhookRepository(db, cipher),
         },
+        { provide: RetentionRepository, inject: [getDataSourceToken()], useFactory: (db: DataSource) => new RetentionRepository(db) },
       ],
-      exports: [SecretCipher, ExecutionRepository, ConnectedSystemHolds, WebhookRepository],
+      exports: [SecretCipher, ExecutionRepository, ConnectedSystemHolds, WebhookRepository, RetentionRepository],
     };
   }
 }

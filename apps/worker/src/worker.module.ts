@@ -14,6 +14,7 @@ import { WorkerObservabilityModule } from './observability/observability.module'
 import { QueueWorkers } from './queue-workers.service';
 import { NotificationRelay } from './notifications/notification-relay.service';
 import { WebhookDeliverer } from './notifications/webhook-deliverer.service';
+import { Retention } from './retention/retention.service';
 
 export interface WorkerModuleOptions {
   config: AppConfig;
@@ -41,6 +42,7 @@ export class WorkerModule {
         ...workerHealthProviders,
         WebhookDeliverer,
         NotificationRelay,
+        Retention,
       ],
       exports: [APP_CONFIG, DATABASE_URL],
     };

@@ -63,6 +63,29 @@ export interface AppConfig {
     /** JIM_WEBHOOK_ALLOW_PRIVATE_NETWORKS: webhook URLs may resolve to loopback, private, link-local or metadata addresses. */
     allowPrivateNetworks: boolean;
   };
+  /** Readiness reports `degraded` while a job has waited for a worker longer than this. */
+  queueBacklogWarnSeconds: number;
+  retention: RetentionConfig;
+}
+
+/**
+ * How long history is kept, in days after it ended (0: kept for ever), and how the workers purge the rest. Change
+ * history is never purged, nor running executions, nor each schedule's last execution.
+ */
+export interface RetentionConfig {
+  /** Executions that ended Complete. */
+  succeededDays: number;
+  /** Executions that ended Failed or Cancelled. */
+  failedDays: number;
+  /** Skipped runs (overlap, missed, no steps). */
+  skippedDays: number;
+  /** Webhook deliveries. */
+  deliveriesDays: number;
+  intervalSeconds: number;
+  /** Rows deleted per transaction; at most 1,000. */
+  batchSize: number;
+  /** Pause between two batches, leaving the database to the engine. */
+  batchPauseMs: number;
 }
 
 export interface JimSyncConfig {

@@ -189,3 +189,58 @@ describe('Redis Cluster', () => {
     expect(loadConfig({ NODE_ENV: 'test', REDIS_URL: 'redis://r', JIM_STEP_QUEUE_SHARDS: '4' }).stepQueueShards).toBe(4);
   });
 });
+
+describe('Retention', () => {
+  it('keeps succeeded executions 30 days, failed 180, skipped runs 30, deliveries 14; purges hourly, 1,000 rows a batch', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).retention).toEqual({
+      succeededDays: 30,
+      failedDays: 180,
+      skippedDays: 30,
+      deliveriesDays: 14,
+      intervalSeconds: 3600,
+      batchSize: 1000,
+      batchPauseMs: 100,
+    });
+  });
+
+  it('reads each setting, 0 meaning kept for ever', () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      JIM_RETENTION_SUCCEEDED_DAYS: '0',
+      JIM_RETENTION_FAILED_DAYS: '365',
+      JIM_RETENTION_SKIPPED_DAYS: '7',
+      JIM_RETENTION_DELIVERIES_DAYS: '2',
+      JIM_RETENTION_INTERVAL_SECONDS: '60',
+      JIM_RETENTION_BATCH_SIZE: '50',
+      JIM_RETENTION_BATCH_PAUSE_MS: '0',
+    });
+    expect(config.retention).toEqual({ succeededDays: 0, failedDays: 365, skippedDays: 7, deliveriesDays: 2, intervalSeconds: 60, batchSize: 50, batchPauseMs: 0 });
+  });
+
+  it('refuses negative or fractional days, batches over 1,000 and a one-day delivery retention, naming each variable', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        NODE_ENV: 'test',
+        JIM_RETENTION_SUCCEEDED_DAYS: '-1',
+        JIM_RETENTION_FAILED_DAYS: '1.5',
+        JIM_RETENTION_SKIPPED_DAYS: 'forever',
+        JIM_RETENTION_DELIVERIES_DAYS: '1',
+        JIM_RETENTION_INTERVAL_SECONDS: '0',
+        JIM_RETENTION_BATCH_SIZE: '1001',
+        JIM_RETENTION_BATCH_PAUSE_MS: '-5',
+      });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error?.problems).toEqual([
+      'JIM_RETENTION_DELIVERIES_DAYS must be 0 (keep for ever) or from 2 to 36500 (got "1"): deliveries are retried for up to 24 hours',
+      'JIM_RETENTION_SUCCEEDED_DAYS must be an integer from 0 to 36500 (got "-1")',
+      'JIM_RETENTION_FAILED_DAYS must be an integer from 0 to 36500 (got "1.5")',
+      'JIM_RETENTION_SKIPPED_DAYS must be an integer from 0 to 36500 (got "forever")',
+      'JIM_RETENTION_INTERVAL_SECONDS must be an integer from 1 to 86400 (got "0")',
+      'JIM_RETENTION_BATCH_SIZE must be an integer from 1 to 1000 (got "1001")',
+      'JIM_RETENTION_BATCH_PAUSE_MS must be an integer from 0 to 60000 (got "-5")',
+    ]);
+  });
+});

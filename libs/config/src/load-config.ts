@@ -85,9 +85,29 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     benchBaseline: read.bool('JIM_BENCH_BASELINE', false),
     webhooks: { allowPrivateNetworks: read.bool('JIM_WEBHOOK_ALLOW_PRIVATE_NETWORKS', false) },
+    retention: readRetention(read, problems),
+    queueBacklogWarnSeconds: read.int('JIM_QUEUE_BACKLOG_WARN_SECONDS', 30, 1, 86400),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** The longest retention that can be set: 100 years. */
+const MAX_RETENTION_DAYS = 36_500;
+
+function readRetention(read: Reader, problems: string[]): AppConfig['retention'] {
+  const deliveriesDays = read.int('JIM_RETENTION_DELIVERIES_DAYS', 14, 0, MAX_RETENTION_DAYS);
+  // A delivery is retried for up to 24 hours: purging it after one day could remove one still being retried.
+  if (deliveriesDays === 1) problems.push('JIM_RETENTION_DELIVERIES_DAYS must be 0 (keep for ever) or from 2 to 36500 (got "1"): deliveries are retried for up to 24 hours');
+  return {
+    succeededDays: read.int('JIM_RETENTION_SUCCEEDED_DAYS', 30, 0, MAX_RETENTION_DAYS),
+    failedDays: read.int('JIM_RETENTION_FAILED_DAYS', 180, 0, MAX_RETENTION_DAYS),
+    skippedDays: read.int('JIM_RETENTION_SKIPPED_DAYS', 30, 0, MAX_RETENTION_DAYS),
+    deliveriesDays,
+    intervalSeconds: read.int('JIM_RETENTION_INTERVAL_SECONDS', 3600, 1, 86400),
+    batchSize: read.int('JIM_RETENTION_BATCH_SIZE', 1000, 1, 1000),
+    batchPauseMs: read.int('JIM_RETENTION_BATCH_PAUSE_MS', 100, 0, 60_000),
+  };
 }
 
 function readWorkerRoles(env: Env, problems: string[]): WorkerRole[] {

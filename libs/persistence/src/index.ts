@@ -15,3 +15,5 @@ export * from './executions/connected-system-holds';
 export * from './webhooks/webhook.repository';
 export * from './overlap-policy';
 export * from './backfills/backfill.repository';
+export * from './retention/retention-targets';
+export * from './retention/retention.repository';

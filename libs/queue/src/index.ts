@@ -4,4 +4,5 @@ export * from './queue-kit';
 export * from './run-profile';
 export * from './queue.module';
 export * from './readiness-probe';
+export * from './queue-backlog';
 export * from './step-jobs';

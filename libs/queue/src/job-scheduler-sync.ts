@@ -1,6 +1,7 @@
 import { fires, type FiringFields } from '@jim/trigger';
 import type { Queue } from 'bullmq';
 import { TICK_JOB, schedulerIdFor, scheduleIdOfScheduler, type TickJobData } from './names';
+import { SchedulerIndex } from './scheduler-index';
 
 /** A schedule's firing fields: what its job scheduler follows. */
 export interface FiringSpec extends FiringFields {
@@ -71,44 +72,63 @@ export class JobSchedulerSync {
 
   /**
    * Makes the queue's schedulers match the database: missing or different ones are upserted, strays removed.
-   * Memory stays flat in the number of schedules: both sides are read in pages of at most `pageSize`.
-   *  1. The schedules that should fire, batch by batch from `source.batches()`: each one's scheduler is read by id
-   *     and upserted when missing or different.
-   *  2. The queue's schedulers, page by page (ranges of the scheduler set): those whose schedule should not fire
-   *     (checked in the database through `source.specsOf`) are removed.
+   * Memory stays flat in the number of schedules: both sides are read in pages of at most `pageSize`, and what is
+   * kept across pages is 25 bytes per job scheduler (see SchedulerIndex). Each scheduler is read once, in pages, and
+   * each schedule once, in batches; only the exceptions are looked up one by one.
+   *  1. The queue's schedulers, page by page (ranges of the scheduler set), into the index.
+   *  2. The schedules that should fire, batch by batch from `source.batches()`, each claiming its scheduler in the
+   *     index; one that has none there, or one that differs, is upserted. (One that moved within the set while it
+   *     was paged is upserted unchanged: harmless, and rare.)
+   *  3. The schedulers no schedule claimed: those whose schedule does not fire now (checked in the database through
+   *     `source.specsOf`, as a schedule may have been enabled during the pass) are removed.
    */
   async reconcile(source: FiringSource, { pageSize = DEFAULT_RECONCILE_PAGE }: { pageSize?: number } = {}): Promise<ReconcileReport> {
     const report: ReconcileReport = { checked: 0, upserted: 0, removed: 0 };
-    for await (const batch of source.batches()) {
-      const firing = batch.filter(fires);
-      report.checked += firing.length;
-      const upserts = await Promise.all(
-        firing.map(async (spec) => {
-          const current = await this.tickQueue.getJobScheduler(schedulerIdFor(spec.id));
-          if (current && current.pattern === spec.cronExpression && (current.tz ?? 'UTC') === spec.timeZone) return 0;
-          await this.apply(spec);
-          return 1;
-        }),
-      );
-      report.upserted += upserts.reduce<number>((n, u) => n + u, 0);
-    }
+    const seen = new SchedulerIndex();
     // Ranks shift as schedulers are removed (here, or by BullMQ when one has lost its data): the next page starts
     // after what this page kept. A scheduler that fires meanwhile moves within the set; one skipped for that is
-    // looked at on the next pass.
+    // upserted in step 2.
     for (let start = 0; ; ) {
       const page = await this.tickQueue.getJobSchedulers(start, start + pageSize - 1, true);
       if (page.length === 0) break;
-      const ids = page.map((scheduler) => scheduler.key ?? scheduler.id ?? '');
-      const scheduleIds = ids.map(scheduleIdOfScheduler).filter((id): id is string => id !== null);
-      const firing = new Set((await source.specsOf(scheduleIds.filter(isUuid))).filter(fires).map((spec) => schedulerIdFor(spec.id)));
-      const strays = ids.filter((id) => scheduleIdOfScheduler(id) !== null && !firing.has(id));
-      for (const id of strays) await this.tickQueue.removeJobScheduler(id);
-      report.removed += strays.length;
-      start += page.length - strays.length;
+      let removed = 0;
+      for (const scheduler of page) {
+        const id = scheduler.key ?? scheduler.id ?? '';
+        const scheduleId = scheduleIdOfScheduler(id);
+        if (scheduleId === null) continue;
+        // Ours are written with the database's lower-case ids; anything else is no schedule's.
+        if (isUuid(scheduleId) && scheduleId === scheduleId.toLowerCase()) {
+          seen.add(scheduleId, scheduler.pattern, scheduler.tz ?? 'UTC');
+        } else {
+          await this.tickQueue.removeJobScheduler(id);
+          removed++;
+        }
+      }
+      report.removed += removed;
+      start += page.length - removed;
+    }
+    for await (const batch of source.batches()) {
+      const firing = batch.filter(fires);
+      report.checked += firing.length;
+      const stale = firing.filter((spec) => !seen.claim(spec.id, spec.cronExpression, spec.timeZone));
+      // A bounded number at a time: a thousand upserts in flight at once grow the heap for little gain in speed.
+      for (let i = 0; i < stale.length; i += UPSERTS_IN_FLIGHT) await Promise.all(stale.slice(i, i + UPSERTS_IN_FLIGHT).map((spec) => this.apply(spec)));
+      report.upserted += stale.length;
+    }
+    for (const scheduleIds of seen.unclaimed(pageSize)) {
+      const firing = new Set((await source.specsOf(scheduleIds)).filter(fires).map((spec) => spec.id));
+      for (const id of scheduleIds) {
+        if (firing.has(id)) continue;
+        await this.tickQueue.removeJobScheduler(schedulerIdFor(id));
+        report.removed++;
+      }
     }
     return report;
   }
 }
+
+/** Job schedulers a reconcile pass writes at once. */
+const UPSERTS_IN_FLIGHT = 100;
 
 /** Schedules (and job schedulers) looked at per step of a reconcile pass. */
 export const DEFAULT_RECONCILE_PAGE = 1000;

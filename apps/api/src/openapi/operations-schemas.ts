@@ -18,7 +18,11 @@ export const READINESS_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['status', 'checks'],
   properties: {
-    status: { type: 'string', enum: ['ok', 'degraded', 'error'], description: 'degraded: ready, but the linked JIM does not answer (still 200)' },
+    status: {
+      type: 'string',
+      enum: ['ok', 'degraded', 'error'],
+      description: 'degraded: ready, but the linked JIM does not answer, or jobs wait too long for a worker (backlog); still 200',
+    },
     checks: { type: 'object', required: ['database', 'queue'], properties: { database: READINESS_CHECK, queue: READINESS_CHECK } },
     jim: {
       type: 'object',
@@ -28,6 +32,17 @@ export const READINESS_SCHEMA: SchemaObject = {
         status: { type: 'string', enum: ['up', 'down'] },
         problem: { type: 'string', description: 'unreachable, timeout, key-refused, rate-limited or http-<status>' },
         checkedAt: { type: 'string', format: 'date-time' },
+      },
+    },
+    backlog: {
+      type: 'object',
+      description: 'The oldest job waiting for a worker, over every queue; absent when the queues do not answer in time',
+      required: ['status', 'thresholdSeconds', 'oldestWaitingSeconds'],
+      properties: {
+        status: { type: 'string', enum: ['ok', 'behind'], description: 'behind: it has waited longer than JIM_QUEUE_BACKLOG_WARN_SECONDS' },
+        thresholdSeconds: { type: 'number' },
+        oldestWaitingSeconds: { type: 'number', description: '0 when no job waits' },
+        queue: { type: 'string', description: 'The queue of that job' },
       },
     },
   },

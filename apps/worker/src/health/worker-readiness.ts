@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig, type WorkerRole } from '@jim/config';
-import { JobSchedulerSync, Probe, queueCheck, runChecks, StepQueues, TICK_QUEUE_TOKEN, type CheckResult } from '@jim/queue';
+import { JobSchedulerSync, Probe, QueueBacklog, queueCheck, runChecks, StepQueues, TICK_QUEUE_TOKEN, type BacklogCheck, type CheckResult } from '@jim/queue';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { StepRunner } from '../engine/step-runner.service';
@@ -12,13 +12,15 @@ import { JIM_SYNC_CLIENT } from '../engine/step-executors.provider';
 export type WorkerCheck = 'database' | 'queue' | 'workers';
 
 export interface WorkerHealthReport {
-  /** `degraded`: ready, but the linked JIM does not answer with our key. */
+  /** `degraded`: ready, but the linked JIM does not answer with our key, or jobs wait too long (`backlog`). */
   status: 'ok' | 'degraded' | 'error';
   checks: Record<WorkerCheck, CheckResult | { status: 'up' | 'down' }>;
   /** JIM_WORKER_ROLES: what this worker does (a `firing` worker runs no steps, a `steps` worker fires no ticks). */
   roles: WorkerRole[];
   runningSteps: number;
   jim?: JimCheck;
+  /** Whether jobs wait longer than JIM_QUEUE_BACKLOG_WARN_SECONDS for a worker; absent when the queues did not answer. */
+  backlog?: BacklogCheck;
 }
 
 /** Ready = the database answers, the queue backend answers, and the BullMQ workers of this process's roles are running. */
@@ -28,6 +30,7 @@ export class WorkerReadiness {
   private readonly probes: Record<'database' | 'queue', Probe>;
   private readonly wasDown = new Set<WorkerCheck>();
   private readonly jim: JimReachability | null;
+  private readonly backlog: QueueBacklog;
 
   constructor(
     @InjectDataSource() db: DataSource,
@@ -40,6 +43,7 @@ export class WorkerReadiness {
     @Inject(JIM_SYNC_CLIENT) jimClient: JimSyncClient | null,
   ) {
     this.jim = jimClient ? new JimReachability(jimClient) : null;
+    this.backlog = new QueueBacklog([queue, ...stepQueues.all], config.queueBacklogWarnSeconds);
     this.probes = {
       database: new Probe(() => db.query('SELECT 1')),
       // Each queue's own slot answers (on a cluster, the node serving it), and the last job-scheduler sync did not fail.
@@ -52,7 +56,7 @@ export class WorkerReadiness {
   }
 
   async check(): Promise<WorkerHealthReport> {
-    const [report, jim] = await Promise.all([runChecks(this.probes), this.jim?.check()]);
+    const [report, jim, backlog] = await Promise.all([runChecks(this.probes), this.jim?.check(), this.backlog.check()]);
     const workers = { status: this.workers.isRunning ? ('up' as const) : ('down' as const) };
     const checks = { ...report.checks, workers };
     for (const [name, result] of Object.entries(checks) as [WorkerCheck, { status: string }][]) {
@@ -65,7 +69,8 @@ export class WorkerReadiness {
         this.logger.log({ check: name }, 'Readiness check recovered');
       }
     }
-    const status = report.status === 'ok' && workers.status === 'up' ? (jim?.status === 'down' ? 'degraded' : 'ok') : 'error';
-    return { status, checks, roles: this.config.worker.roles, runningSteps: this.runningSteps, ...(jim ? { jim } : {}) };
+    const degraded = jim?.status === 'down' || backlog?.status === 'behind';
+    const status = report.status === 'ok' && workers.status === 'up' ? (degraded ? 'degraded' : 'ok') : 'error';
+    return { status, checks, roles: this.config.worker.roles, runningSteps: this.runningSteps, ...(jim ? { jim } : {}), ...(backlog ? { backlog } : {}) };
   }
 }

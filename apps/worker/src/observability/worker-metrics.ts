@@ -98,6 +98,13 @@ export class WorkerMetrics implements OnModuleDestroy {
     registers: [this.registry],
   });
 
+  readonly purgedRows = new Counter({
+    name: 'jim_retention_purged_rows_total',
+    help: 'History rows this worker purged under the retention settings, by target (executions also take their steps)',
+    labelNames: ['target'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -8,6 +8,7 @@ import { Backfills1764720000001 } from './1764720000001-backfills';
 import { StepRetries1764723600000 } from './1764723600000-step-retries';
 import { ConnectedSystemExclusivity1764723600001 } from './1764723600001-connected-system-exclusivity';
 import { Webhooks1764727200000 } from './1764727200000-webhooks';
+import { RetentionIndexes1764730800000 } from './1764730800000-retention-indexes';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   StepRetries1764723600000,
   ConnectedSystemExclusivity1764723600001,
   Webhooks1764727200000,
+  RetentionIndexes1764730800000,
 ];

@@ -32,6 +32,9 @@ export class ProcessGroup {
   terminate(): void {
     if (this.terminating) return;
     this.terminating = true;
+    // The walk starts from the group's members and the descendants seen before: with neither (the usual end of a
+    // step), it would read all of /proc to find nothing.
+    if (this.known.size === 0 && !signalGroup(this.groupId, 0)) return;
     const descendants = this.walk();
     const reachedGroup = signalGroup(this.groupId, 'SIGTERM');
     const reachedOthers = descendants.filter((pid) => signalProcess(pid, 'SIGTERM')).length > 0;
@@ -126,12 +129,12 @@ function readStat(pid: number): ProcessEntry | null {
   return { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]), startTime: fields[19], zombie: fields[0] === 'Z' || fields[0] === 'X' };
 }
 
-/** True when the signal reached at least one member of the group. */
-function signalGroup(groupId: number, signal: NodeJS.Signals): boolean {
+/** True when the signal reached at least one member of the group (signal 0: when the group has a member). */
+function signalGroup(groupId: number, signal: NodeJS.Signals | 0): boolean {
   return signalProcess(-groupId, signal);
 }
 
-function signalProcess(pid: number, signal: NodeJS.Signals): boolean {
+function signalProcess(pid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(pid, signal);
     return true;

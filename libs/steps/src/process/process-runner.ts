@@ -4,22 +4,30 @@ import type { StepContext, StepResult } from '../step';
 import { abortMessage, errorText, failedResult, safeLogger } from '../step-result';
 import { CapturedOutput } from '../text/captured-output';
 import { ProcessGroup } from './process-group';
+import { processSpawner } from './spawner';
 
 export const DEFAULT_KILL_GRACE_MS = 5000;
 
 /** How long after the process exits its output pipes may stay open (held by something that escaped its group). */
 const DRAIN_AFTER_EXIT_MS = 2000;
 
-export interface ProcessLaunch {
+/** What starts one process; plain data, so that it can be handed to the spawner thread. */
+export interface ProcessSpec {
   command: string;
   args: readonly string[];
   cwd?: string | null;
   env: NodeJS.ProcessEnv;
   killGraceMs: number;
   secrets: readonly string[];
+}
+
+export interface ProcessLaunch extends ProcessSpec {
   /** The failure message when the process cannot be started (ENOENT, EACCES, ...). */
   describeStartFailure(error: NodeJS.ErrnoException): string;
 }
+
+/** The result of a process run, or why it could not be started. */
+export type ProcessOutcome = { result: StepResult } | { startError: { code?: string; message: string } };
 
 interface ExitStatus {
   code: number | null;
@@ -28,7 +36,9 @@ interface ExitStatus {
 
 /**
  * Runs one process without a shell as the leader of its own process group, captures
- * its output and stops the whole group when the step is aborted.
+ * its output and stops the whole group when the step is aborted. The process is started,
+ * watched and stopped on the spawner thread: a spawn and a walk of `/proc` each block
+ * their event loop for milliseconds, which the loop that fires ticks cannot spare.
  */
 export async function runProcess(launch: ProcessLaunch, ctx: StepContext): Promise<StepResult> {
   if (ctx.signal.aborted) return failedResult(abortMessage(ctx.signal));
@@ -36,7 +46,10 @@ export async function runProcess(launch: ProcessLaunch, ctx: StepContext): Promi
     const problem = await workingDirectoryProblem(launch.cwd);
     if (problem) return failedResult(problem);
   }
-  return new ProcessRun(launch, ctx).result();
+  const { describeStartFailure, ...spec } = launch;
+  const outcome = await processSpawner().run(spec, ctx.signal, safeLogger(ctx));
+  if ('result' in outcome) return outcome.result;
+  return failedResult(describeStartFailure(Object.assign(new Error(outcome.startError.message), { code: outcome.startError.code })));
 }
 
 async function workingDirectoryProblem(cwd: string): Promise<string | null> {
@@ -49,8 +62,12 @@ async function workingDirectoryProblem(cwd: string): Promise<string | null> {
   }
 }
 
+/** Runs the process on the calling thread; the spawner thread runs each process it is given through this. */
+export function runProcessHere(spec: ProcessSpec, signal: AbortSignal, log: (line: string) => void): Promise<ProcessOutcome> {
+  return new ProcessRun(spec, signal, log).outcome();
+}
+
 class ProcessRun {
-  private readonly log: (line: string) => void;
   private readonly stdout: CapturedOutput;
   private readonly stderr: CapturedOutput;
   private group: ProcessGroup | undefined;
@@ -60,22 +77,22 @@ class ProcessRun {
   private child: ChildProcess | undefined;
 
   constructor(
-    private readonly launch: ProcessLaunch,
-    private readonly ctx: StepContext,
+    private readonly launch: ProcessSpec,
+    private readonly signal: AbortSignal,
+    private readonly log: (line: string) => void,
   ) {
-    this.log = safeLogger(ctx);
     this.stdout = new CapturedOutput(launch.secrets, this.log);
     this.stderr = new CapturedOutput(launch.secrets, this.log, '[stderr] ');
   }
 
-  result(): Promise<StepResult> {
+  outcome(): Promise<ProcessOutcome> {
     return new Promise((resolve) => {
       let settled = false;
       const onAbort = () => this.abort();
-      const finish = (result: StepResult) => {
+      const finish = (result: ProcessOutcome) => {
         if (settled) return;
         settled = true;
-        this.ctx.signal.removeEventListener('abort', onAbort);
+        this.signal.removeEventListener('abort', onAbort);
         if (this.drainTimer) clearTimeout(this.drainTimer);
         resolve(result);
       };
@@ -91,7 +108,7 @@ class ProcessRun {
           windowsHide: true,
         });
       } catch (error) {
-        finish(failedResult(this.launch.describeStartFailure(error as NodeJS.ErrnoException)));
+        finish(startError(error as NodeJS.ErrnoException));
         return;
       }
 
@@ -99,7 +116,7 @@ class ProcessRun {
       child.stderr?.on('data', (chunk: Buffer) => this.stderr.write(chunk));
       child.on('error', (error: NodeJS.ErrnoException) => {
         // After a successful start, errors only concern signalling, which the group handles.
-        if (child.pid === undefined) finish(failedResult(this.launch.describeStartFailure(error)));
+        if (child.pid === undefined) finish(startError(error));
       });
       if (child.pid === undefined) return;
 
@@ -113,11 +130,11 @@ class ProcessRun {
       });
       child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
         this.exitStatus ??= { code, signal };
-        finish(this.outcome());
+        finish({ result: this.result() });
       });
 
-      this.ctx.signal.addEventListener('abort', onAbort, { once: true });
-      if (this.ctx.signal.aborted) this.abort();
+      this.signal.addEventListener('abort', onAbort, { once: true });
+      if (this.signal.aborted) this.abort();
     });
   }
 
@@ -128,7 +145,7 @@ class ProcessRun {
       this.stopDraining();
       return;
     }
-    this.abortedWith = abortMessage(this.ctx.signal);
+    this.abortedWith = abortMessage(this.signal);
     this.log(`Stopping the step's processes: ${this.abortedWith}`);
     this.group?.terminate();
   }
@@ -138,7 +155,7 @@ class ProcessRun {
     this.child?.stderr?.destroy();
   }
 
-  private outcome(): StepResult {
+  private result(): StepResult {
     this.stdout.end();
     this.stderr.end();
     const tails = { stdoutTail: this.stdout.text(), stderrTail: this.stderr.text() };
@@ -150,4 +167,8 @@ class ProcessRun {
     if (code !== null) return { outcome: 'Failed', exitCode: code, ...tails, errorMessage: `Process exited with code ${code}` };
     return { outcome: 'Failed', exitCode: null, ...tails, errorMessage: `Process was terminated by signal ${signal ?? 'unknown'}` };
   }
+}
+
+function startError(error: NodeJS.ErrnoException): ProcessOutcome {
+  return { startError: { code: error.code, message: error.message } };
 }
