@@ -11,8 +11,9 @@ import { fmt, summarise } from './support/stats';
 
 /**
  * Connected-system exclusivity (`node dist/bench/run.js exclusive`): two schedules, each one RunProfile step on the
- * same exclusive connected system, fired together round after round (faster than the runs finish, so a line forms),
- * two worker processes, a custom engine on the run-profiles queue whose runs take `runMs`.
+ * same exclusive connected system, fired together round after round (faster than the runs finish, so a line forms;
+ * manual runs with `?overlap=AllowAll`, as each schedule's own overlap policy would skip them), two worker processes,
+ * a custom engine on the run-profiles queue whose runs take `runMs`.
  *  - overlaps, from the recorded start and end of every step: must be 0;
  *  - hand-off: a step that was waiting starts this long after the step before it on the system ended
  *    (next started_at − previous completed_at, for each step requested before the previous one ended).
@@ -73,7 +74,7 @@ export async function exclusiveBench({ ci }: BenchOptions): Promise<Report[]> {
     report.section(`${p.rounds * 2} executions: 2 schedules on one exclusive system fired together ${p.rounds} times, ${p.roundGapMs} ms apart; runs take ${p.runMs} ms; 2 workers`);
     const executionIds: string[] = [];
     for (let round = 0; round < p.rounds; round++) {
-      const runs = await Promise.all(schedules.map((id) => call(api.url, 'POST', `/api/v1/schedules/${id}/run`)));
+      const runs = await Promise.all(schedules.map((id) => call(api.url, 'POST', `/api/v1/schedules/${id}/run?overlap=AllowAll`)));
       for (const run of runs) {
         if (run.status !== 202) throw new Error(`run failed: ${run.status} ${JSON.stringify(run.body)}`);
         executionIds.push(run.body.executionId);

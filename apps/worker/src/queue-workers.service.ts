@@ -69,7 +69,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     return Array.from({ length: shards }, (_, shard) =>
       this.kit.worker<StepJobData, string>(
         stepQueueName(shard),
-        (job: Job<StepJobData>) => this.steps.run(job.data.executionStepId, job, job.data.attempt),
+        (job: Job<StepJobData>) => this.steps.run(job.data.executionStepId, job, job.data.attempt, job.data.granted),
         { concurrency, maxStalledCount: 1 },
       ),
     );

@@ -33,6 +33,8 @@ export interface StepJobData {
   executionStepId: string;
   /** A retry's attempt: only that attempt is claimed by the job. */
   attempt?: number;
+  /** A step woken from its connected system's line: it holds the system already, so its job does not enter the line. */
+  granted?: boolean;
 }
 
 export function schedulerIdFor(scheduleId: string): string {

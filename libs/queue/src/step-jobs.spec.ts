@@ -24,4 +24,10 @@ describe('stepJobs', () => {
       },
     ]);
   });
+
+  it('marks the job of a step handed its connected system, so it goes straight to its claim', () => {
+    const [job] = stepJobs([{ executionId: 'e1', stepIds: ['s1'], resume: true, granted: true }]);
+    expect(job.data).toEqual({ executionId: 'e1', executionStepId: 's1', granted: true });
+    expect(job.opts.jobId).toMatch(new RegExp(`^${stepJobId('s1')}-resume-\\d+$`));
+  });
 });

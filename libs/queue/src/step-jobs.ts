@@ -8,6 +8,8 @@ export interface StepDispatch {
   resume?: boolean;
   /** A retry: the attempt it runs (its job id carries it, as the earlier attempt's job exists) and when it falls due. */
   retry?: { attempt: number; delayMs: number };
+  /** Steps handed their connected system from its line: their jobs skip entering it. */
+  granted?: boolean;
 }
 
 /**
@@ -18,7 +20,7 @@ export function stepJobs(dispatches: readonly StepDispatch[]) {
   return dispatches.flatMap((dispatch) =>
     dispatch.stepIds.map((id) => ({
       name: STEP_JOB,
-      data: { executionId: dispatch.executionId, executionStepId: id, ...(dispatch.retry ? { attempt: dispatch.retry.attempt } : {}) } satisfies StepJobData,
+      data: { executionId: dispatch.executionId, executionStepId: id, ...(dispatch.retry ? { attempt: dispatch.retry.attempt } : {}), ...(dispatch.granted ? { granted: true } : {}) } satisfies StepJobData,
       // A resumed step's first job still exists (stalled or finished), so it gets a job of its own; claiming stays once-only.
       opts: {
         jobId: dispatch.resume ? `${stepJobId(id)}-resume-${Date.now()}` : dispatch.retry ? `${stepJobId(id)}-attempt-${dispatch.retry.attempt}` : stepJobId(id),

@@ -43,18 +43,21 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
   /**
    * `attempt`: a retry's job runs only that attempt of the step. A RunProfile step of an exclusive connected system
    * first takes its place in the system's line: if the system is busy its job ends here, and the step gets a new job
-   * when the system is handed to it. Whatever happens, the system is handed on once the step no longer needs it.
+   * when the system is handed to it (`granted`: this job is that one, so it goes straight to the claim). The step's
+   * end hands the system on in its own transaction; otherwise (not claimed, detached, failed to record) it is handed
+   * on after the job, once the step no longer needs it.
    */
-  async run(executionStepId: string, job: StepJobLog, attempt?: number): Promise<string> {
-    if ((await this.holds.enter(executionStepId, attempt)) === 'wait') return 'waiting for its connected system';
+  async run(executionStepId: string, job: StepJobLog, attempt?: number, granted?: boolean): Promise<string> {
+    if (!granted && (await this.holds.enter(executionStepId, attempt)) === 'wait') return 'waiting for its connected system';
+    const ended = { handedOn: false };
     try {
-      return await this.runStep(executionStepId, job, attempt);
+      return await this.runStep(executionStepId, job, attempt, ended);
     } finally {
-      await this.dispatcher.enqueue(await this.holds.release(executionStepId));
+      if (!ended.handedOn) await this.dispatcher.enqueue(await this.holds.release(executionStepId));
     }
   }
 
-  private async runStep(executionStepId: string, job: StepJobLog, attempt?: number): Promise<string> {
+  private async runStep(executionStepId: string, job: StepJobLog, attempt: number | undefined, ended: { handedOn: boolean }): Promise<string> {
     const claim = await this.store.claimStep(executionStepId, WORKER_ID, attempt);
     if (claim.kind === 'skip') return `skipped: ${claim.reason}`;
     const { step } = claim;
@@ -98,13 +101,18 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     const reason: unknown = controller.signal.reason;
     if (controller.signal.aborted && isStepAbortReason(reason) && reason.kind === 'cancelled') {
       observed.end('Cancelled', reason.message);
-      await this.store.cancelStep(executionStepId, { ...result, errorMessage: reason.message });
+      const woken = await this.store.cancelStep(executionStepId, { ...result, errorMessage: reason.message });
+      ended.handedOn = true;
+      await this.dispatcher.enqueue(woken);
       await this.startWaiting(step.scheduleId);
       return 'cancelled';
     }
     observed.end(result.outcome, result.errorMessage);
     const timedOut = controller.signal.aborted && isStepAbortReason(reason) && reason.kind === 'timeout';
-    const next = await this.store.completeStep(executionStepId, step.executionId, result, { timedOut });
+    const { next, handedOn } = await this.store.completeStepHandingOn(executionStepId, step.executionId, result, { timedOut });
+    ended.handedOn = true;
+    // The step handed the system first: its grant committed with this step's end.
+    await this.dispatcher.enqueue(handedOn);
     // No next group or retry: the execution waits for siblings or has ended, and an execution waiting behind it may start.
     if (next) await this.dispatcher.enqueue(next);
     else await this.startWaiting(step.scheduleId);

@@ -81,34 +81,7 @@ export class ConnectedSystemHolds {
     if (!hold) return null;
     return this.db.transaction(async (tx) => {
       await lockSystem(tx, hold.connected_system_id);
-      // One statement (one snapshot, taken under the lock): leave, drop stale waiters, grant the first waiter, wake it.
-      const [woken] = await queryReturning<{ id: string; execution_id: string }>(
-        tx,
-        `WITH gone AS (
-           DELETE FROM connected_system_holds h USING schedule_execution_steps s
-           WHERE h.execution_step_id = $1 AND s.id = h.execution_step_id AND NOT ${NEEDED_SQL}
-           RETURNING h.execution_step_id
-         ),
-         stale AS (
-           DELETE FROM connected_system_holds h USING schedule_execution_steps s
-           WHERE h.connected_system_id = $2 AND h.granted_at IS NULL AND s.id = h.execution_step_id AND s.status <> 'WaitingForResource'
-         ),
-         next AS (
-           SELECT h.execution_step_id FROM connected_system_holds h JOIN schedule_execution_steps s ON s.id = h.execution_step_id
-           WHERE h.connected_system_id = $2 AND h.granted_at IS NULL AND s.status = 'WaitingForResource'
-             AND EXISTS (SELECT 1 FROM gone)
-             AND NOT EXISTS (SELECT 1 FROM connected_system_holds g WHERE g.connected_system_id = $2 AND g.granted_at IS NOT NULL AND g.execution_step_id <> $1)
-           ORDER BY h.seq LIMIT 1
-         ),
-         granted AS (
-           UPDATE connected_system_holds h SET granted_at = clock_timestamp() FROM next WHERE h.execution_step_id = next.execution_step_id
-         )
-         UPDATE schedule_execution_steps s SET status = 'Queued', heartbeat_at = clock_timestamp()
-         FROM next WHERE s.id = next.execution_step_id RETURNING s.id, s.execution_id`,
-        [executionStepId, hold.connected_system_id],
-      );
-      // Its first job has ended (it found the system taken), so it needs a job of its own.
-      return woken ? { executionId: woken.execution_id, stepIds: [woken.id], resume: true } : null;
+      return handOn(tx, executionStepId, hold.connected_system_id);
     });
   }
 
@@ -141,6 +114,54 @@ export class ConnectedSystemHolds {
   }
 }
 
+/**
+ * Inside the transaction that ends a step: takes the lock of the connected system the step is in line for, if any,
+ * and returns that system's id. Taken before the step's row is changed (execution row → system lock → step rows,
+ * the order every transaction on a line follows), so it never deadlocks with a step entering the line.
+ */
+export async function lockHeldSystem(tx: EntityManager, executionStepId: string): Promise<number | null> {
+  const [hold]: { connected_system_id: number }[] = await tx.query(
+    `SELECT connected_system_id, pg_advisory_xact_lock(${HOLD_LOCK_KEY}, connected_system_id) FROM connected_system_holds WHERE execution_step_id = $1`,
+    [executionStepId],
+  );
+  return hold ? hold.connected_system_id : null;
+}
+
+/**
+ * Under the system's lock, in one statement (one snapshot): the step leaves the line if it no longer needs the
+ * system, stale waiters are dropped, and a freed system is granted to the first waiter, whose step is Queued again.
+ * Returns that waiter's step, to enqueue once the transaction has committed.
+ */
+export async function handOn(tx: EntityManager, executionStepId: string, connectedSystemId: number): Promise<Dispatch | null> {
+  const [woken] = await queryReturning<{ id: string; execution_id: string }>(
+    tx,
+    `WITH gone AS (
+       DELETE FROM connected_system_holds h USING schedule_execution_steps s
+       WHERE h.execution_step_id = $1 AND s.id = h.execution_step_id AND NOT ${NEEDED_SQL}
+       RETURNING h.execution_step_id
+     ),
+     stale AS (
+       DELETE FROM connected_system_holds h USING schedule_execution_steps s
+       WHERE h.connected_system_id = $2 AND h.granted_at IS NULL AND s.id = h.execution_step_id AND s.status <> 'WaitingForResource'
+     ),
+     next AS (
+       SELECT h.execution_step_id FROM connected_system_holds h JOIN schedule_execution_steps s ON s.id = h.execution_step_id
+       WHERE h.connected_system_id = $2 AND h.granted_at IS NULL AND s.status = 'WaitingForResource'
+         AND EXISTS (SELECT 1 FROM gone)
+         AND NOT EXISTS (SELECT 1 FROM connected_system_holds g WHERE g.connected_system_id = $2 AND g.granted_at IS NOT NULL AND g.execution_step_id <> $1)
+       ORDER BY h.seq LIMIT 1
+     ),
+     granted AS (
+       UPDATE connected_system_holds h SET granted_at = clock_timestamp() FROM next WHERE h.execution_step_id = next.execution_step_id
+     )
+     UPDATE schedule_execution_steps s SET status = 'Queued', heartbeat_at = clock_timestamp()
+     FROM next WHERE s.id = next.execution_step_id RETURNING s.id, s.execution_id`,
+    [executionStepId, connectedSystemId],
+  );
+  // Its first job has ended (it found the system taken), so it needs a job of its own; it holds the system already.
+  return woken ? { executionId: woken.execution_id, stepIds: [woken.id], resume: true, granted: true } : null;
+}
+
 async function lockSystem(tx: EntityManager, connectedSystemId: number): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [HOLD_LOCK_KEY, connectedSystemId]);
 }
@@ -167,5 +188,5 @@ async function handOver(tx: EntityManager, connectedSystemId: number): Promise<D
     [next.execution_step_id],
   );
   // Its first job has ended (it found the system taken), so it needs a job of its own.
-  return { executionId: next.execution_id, stepIds: [next.execution_step_id], resume: true };
+  return { executionId: next.execution_id, stepIds: [next.execution_step_id], resume: true, granted: true };
 }

@@ -8,6 +8,7 @@ import { fieldMap, fromRow } from '../field-map';
 import type { SecretCipher } from '../secret-cipher';
 import { startTicks, type TickOutcome, type TickRequest } from '../ticks';
 import { finishAttempt } from './step-attempts';
+import { handOn, lockHeldSystem } from './connected-system-holds';
 import { recordExecutionEvent } from '../webhooks/outbox';
 
 export interface ClaimedStep {
@@ -39,6 +40,14 @@ export interface Dispatch {
   resume?: boolean;
   /** A retry: the attempt to run and how long until it falls due. */
   retry?: { attempt: number; delayMs: number };
+  /** Steps handed their connected system from its line: their jobs skip entering it. */
+  granted?: boolean;
+}
+
+/** What ending a step leaves to enqueue: its execution's next group (or its retry), and the step handed its connected system. */
+export interface StepEnd {
+  next: Dispatch | null;
+  handedOn: Dispatch | null;
 }
 
 export type CancelOutcome =
@@ -211,18 +220,30 @@ export class ExecutionRepository {
    * execution. Returns what to enqueue: the retry, the next group, or nothing.
    */
   async completeStep(executionStepId: string, executionId: string, result: StepResult, options: { timedOut?: boolean } = {}): Promise<Dispatch | null> {
+    return (await this.completeStepHandingOn(executionStepId, executionId, result, options)).next;
+  }
+
+  /**
+   * The same, and in the same transaction the step leaves its connected system's line if it no longer needs the
+   * system, which is granted to the next waiter: the grant commits with the step's end. Returns the next group (or
+   * retry) and the woken waiter, both to enqueue once this has returned.
+   */
+  async completeStepHandingOn(executionStepId: string, executionId: string, result: StepResult, options: { timedOut?: boolean } = {}): Promise<StepEnd> {
     return this.db.transaction(async (tx) => {
       const execution = await lockExecution(tx, executionId);
+      const systemId = await lockHeldSystem(tx, executionStepId);
+      const handedOn = async () => (systemId === null ? null : handOn(tx, executionStepId, systemId));
       const outcome = options.timedOut ? 'TimedOut' : result.outcome;
       const retry = await finishAttempt(tx, executionStepId, outcome, result, execution?.status === 'InProgress');
-      if (retry) return { executionId, stepIds: [executionStepId], retry };
+      if (retry) return { next: { executionId, stepIds: [executionStepId], retry }, handedOn: await handedOn() };
       await tx.query(
         `UPDATE schedule_execution_steps
          SET status = $2, completed_at = clock_timestamp(), exit_code = $3, stdout_tail = $4, stderr_tail = $5, error_message = $6
          WHERE id = $1 AND status = 'Processing'`,
         [executionStepId, result.outcome, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage],
       );
-      return this.settle(tx, executionId, execution);
+      const woken = await handedOn();
+      return { next: await this.settle(tx, executionId, execution), handedOn: woken };
     });
   }
 
@@ -372,15 +393,22 @@ export class ExecutionRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Records a stopped step of a cancelled execution (the execution itself is already Cancelled). */
-  async cancelStep(executionStepId: string, result: StepResult): Promise<void> {
-    await finishAttempt(this.db.manager, executionStepId, 'Cancelled', { ...result, errorMessage: result.errorMessage ?? CANCELLED_BY_USER }, false);
-    await this.db.query(
-      `UPDATE schedule_execution_steps
-       SET status = 'Cancelled', completed_at = now(), exit_code = $2, stdout_tail = $3, stderr_tail = $4, error_message = $5
-       WHERE id = $1 AND status = 'Processing'`,
-      [executionStepId, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage ?? CANCELLED_BY_USER],
-    );
+  /**
+   * Records a stopped step of a cancelled execution (the execution itself is already Cancelled); in the same
+   * transaction its connected system is handed to the next waiter, returned to enqueue.
+   */
+  async cancelStep(executionStepId: string, result: StepResult): Promise<Dispatch | null> {
+    return this.db.transaction(async (tx) => {
+      const systemId = await lockHeldSystem(tx, executionStepId);
+      await finishAttempt(tx, executionStepId, 'Cancelled', { ...result, errorMessage: result.errorMessage ?? CANCELLED_BY_USER }, false);
+      await tx.query(
+        `UPDATE schedule_execution_steps
+         SET status = 'Cancelled', completed_at = now(), exit_code = $2, stdout_tail = $3, stderr_tail = $4, error_message = $5
+         WHERE id = $1 AND status = 'Processing'`,
+        [executionStepId, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage ?? CANCELLED_BY_USER],
+      );
+      return systemId === null ? null : handOn(tx, executionStepId, systemId);
+    });
   }
 
   /**
