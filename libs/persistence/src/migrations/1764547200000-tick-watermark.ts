@@ -11,6 +11,7 @@ export class TickWatermark1764547200000 implements MigrationInterface {
   name = 'TickWatermark1764547200000';
 
   async up(db: QueryRunner): Promise<void> {
+    await db.query(`SET LOCAL search_path TO public`);
     await db.query(`ALTER TABLE schedules ADD COLUMN first_unaccounted_tick timestamptz`);
     await db.query(`UPDATE schedules SET first_unaccounted_tick = next_run_time WHERE is_enabled AND trigger_type = 'Cron'`);
     await db.query(`CREATE INDEX ix_schedules_first_unaccounted_tick ON schedules (first_unaccounted_tick) WHERE first_unaccounted_tick IS NOT NULL`);

@@ -9,6 +9,7 @@ export class Backfills1764720000001 implements MigrationInterface {
   name = 'Backfills1764720000001';
 
   async up(db: QueryRunner): Promise<void> {
+    await db.query(`SET LOCAL search_path TO public`);
     await db.query(`
       CREATE TABLE backfills (
         id uuid PRIMARY KEY,

@@ -9,6 +9,7 @@ export class StepRetries1764723600000 implements MigrationInterface {
   name = 'StepRetries1764723600000';
 
   async up(db: QueryRunner): Promise<void> {
+    await db.query(`SET LOCAL search_path TO public`);
     for (const table of ['schedule_steps', 'schedule_execution_steps']) {
       await db.query(`
         ALTER TABLE ${table}

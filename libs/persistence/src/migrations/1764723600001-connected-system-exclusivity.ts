@@ -9,6 +9,7 @@ export class ConnectedSystemExclusivity1764723600001 implements MigrationInterfa
   name = 'ConnectedSystemExclusivity1764723600001';
 
   async up(db: QueryRunner): Promise<void> {
+    await db.query(`SET LOCAL search_path TO public`);
     await db.query(`ALTER TABLE connected_systems ADD COLUMN exclusive boolean NOT NULL DEFAULT true`);
     await db.query(`
       CREATE TABLE connected_system_holds (

@@ -9,6 +9,7 @@ export class Webhooks1764727200000 implements MigrationInterface {
   name = 'Webhooks1764727200000';
 
   async up(db: QueryRunner): Promise<void> {
+    await db.query(`SET LOCAL search_path TO public`);
     await db.query(`
       CREATE TABLE webhooks (
         id uuid PRIMARY KEY,
