@@ -9,7 +9,7 @@ import { defineSchedule } from '../apps/api/src/schedules/schedule-definition';
  * The pure parts of POST /api/v1/schedules, one at a time, in operations per second (no database, no queue):
  * the global validation pipe (class-transformer + class-validator + the nullability rule), the definition
  * (trigger compile, step checks), the response mapping and its serialisation. Same body as bench/api.bench.ts.
- * Run from the repository root: `npm run build && node dist/bench/create-path.bench.js`.
+ * Run from the repository root: `npm run bench:create-path`.
  */
 
 const SECONDS_PER_PART = 2;
