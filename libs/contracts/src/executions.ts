@@ -40,7 +40,18 @@ export interface RunProfileProgressResponse {
 }
 
 /** A step as it was when the execution started (its definition, less the working directory and secrets), and what happened. */
-export interface ScheduleExecutionStepResponse extends Omit<ScheduleStepResponse, 'id' | 'name' | 'workingDirectory' | 'sqlConnectionString'> {
+/** What a run of a step left: by a step run as a whole, and by each of its attempts. */
+export interface StepRunResult {
+  exitCode: number | null;
+  stdoutTail: string | null;
+  stderrTail: string | null;
+  errorMessage: string | null;
+  activityId: string | null;
+}
+
+export interface ScheduleExecutionStepResponse
+  extends Omit<ScheduleStepResponse, 'id' | 'name' | 'workingDirectory' | 'sqlConnectionString'>,
+    StepRunResult {
   id: string;
   stepId: string;
   groupOrdinal: number;
@@ -48,11 +59,6 @@ export interface ScheduleExecutionStepResponse extends Omit<ScheduleStepResponse
   status: StepStatus;
   startedAt: string | null;
   completedAt: string | null;
-  exitCode: number | null;
-  stdoutTail: string | null;
-  stderrTail: string | null;
-  errorMessage: string | null;
-  activityId: string | null;
   activityStatus: string | null;
   progress: RunProfileProgressResponse | null;
   /** The attempt being run, or the last one run (1-based). */
@@ -77,17 +83,12 @@ export interface ResourceWaitResponse {
 }
 
 /** One finished attempt of an execution step. */
-export interface StepAttemptResponse {
+export interface StepAttemptResponse extends StepRunResult {
   attempt: number;
   startedAt: string | null;
   completedAt: string;
   /** Completed, CompletedWithWarning, CompletedWithError, Failed, Cancelled, or TimedOut. */
   outcome: string;
-  exitCode: number | null;
-  stdoutTail: string | null;
-  stderrTail: string | null;
-  errorMessage: string | null;
-  activityId: string | null;
 }
 
 export interface ExecutionProgressGroup {

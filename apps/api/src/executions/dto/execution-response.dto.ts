@@ -1,4 +1,4 @@
-import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { ApiProperty, IntersectionType, OmitType } from '@nestjs/swagger';
 import type * as Contract from '@jim/contracts';
 import {
   EXECUTION_STATUSES,
@@ -83,8 +83,22 @@ export class ResourceWaitResponse implements Contract.ResourceWaitResponse {
   since: string;
 }
 
+/** What a run of a step left: the step run's as a whole, and each attempt's. */
+export class StepRunResultResponse implements Contract.StepRunResult {
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Exit code (PowerShell and Executable steps)' })
+  exitCode: number | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The end of the standard output, secrets redacted' })
+  stdoutTail: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'The end of the standard error, secrets redacted' })
+  stderrTail: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'Why the run failed, if it did' })
+  errorMessage: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: "JIM's activity for this run (RunProfile steps on JIM)" })
+  activityId: string | null;
+}
+
 /** One finished attempt of an execution step. */
-export class StepAttemptResponse implements Contract.StepAttemptResponse {
+export class StepAttemptResponse extends StepRunResultResponse implements Contract.StepAttemptResponse {
   @ApiProperty({ type: 'integer', minimum: 1, example: 1, description: 'Attempt number (1-based)' })
   attempt: number;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the attempt started' })
@@ -93,16 +107,6 @@ export class StepAttemptResponse implements Contract.StepAttemptResponse {
   completedAt: string;
   @ApiProperty({ example: 'Failed', description: 'Completed, CompletedWithWarning, CompletedWithError, Failed, Cancelled, or TimedOut' })
   outcome: string;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Exit code (PowerShell and Executable steps)' })
-  exitCode: number | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'The end of the standard output, secrets redacted' })
-  stdoutTail: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'The end of the standard error, secrets redacted' })
-  stderrTail: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Why the attempt failed, if it did' })
-  errorMessage: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: "JIM's activity of the attempt (RunProfile steps on JIM)" })
-  activityId: string | null;
 }
 
 /**
@@ -110,7 +114,7 @@ export class StepAttemptResponse implements Contract.StepAttemptResponse {
  * string (never exposed) — and what happened when it ran.
  */
 export class ScheduleExecutionStepResponse
-  extends OmitType(ScheduleStepResponse, ['id', 'name', 'workingDirectory', 'sqlConnectionString'] as const)
+  extends IntersectionType(OmitType(ScheduleStepResponse, ['id', 'name', 'workingDirectory', 'sqlConnectionString'] as const), StepRunResultResponse)
   implements Contract.ScheduleExecutionStepResponse
 {
   @ApiProperty({ format: 'uuid', description: 'Id of this step run' })
@@ -127,16 +131,6 @@ export class ScheduleExecutionStepResponse
   startedAt: string | null;
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true, description: 'When the step finished' })
   completedAt: string | null;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Exit code (PowerShell and Executable steps)' })
-  exitCode: number | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'The end of the standard output, secrets redacted' })
-  stdoutTail: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'The end of the standard error, secrets redacted' })
-  stderrTail: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: 'Why the step failed, if it did' })
-  errorMessage: string | null;
-  @ApiProperty({ type: 'string', nullable: true, description: "JIM's activity for this run (RunProfile steps on JIM)" })
-  activityId: string | null;
   @ApiProperty({ type: 'string', nullable: true, example: 'InProgress', description: "The JIM activity's status, as last polled" })
   activityStatus: string | null;
   @ApiProperty({ type: RunProfileProgressResponse, nullable: true, description: 'Progress of the JIM activity; null when none' })
