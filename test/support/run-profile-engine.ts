@@ -1,4 +1,4 @@
-import { Worker } from 'bullmq';
+import type { QueueKit } from '@jim/queue';
 
 /**
  * A custom sync engine in the test process: a consumer of the run-profiles queue (docs/run-profile-queue.md) whose
@@ -6,14 +6,14 @@ import { Worker } from 'bullmq';
  */
 export class RunProfileEngine {
   private readonly pending = new Map<string, (status: 'Complete' | 'FailedWithError') => void>();
-  private worker?: Worker;
+  private worker?: ReturnType<QueueKit['worker']>;
 
-  async start(redisUrl: string, queuePrefix: string): Promise<void> {
-    const prefix = queuePrefix.replace(/\{([^{}]+)\}/, '{$1:run-profiles}');
-    this.worker = new Worker(
+  /** Consumes the run-profiles queue of `kit`'s backend (Redis or PostgreSQL) and prefix. */
+  async start(kit: QueueKit): Promise<void> {
+    this.worker = kit.worker<{ stepId: string }, { status: string }>(
       'run-profiles',
-      (job) => new Promise<{ status: string }>((resolve) => this.pending.set(job.data.stepId as string, (status) => resolve({ status }))),
-      { connection: { url: redisUrl }, prefix, concurrency: 50, maxStalledCount: 0 },
+      (job) => new Promise<{ status: string }>((resolve) => this.pending.set(job.data.stepId, (status) => resolve({ status }))),
+      { concurrency: 50, maxStalledCount: 0 },
     );
     await this.worker.waitUntilReady();
   }

@@ -1,3 +1,4 @@
+import { QueueKit } from '@jim/queue';
 import { createTestApp, REDIS_URL, type TestApp } from '../support/test-app';
 import { RunProfileEngine } from '../support/run-profile-engine';
 import { waitFor, type RunningProcess } from '../support/processes';
@@ -171,7 +172,7 @@ describe('Connected-system exclusivity: the sweeper frees the system of a lost s
 
   beforeAll(async () => {
     t = await createTestApp();
-    await engine.start(REDIS_URL, t.config.queuePrefix);
+    await engine.start(new QueueKit({ backend: t.config.queueBackend, redisUrl: REDIS_URL, databaseUrl: t.databaseUrl, prefix: t.config.queuePrefix }));
     await t.db.query(`INSERT INTO connected_systems (id, name, created) VALUES (7, 'Directory', now())`);
     await t.db.query(`INSERT INTO run_profiles (id, connected_system_id, name, run_type, created) VALUES (71, 7, 'Delta Import', 'DeltaImport', now())`);
     workers = await startWorkers(t, 2);
