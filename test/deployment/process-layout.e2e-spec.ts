@@ -74,10 +74,15 @@ describe('Production process layout', () => {
       steps: [{ stepIndex: 0, stepType: 'Executable', executablePath: '/bin/true' }],
     });
     expect(created.status).toBe(201);
+    // Which free worker takes a step job is up to the queue: wait until both have taken some (at least 8 ticks).
     await waitFor(async () => {
-      const { rows } = await db.query(`SELECT count(*)::int AS n FROM schedule_executions WHERE schedule_id = $1`, [created.body.id]);
-      return rows[0].n >= 8;
-    }, 30_000);
+      const { rows } = await db.query(
+        `SELECT count(DISTINCT e.id)::int AS n, count(DISTINCT st.worker_id)::int AS workers
+         FROM schedule_executions e LEFT JOIN schedule_execution_steps st ON st.execution_id = e.id WHERE e.schedule_id = $1`,
+        [created.body.id],
+      );
+      return rows[0].n >= 8 && rows[0].workers >= 2;
+    }, 60_000);
     expect((await call('POST', `/api/v1/schedules/${created.body.id}/disable`)).status).toBe(200);
     const { rows } = await db.query(
       `SELECT e.scheduled_for, count(*)::int AS n, count(DISTINCT st.worker_id)::int AS workers
@@ -92,5 +97,5 @@ describe('Production process layout', () => {
       [created.body.id],
     );
     expect(spread[0].workers).toBe(2);
-  });
+  }, 120_000);
 });
