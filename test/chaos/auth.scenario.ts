@@ -88,12 +88,35 @@ export const authScenario: Scenario = {
       const profile = await stack.call('POST', `/api/v1/synchronisation/connected-systems/${system.body.id}/run-profiles`, { name: 'Auth import', runType: 'FullImport' });
       const run = await stack.call('POST', `/api/v1/schedules/${scheduleId}/run`);
       const executionId = run.body?.executionId ?? '7d0d4a8e-8a53-4b39-9d43-1a0f1cbbd3d1';
+      const webhook = await stack.call('POST', '/api/v1/webhooks', { url: 'https://1.1.1.1/hook', description: 'Auth target', events: ['ExecutionFailed'], isEnabled: false });
+      if (webhook.status !== 201) throw new Error(`creating a webhook answered ${webhook.status}: ${webhook.text}`);
+      const backfilled = await stack.createSchedule({
+        name: 'Auth backfill target',
+        triggerType: 'Cron',
+        patternType: 'Custom',
+        cronExpression: '0 0 1 1 *',
+        isEnabled: false,
+        steps: [{ stepIndex: 0, stepType: 'Executable', executablePath: '/bin/true' }],
+      });
+      const backfill = await stack.call('POST', `/api/v1/schedules/${backfilled}/backfill`, { startTime: '2020-01-01T00:00:00Z', endTime: '2020-01-02T00:00:00Z' });
+      if (backfill.status !== 202) throw new Error(`starting a backfill answered ${backfill.status}: ${backfill.text}`);
 
       const fill = (path: string) => {
-        const id = path.startsWith('/api/v1/synchronisation') ? String(system.body.id) : path.startsWith('/api/v1/schedule-executions') ? executionId : path.startsWith('/api/v1/apikeys') ? user.id : scheduleId;
+        const id = path.startsWith('/api/v1/synchronisation')
+          ? String(system.body.id)
+          : path.startsWith('/api/v1/schedule-executions')
+            ? executionId
+            : path.startsWith('/api/v1/apikeys')
+              ? user.id
+              : path.startsWith('/api/v1/webhooks')
+                ? (webhook.body.id as string)
+                : path.includes('{backfillId}')
+                  ? backfilled
+                  : scheduleId;
         const filled = path
           .replace('{id}', id)
           .replace('{runProfileId}', String(profile.body.id))
+          .replace('{backfillId}', backfill.body.backfillId as string)
           .replace('{version}', '1')
           .replace(/\{[^}]+\}/g, '1');
         return filled.endsWith('/compare') ? `${filled}?fromVersion=1&toVersion=1` : filled;
