@@ -197,6 +197,9 @@ describe('Connected-system exclusivity: the sweeper frees the system of a lost s
     await waitFor(async () => (await status(waiter)).status === 'Processing', 20_000);
     const [hold] = await t.db.query(`SELECT e.id FROM connected_system_holds h JOIN schedule_executions e ON e.id = h.execution_id WHERE h.granted_at IS NOT NULL AND h.connected_system_id = 7`);
     expect(hold.id).toBe(waiter);
+    // The waiter's run reaches the engine after its step is Processing (the queue may poll): finish it once it is there.
+    const [{ step_id: waiterStep }] = await t.db.query(`SELECT step_id FROM schedule_execution_steps WHERE execution_id = $1`, [waiter]);
+    await waitFor(async () => engine.running().includes(waiterStep), 20_000);
     engine.finishAll();
     expect((await finished(t, waiter, 30_000)).status).toBe('Complete');
   });
