@@ -177,7 +177,8 @@ export async function engineBench({ ci }: BenchOptions): Promise<Report[]> {
 
   // Manual run → first step -------------------------------------------------------------------------------------------
   report.section(`Manual run → first step started: ${p.latencyRuns} runs × ${p.latencySamples} sequential runs of a 1-step schedule`);
-  const oneStepId = await createSchedule(api, stepsBody('One step', 1));
+  // Runs of one schedule overlap on purpose here: the policy that allows it (the default, Skip, refuses a second run).
+  const oneStepId = await createSchedule(api, { ...stepsBody('One step', 1), overlapPolicy: 'AllowAll' });
   const latency: LatencyRun[] = [];
   for (let run = 1; run <= p.latencyRuns; run++) {
     const anchor = await addToStart(kit, { samples: p.latencySamples });

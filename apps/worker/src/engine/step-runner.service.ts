@@ -109,7 +109,7 @@ export class StepRunner implements OnModuleInit, OnModuleDestroy {
     }
     observed.end(result.outcome, result.errorMessage);
     const timedOut = controller.signal.aborted && isStepAbortReason(reason) && reason.kind === 'timeout';
-    const { next, handedOn } = await this.store.completeStepHandingOn(executionStepId, step.executionId, result, { timedOut });
+    const { next, handedOn } = await this.store.completeStepHandingOn(executionStepId, step.executionId, result, { timedOut, stepType: step.spec.stepType });
     ended.handedOn = true;
     // The step handed the system first: its grant committed with this step's end.
     await this.dispatcher.enqueue(handedOn);

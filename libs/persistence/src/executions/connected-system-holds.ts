@@ -31,9 +31,17 @@ export class ConnectedSystemHolds {
    * joins the line (Queued → WaitingForResource) and its job ends.
    */
   async enter(executionStepId: string, attempt?: number): Promise<HoldEntry> {
-    // Handed the system already (woken from the line, or resumed after a worker loss): no lock needed.
-    const [granted] = await this.db.query(`SELECT 1 FROM connected_system_holds WHERE execution_step_id = $1 AND granted_at IS NOT NULL`, [executionStepId]);
-    if (granted) return 'go';
+    // One read decides most steps without a transaction: a step that is not a RunProfile step of an exclusive system
+    // (most steps), and one handed the system already (woken from the line, or resumed after a worker loss), go.
+    const [seen]: { granted: boolean; exclusive: boolean }[] = await this.db.query(
+      `SELECT h.granted_at IS NOT NULL AS granted, (s.step_type = 'RunProfile' AND cs.exclusive IS TRUE) AS exclusive
+       FROM schedule_execution_steps s
+       LEFT JOIN connected_systems cs ON cs.id = s.connected_system_id
+       LEFT JOIN connected_system_holds h ON h.execution_step_id = s.id
+       WHERE s.id = $1`,
+      [executionStepId],
+    );
+    if (!seen || seen.granted || !seen.exclusive) return 'go';
     return this.db.transaction(async (tx) => {
       const [step]: { connected_system_id: number; execution_id: string }[] = await tx.query(
         `SELECT s.connected_system_id, s.execution_id, pg_advisory_xact_lock(${HOLD_LOCK_KEY}, s.connected_system_id)

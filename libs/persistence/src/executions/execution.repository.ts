@@ -219,7 +219,7 @@ export class ExecutionRepository {
    * Stores a step's attempt; queues its next attempt if its retry policy allows, or stores its result and advances its
    * execution. Returns what to enqueue: the retry, the next group, or nothing.
    */
-  async completeStep(executionStepId: string, executionId: string, result: StepResult, options: { timedOut?: boolean } = {}): Promise<Dispatch | null> {
+  async completeStep(executionStepId: string, executionId: string, result: StepResult, options: { timedOut?: boolean; stepType?: string } = {}): Promise<Dispatch | null> {
     return (await this.completeStepHandingOn(executionStepId, executionId, result, options)).next;
   }
 
@@ -228,10 +228,16 @@ export class ExecutionRepository {
    * system, which is granted to the next waiter: the grant commits with the step's end. Returns the next group (or
    * retry) and the woken waiter, both to enqueue once this has returned.
    */
-  async completeStepHandingOn(executionStepId: string, executionId: string, result: StepResult, options: { timedOut?: boolean } = {}): Promise<StepEnd> {
+  async completeStepHandingOn(
+    executionStepId: string,
+    executionId: string,
+    result: StepResult,
+    options: { timedOut?: boolean; stepType?: string } = {},
+  ): Promise<StepEnd> {
     return this.db.transaction(async (tx) => {
       const execution = await lockExecution(tx, executionId);
-      const systemId = await lockHeldSystem(tx, executionStepId);
+      // Only RunProfile steps enter a connected system's line: the others have no hold to look up.
+      const systemId = options.stepType === undefined || options.stepType === 'RunProfile' ? await lockHeldSystem(tx, executionStepId) : null;
       const handedOn = async () => (systemId === null ? null : handOn(tx, executionStepId, systemId));
       const outcome = options.timedOut ? 'TimedOut' : result.outcome;
       const retry = await finishAttempt(tx, executionStepId, outcome, result, execution?.status === 'InProgress');

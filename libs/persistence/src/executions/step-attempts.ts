@@ -56,20 +56,22 @@ export async function finishAttempt(
   result: Omit<StepResult, 'outcome'>,
   allowRetry: boolean,
 ): Promise<{ attempt: number; delayMs: number } | null> {
+  // The step's retry fields and the attempt's record, in one statement.
   const [step]: AttemptRow[] = await tx.query(
-    `SELECT step_type, attempt, max_attempts, retry_delay_seconds, retry_on_timeout, dispatched_at, activity_id, activity_status
-     FROM schedule_execution_steps WHERE id = $1 AND status = 'Processing'`,
-    [executionStepId],
-  );
-  if (!step) return null;
-  await tx.query(
-    `INSERT INTO schedule_execution_step_attempts
-       (id, execution_step_id, attempt, started_at, completed_at, outcome, exit_code, stdout_tail, stderr_tail, error_message, activity_id)
-     SELECT gen_random_uuid(), s.id, s.attempt, s.started_at, clock_timestamp(), $2, $3, $4, $5, $6, s.activity_id
-     FROM schedule_execution_steps s WHERE s.id = $1
-     ON CONFLICT (execution_step_id, attempt) DO NOTHING`,
+    `WITH s AS (
+       SELECT id, step_type, attempt, max_attempts, retry_delay_seconds, retry_on_timeout, dispatched_at, activity_id, activity_status, started_at
+       FROM schedule_execution_steps WHERE id = $1 AND status = 'Processing'
+     ),
+     recorded AS (
+       INSERT INTO schedule_execution_step_attempts
+         (id, execution_step_id, attempt, started_at, completed_at, outcome, exit_code, stdout_tail, stderr_tail, error_message, activity_id)
+       SELECT gen_random_uuid(), s.id, s.attempt, s.started_at, clock_timestamp(), $2, $3, $4, $5, $6, s.activity_id FROM s
+       ON CONFLICT (execution_step_id, attempt) DO NOTHING
+     )
+     SELECT step_type, attempt, max_attempts, retry_delay_seconds, retry_on_timeout, dispatched_at, activity_id, activity_status FROM s`,
     [executionStepId, outcome, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage],
   );
+  if (!step) return null;
   if (!allowRetry || !shouldRetry(step, outcome)) return null;
   const delaySeconds = retryDelaySeconds(step.retry_delay_seconds, step.attempt);
   const retried = await queryReturning<{ attempt: number }>(
