@@ -44,7 +44,10 @@ async function startService(name: string, entry: string, env: Record<string, str
   const port = await freePort();
   // BENCH_SERVICE_NODE_ARGS reaches the services only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them.
   const nodeArgs = process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, entry], {
+  // BENCH_STEPS_WORKER_NICE: a `steps`-only worker runs at this lower CPU priority (nice), with the processes it starts.
+  const nice = env.JIM_WORKER_ROLES === 'steps' ? process.env.BENCH_STEPS_WORKER_NICE : undefined;
+  const [command, args] = nice ? ['nice', ['-n', nice, process.execPath, ...nodeArgs, entry]] : [process.execPath, [...nodeArgs, entry]];
+  const child = spawn(command, args, {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, [portVariable]: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -262,13 +262,19 @@ export class ScheduleRepository {
     if (options.invalid !== undefined) conditions.push(`${options.invalid ? '' : 'NOT '}${USES_REMOVED_RUN_PROFILE}`);
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const direction = options.descending ? 'DESC' : 'ASC';
-    const [{ total }]: { total: number }[] = await this.db.query(`SELECT count(*)::int AS total FROM schedules s ${where}`, params);
-    const rows: SummaryRow[] = await this.db.query(
-      `SELECT ${SUMMARY_COLUMNS} FROM schedules s ${LAST_EXECUTION_JOIN} ${where}
-       ORDER BY ${SORT_SQL[options.sortBy]} ${direction} NULLS LAST, s.id ${direction}
-       LIMIT ${Math.trunc(options.take)} OFFSET ${Math.trunc(options.skip)}`,
-      params,
-    );
+    const order = `ORDER BY ${SORT_SQL[options.sortBy]} ${direction} NULLS LAST, s.id ${direction}`;
+    // The page's rows are chosen first and only they get their step count and last execution: a deep page skips
+    // its offset on the schedules alone. The total and the page are read side by side, on two connections.
+    const [[{ total }], rows]: [{ total: number }[], SummaryRow[]] = await Promise.all([
+      this.db.query(`SELECT count(*)::int AS total FROM schedules s ${where}`, params),
+      this.db.query(
+        `SELECT ${SUMMARY_COLUMNS}
+         FROM (SELECT s.* FROM schedules s ${where} ${order} LIMIT ${Math.trunc(options.take)} OFFSET ${Math.trunc(options.skip)}) s
+         ${LAST_EXECUTION_JOIN}
+         ${order}`,
+        params,
+      ),
+    ]);
     return { items: rows.map(toSummary), total };
   }
 
