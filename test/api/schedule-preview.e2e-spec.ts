@@ -84,6 +84,27 @@ describe('Upcoming fire times and trigger preview', () => {
       await t.db.query(`DELETE FROM schedules WHERE name LIKE 'Bulk %'`);
     });
 
+    it('walks more schedules than one read takes (1,000), in name order (ignoring case), each once', async () => {
+      // 2,400 copies of Weekday Import: two fire times each on the Monday of the window.
+      await t.db.query(
+        `INSERT INTO schedules (id, name, trigger_type, pattern_type, days_of_week, run_times, cron_expression, time_zone, is_enabled, created, created_by_type, version)
+         SELECT gen_random_uuid(), 'Many ' || n, s.trigger_type, s.pattern_type, s.days_of_week, s.run_times, s.cron_expression, s.time_zone, true, now(), s.created_by_type, 1
+         FROM generate_series(1, 2400) AS n, schedules s WHERE s.id = $1`,
+        [ids['Weekday Import']],
+      );
+      try {
+        const res = await t.api().get(`${S}/upcoming?${window}`).expect(200);
+        const expected: { name: string }[] = await t.db.query(
+          `SELECT name FROM schedules WHERE is_enabled AND trigger_type = 'Cron' ORDER BY lower(name)`,
+        );
+        expect(res.body.schedules.map((s: { name: string }) => s.name)).toEqual(expected.map((r) => r.name));
+        expect(res.body.schedules).toHaveLength(2402);
+        expect(res.body.totalFireTimes).toBe(2401 * 2 + 96);
+      } finally {
+        await t.db.query(`DELETE FROM schedules WHERE name LIKE 'Many %'`);
+      }
+    });
+
     it('is for Administrators only', async () => {
       const user = await createApiKey(t.db, { name: 'user', roles: ['User'] });
       expectErrorBody((await request(t.http).get(`${S}/upcoming`).expect(401)).body, 'UNAUTHORISED');

@@ -19,6 +19,8 @@ import { triggerInputOfRequest } from './schedule-definition';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const DST_HORIZON_MS = 366 * DAY_MS;
+/** Schedules read per statement by `upcoming`. */
+const UPCOMING_BATCH = 1_000;
 
 /** Fire times without saving anything: every schedule's in a window, and an unsaved trigger's next ones. */
 @Injectable()
@@ -30,13 +32,9 @@ export class SchedulePreviewService {
     if (to.getTime() - from.getTime() > MAX_UPCOMING_WINDOW_DAYS * DAY_MS) {
       throw ValidationError.field('to', `must be at most ${MAX_UPCOMING_WINDOW_DAYS} days after from`);
     }
-    const rows = await this.db.getRepository(Schedule).find({
-      where: { isEnabled: true, triggerType: 'Cron' },
-      order: { name: 'ASC' },
-    });
     const schedules: UpcomingSchedule[] = [];
     let total = 0;
-    for (const row of rows) {
+    for await (const row of this.enabledCronSchedules()) {
       const compiled = compileTrigger(row);
       if (!compiled.ok) continue;
       const fireTimes: string[] = [];
@@ -59,6 +57,30 @@ export class SchedulePreviewService {
       });
     }
     return { from: from.toISOString(), to: to.toISOString(), totalFireTimes: total, schedules };
+  }
+
+  /**
+   * Enabled Cron schedules by name (ignoring case, as names are unique), read in keyset batches along the unique
+   * index on lower(name): the cap of fire times usually ends the walk long before the last schedule, and memory holds
+   * one batch at a time, however many schedules there are.
+   */
+  private async *enabledCronSchedules(): AsyncGenerator<Schedule> {
+    let after: string | null = null;
+    for (;;) {
+      const query = this.db
+        .getRepository(Schedule)
+        .createQueryBuilder('s')
+        .addSelect('lower(s.name)', 'name_key')
+        .where('s.isEnabled = true AND s.triggerType = :cron', { cron: 'Cron' })
+        .orderBy('name_key', 'ASC')
+        .limit(UPCOMING_BATCH);
+      if (after !== null) query.andWhere('lower(s.name) > :after', { after });
+      // The key is the database's lower(name), the index's own: no case mapping of JavaScript's in between.
+      const { entities, raw } = await query.getRawAndEntities<{ name_key: string }>();
+      yield* entities;
+      if (entities.length < UPCOMING_BATCH) return;
+      after = raw[raw.length - 1].name_key;
+    }
   }
 
   preview(request: TriggerPreviewRequest, after: Date): TriggerPreviewResponse {
