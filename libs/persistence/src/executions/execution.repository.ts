@@ -9,7 +9,7 @@ import type { SecretCipher } from '../secret-cipher';
 import { startTicks, type TickOutcome, type TickRequest } from '../ticks';
 import { finishAttempt } from './step-attempts';
 import { handOn, lockHeldSystem } from './connected-system-holds';
-import { recordExecutionEvent } from '../webhooks/outbox';
+import { endExecution } from '../webhooks/outbox';
 
 export interface ClaimedStep {
   spec: StepSpec;
@@ -67,6 +67,14 @@ async function lockExecution(tx: EntityManager, executionId: string): Promise<Lo
     [executionId],
   );
   return execution;
+}
+
+/** A step of the execution's current group, as settle decides on it. */
+interface GroupStep {
+  id: string;
+  name: string;
+  status: StepStatus;
+  continue_on_failure: boolean;
 }
 
 /** A step's definition as its snapshot holds it: what a claimed step's spec is read from. */
@@ -242,14 +250,22 @@ export class ExecutionRepository {
       const outcome = options.timedOut ? 'TimedOut' : result.outcome;
       const retry = await finishAttempt(tx, executionStepId, outcome, result, execution?.status === 'InProgress');
       if (retry) return { next: { executionId, stepIds: [executionStepId], retry }, handedOn: await handedOn() };
-      await tx.query(
-        `UPDATE schedule_execution_steps
-         SET status = $2, completed_at = clock_timestamp(), exit_code = $3, stdout_tail = $4, stderr_tail = $5, error_message = $6
-         WHERE id = $1 AND status = 'Processing'`,
-        [executionStepId, result.outcome, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage],
+      // The step's end, and its group as it stands after it (what settle decides on), in one statement.
+      const group: GroupStep[] = await tx.query(
+        `WITH done AS (
+           UPDATE schedule_execution_steps
+           SET status = $2, completed_at = clock_timestamp(), exit_code = $3, stdout_tail = $4, stderr_tail = $5, error_message = $6
+           WHERE id = $1 AND status = 'Processing' RETURNING id, status
+         )
+         SELECT s.id, s.name, COALESCE(d.status, s.status) AS status, s.continue_on_failure
+         FROM schedule_execution_steps s LEFT JOIN done d ON d.id = s.id
+         WHERE s.execution_id = $7 AND s.group_ordinal = $8 ORDER BY s.position`,
+        [executionStepId, result.outcome, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage, executionId, execution?.current_step_index ?? -1],
       );
+      // Handing on changes only a waiting step's status (WaitingForResource → Queued), neither of them settled: the
+      // group read above still decides.
       const woken = await handedOn();
-      return { next: await this.settle(tx, executionId, execution), handedOn: woken };
+      return { next: await this.settle(tx, executionId, execution, group), handedOn: woken };
     });
   }
 
@@ -421,34 +437,31 @@ export class ExecutionRepository {
    * The decision after a step settles, under the execution's row lock: wait for siblings, fail, complete,
    * or queue the next group.
    */
-  private async settle(tx: EntityManager, executionId: string, execution: LockedExecution | undefined): Promise<Dispatch | null> {
+  private async settle(tx: EntityManager, executionId: string, execution: LockedExecution | undefined, read?: GroupStep[]): Promise<Dispatch | null> {
     if (!execution || execution.status !== 'InProgress') return null;
-    const group: { id: string; name: string; status: StepStatus; continue_on_failure: boolean }[] = await tx.query(
-      `SELECT id, name, status, continue_on_failure FROM schedule_execution_steps
-       WHERE execution_id = $1 AND group_ordinal = $2 ORDER BY position`,
-      [executionId, execution.current_step_index],
-    );
+    const group: GroupStep[] =
+      read ??
+      (await tx.query(
+        `SELECT id, name, status, continue_on_failure FROM schedule_execution_steps
+         WHERE execution_id = $1 AND group_ordinal = $2 ORDER BY position`,
+        [executionId, execution.current_step_index],
+      ));
     if (group.some((s) => !SETTLED_STEP_STATUSES.includes(s.status))) return null;
 
     const blocking = group.filter((s) => FAILED_STEP_STATUSES.includes(s.status) && !s.continue_on_failure);
     if (blocking.length > 0) {
       const names = blocking.map((s) => s.name).join("', '");
       await tx.query(
-        `UPDATE schedule_executions SET status = 'Failed', completed_at = now(), error_message = $2 WHERE id = $1`,
-        [executionId, `Step '${names}' failed and ContinueOnFailure is false.`],
-      );
-      await tx.query(
         `UPDATE schedule_execution_steps SET status = 'Cancelled', error_message = $2
          WHERE execution_id = $1 AND status IN ('Pending', 'Queued')`,
         [executionId, NOT_RUN_MESSAGE],
       );
-      await recordExecutionEvent(tx, executionId);
+      await endExecution(tx, executionId, 'Failed', `Step '${names}' failed and ContinueOnFailure is false.`);
       return null;
     }
     const next = execution.current_step_index + 1;
     if (next >= execution.total_steps) {
-      await tx.query(`UPDATE schedule_executions SET status = 'Complete', completed_at = now() WHERE id = $1`, [executionId]);
-      await recordExecutionEvent(tx, executionId);
+      await endExecution(tx, executionId, 'Complete');
       return null;
     }
     const queued = await queryReturning<{ id: string }>(

@@ -41,22 +41,42 @@ export function skippedRunEventsSql(skipped: string): string {
  */
 export async function recordExecutionEvent(tx: Pick<EntityManager, 'query'>, executionId: string): Promise<void> {
   await tx.query(
-    `WITH e AS (SELECT id, schedule_id, schedule_name, status FROM schedule_executions WHERE id = $1),
-     src AS (
-       SELECT CASE e.status
+    `WITH e AS (SELECT id, schedule_id, schedule_name, status FROM schedule_executions WHERE id = $1)
+     ${executionEventSql('e')}`,
+    [executionId],
+  );
+}
+
+/**
+ * Moves an InProgress execution to its final state (Complete or Failed, with an error message) and records its
+ * event, in one statement.
+ */
+export async function endExecution(tx: Pick<EntityManager, 'query'>, executionId: string, status: 'Complete' | 'Failed', errorMessage: string | null = null): Promise<void> {
+  await tx.query(
+    `WITH e AS (
+       UPDATE schedule_executions SET status = $2, completed_at = now(), error_message = COALESCE($3, error_message)
+       WHERE id = $1 RETURNING id, schedule_id, schedule_name, status
+     )
+     ${executionEventSql('e')}`,
+    [executionId, status, errorMessage],
+  );
+}
+
+/** The rest of an execution event's statement, after the CTE `e` (id, schedule_id, schedule_name, status) it is about. */
+function executionEventSql(e: string): string {
+  return `, src AS (
+       SELECT CASE ${e}.status
                 WHEN 'Failed' THEN 'ExecutionFailed'
                 WHEN 'Cancelled' THEN 'ExecutionCancelled'
-                ELSE CASE WHEN EXISTS (SELECT 1 FROM schedule_execution_steps st WHERE st.execution_id = e.id
+                ELSE CASE WHEN EXISTS (SELECT 1 FROM schedule_execution_steps st WHERE st.execution_id = ${e}.id
                                        AND st.status IN ('CompletedWithWarning', 'CompletedWithError', 'Failed'))
                           THEN 'ExecutionCompletedWithWarnings' ELSE 'ExecutionCompleted' END
               END AS event_type,
-              e.schedule_id, e.id AS execution_id,
-              jsonb_build_object('schedule', jsonb_build_object('id', e.schedule_id, 'name', e.schedule_name)) AS data
-       FROM e WHERE e.status IN ('Complete', 'Failed', 'Cancelled')
+              ${e}.schedule_id, ${e}.id AS execution_id,
+              jsonb_build_object('schedule', jsonb_build_object('id', ${e}.schedule_id, 'name', ${e}.schedule_name)) AS data
+       FROM ${e} WHERE ${e}.status IN ('Complete', 'Failed', 'Cancelled')
      )
-     ${outboxInsertSql('src')}`,
-    [executionId],
-  );
+     ${outboxInsertSql('src')}`;
 }
 
 /** Records a ScheduleChanged event in the caller's transaction; `data` is what the payload says of the change. */
