@@ -1,3 +1,4 @@
+import { prepared } from './prepared';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { ExecutionStatus, Initiator } from './entities';
@@ -39,8 +40,8 @@ export async function startExecution(
   input: { scheduleId: string; initiator: Initiator; overlap?: OverlapPolicy | null },
 ): Promise<StartExecutionResult> {
   const [schedule] = await tx.query(
-    `SELECT s.name, s.overlap_policy, (SELECT count(DISTINCT st.step_index) FROM schedule_steps st WHERE st.schedule_id = s.id)::int AS step_groups
-     FROM schedules s WHERE s.id = $1 FOR UPDATE`,
+    prepared(`SELECT s.name, s.overlap_policy, (SELECT count(DISTINCT st.step_index) FROM schedule_steps st WHERE st.schedule_id = s.id)::int AS step_groups
+     FROM schedules s WHERE s.id = $1 FOR UPDATE`),
     [input.scheduleId],
   );
   if (!schedule) return { kind: 'not-found' };
@@ -69,7 +70,7 @@ export function replacedMessage(executionId: string): string {
 /** A schedule's running and waiting executions, oldest first. */
 export async function activeExecutions(tx: EntityManager, scheduleId: string): Promise<{ running: string[]; waiting: string[] }> {
   const rows: { id: string; status: ExecutionStatus }[] = await tx.query(
-    `SELECT id, status FROM schedule_executions WHERE schedule_id = $1 AND status IN ('Queued', 'InProgress') ORDER BY queued_at, id`,
+    prepared(`SELECT id, status FROM schedule_executions WHERE schedule_id = $1 AND status IN ('Queued', 'InProgress') ORDER BY queued_at, id`),
     [scheduleId],
   );
   return { running: rows.filter((r) => r.status === 'InProgress').map((r) => r.id), waiting: rows.filter((r) => r.status === 'Queued').map((r) => r.id) };
@@ -81,23 +82,23 @@ export async function activeExecutions(tx: EntityManager, scheduleId: string): P
  * ends at the same moment cannot leave an execution waiting with nothing running. Returns what to enqueue.
  */
 export async function promoteWaiting(tx: EntityManager, scheduleId: string): Promise<{ executionId: string; stepIds: string[] } | null> {
-  await tx.query(`SELECT 1 FROM schedules WHERE id = $1 FOR UPDATE`, [scheduleId]);
+  await tx.query(prepared(`SELECT 1 FROM schedules WHERE id = $1 FOR UPDATE`), [scheduleId]);
   const [next] = await tx.query(
-    `SELECT e.id FROM schedule_executions e
+    prepared(`SELECT e.id FROM schedule_executions e
      WHERE e.schedule_id = $1 AND e.status = 'Queued'
        AND NOT EXISTS (SELECT 1 FROM schedule_executions r WHERE r.schedule_id = $1 AND r.status = 'InProgress')
-     ORDER BY e.queued_at, e.scheduled_for NULLS LAST, e.id LIMIT 1 FOR UPDATE`,
+     ORDER BY e.queued_at, e.scheduled_for NULLS LAST, e.id LIMIT 1 FOR UPDATE`),
     [scheduleId],
   );
   if (!next) return null;
   await tx.query(
-    `WITH started AS (UPDATE schedule_executions SET status = 'InProgress', started_at = clock_timestamp(), dispatched_group = 0 WHERE id = $1)
-     UPDATE schedules SET last_run_time = clock_timestamp() WHERE id = $2`,
+    prepared(`WITH started AS (UPDATE schedule_executions SET status = 'InProgress', started_at = clock_timestamp(), dispatched_group = 0 WHERE id = $1)
+     UPDATE schedules SET last_run_time = clock_timestamp() WHERE id = $2`),
     [next.id, scheduleId],
   );
   const steps = await queryReturning<{ id: string }>(
     tx,
-    `UPDATE schedule_execution_steps SET status = 'Queued' WHERE execution_id = $1 AND group_ordinal = 0 AND status = 'Pending' RETURNING id`,
+    prepared(`UPDATE schedule_execution_steps SET status = 'Queued' WHERE execution_id = $1 AND group_ordinal = 0 AND status = 'Pending' RETURNING id`),
     [next.id],
   );
   return { executionId: next.id, stepIds: steps.map((r) => r.id) };
@@ -139,7 +140,7 @@ export async function insertExecutions(
   context: { trigger: ExecutionTrigger; initiator: Initiator; now: Date },
 ): Promise<Map<string, string[]>> {
   const rows: { execution_id: string; id: string }[] = await tx.query(
-    `WITH x AS (
+    prepared(`WITH x AS (
        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[], $5::int[], $11::bool[], $12::timestamptz[], $13::timestamptz[],
                             $14::timestamptz[], $15::bool[], $16::uuid[])
          AS x(execution_id, schedule_id, schedule_name, scheduled_for, step_groups, moves_times, next_run_time, following_tick,
@@ -187,7 +188,7 @@ export async function insertExecutions(
        FROM x WHERE schedules.id = x.schedule_id
      )
      SELECT s.execution_id, s.id FROM snapshot s JOIN execution e ON e.id = s.execution_id
-     WHERE s.group_ordinal = 0 AND e.status = 'InProgress' ORDER BY s.execution_id, s.step_index, s.position`,
+     WHERE s.group_ordinal = 0 AND e.status = 'InProgress' ORDER BY s.execution_id, s.step_index, s.position`),
     [
       executions.map((e) => e.executionId),
       executions.map((e) => e.scheduleId),
@@ -223,7 +224,7 @@ export async function insertExecutions(
  */
 export async function recordMissedTicks(tx: EntityManager, scheduleId: string, times: Date[], reason: string, watermark: Date | null): Promise<number> {
   const [{ n }] = await tx.query(
-    `WITH recorded AS (
+    prepared(`WITH recorded AS (
        INSERT INTO skipped_runs (id, schedule_id, scheduled_for, reason, active_execution_id, recorded_at)
        SELECT gen_random_uuid(), $1, t, $3, NULL, now() FROM unnest($2::timestamptz[]) AS t
        WHERE NOT EXISTS (SELECT 1 FROM schedule_executions e WHERE e.schedule_id = $1 AND e.scheduled_for = t AND e.backfill_id IS NULL)
@@ -232,7 +233,7 @@ export async function recordMissedTicks(tx: EntityManager, scheduleId: string, t
      ),
      moved AS (UPDATE schedules SET first_unaccounted_tick = $4 WHERE id = $1),
      notified AS (${skippedRunEventsSql('recorded')})
-     SELECT count(*)::int AS n FROM recorded`,
+     SELECT count(*)::int AS n FROM recorded`),
     [scheduleId, times, reason, watermark],
   );
   return n;
@@ -247,12 +248,12 @@ export async function recordSkippedRun(
   activeExecutionId: string | null,
 ): Promise<void> {
   await tx.query(
-    `WITH skipped AS (
+    prepared(`WITH skipped AS (
        INSERT INTO skipped_runs (id, schedule_id, scheduled_for, reason, active_execution_id, recorded_at)
        VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT (schedule_id, scheduled_for) DO NOTHING
        RETURNING *
      )
-     ${skippedRunEventsSql('skipped')}`,
+     ${skippedRunEventsSql('skipped')}`),
     [randomUUID(), scheduleId, scheduledFor, reason, activeExecutionId],
   );
 }
@@ -266,16 +267,16 @@ export async function cancelExecution(
   executionId: string,
   message: string = CANCELLED_BY_USER,
 ): Promise<{ ok: true } | { ok: false; status: ExecutionStatus | null }> {
-  const [execution] = await tx.query(`SELECT status FROM schedule_executions WHERE id = $1 FOR UPDATE`, [executionId]);
+  const [execution] = await tx.query(prepared(`SELECT status FROM schedule_executions WHERE id = $1 FOR UPDATE`), [executionId]);
   if (!execution) return { ok: false, status: null };
   if (!canMoveExecution(execution.status, 'Cancelled')) return { ok: false, status: execution.status };
   await tx.query(
-    `UPDATE schedule_executions SET status = 'Cancelled', completed_at = now(), error_message = $2 WHERE id = $1`,
+    prepared(`UPDATE schedule_executions SET status = 'Cancelled', completed_at = now(), error_message = $2 WHERE id = $1`),
     [executionId, message],
   );
   await tx.query(
-    `UPDATE schedule_execution_steps SET status = 'Cancelled', completed_at = now(), error_message = $2
-     WHERE execution_id = $1 AND status IN ('Pending', 'Queued', 'WaitingForResource')`,
+    prepared(`UPDATE schedule_execution_steps SET status = 'Cancelled', completed_at = now(), error_message = $2
+     WHERE execution_id = $1 AND status IN ('Pending', 'Queued', 'WaitingForResource')`),
     [executionId, message],
   );
   await recordExecutionEvent(tx, executionId);

@@ -17,3 +17,4 @@ export * from './overlap-policy';
 export * from './backfills/backfill.repository';
 export * from './retention/retention-targets';
 export * from './retention/retention.repository';
+export * from './prepared';

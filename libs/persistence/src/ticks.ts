@@ -1,3 +1,4 @@
+import { prepared } from './prepared';
 import { randomUUID } from 'node:crypto';
 import type { FiringFields } from '@jim/trigger';
 import type { EntityManager } from 'typeorm';
@@ -46,8 +47,8 @@ export const NO_STEPS_REASON = 'The schedule has no steps';
 /** Whether a nominal time of a schedule already has its tick's execution or a skipped run. */
 async function accounted(tx: EntityManager, scheduleId: string, nominal: Date): Promise<boolean> {
   const rows: unknown[] = await tx.query(
-    `SELECT 1 FROM schedule_executions WHERE schedule_id = $1 AND scheduled_for = $2 AND backfill_id IS NULL
-     UNION ALL SELECT 1 FROM skipped_runs WHERE schedule_id = $1 AND scheduled_for = $2 LIMIT 1`,
+    prepared(`SELECT 1 FROM schedule_executions WHERE schedule_id = $1 AND scheduled_for = $2 AND backfill_id IS NULL
+     UNION ALL SELECT 1 FROM skipped_runs WHERE schedule_id = $1 AND scheduled_for = $2 LIMIT 1`),
     [scheduleId, nominal],
   );
   return rows.length > 0;
@@ -87,9 +88,9 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
   if (new Set(ticks.map((t) => t.scheduleId)).size !== ticks.length) throw new Error('startTicks takes one tick per schedule');
   const ids = ticks.map((t) => t.scheduleId);
   // Locked first, read after: the read's snapshot then sees whatever the previous holder of a lock committed.
-  await tx.query(`SELECT 1 FROM schedules WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+  await tx.query(prepared(`SELECT 1 FROM schedules WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`), [ids]);
   const states: TickState[] = await tx.query(
-    `SELECT t.i, s.id, s.name, s.is_enabled, s.trigger_type, s.cron_expression, s.time_zone,
+    prepared(`SELECT t.i, s.id, s.name, s.is_enabled, s.trigger_type, s.cron_expression, s.time_zone,
        s.overlap_policy, s.catch_up_window_seconds, s.jitter_seconds,
        (SELECT e.id FROM schedule_executions e WHERE e.schedule_id = s.id AND e.scheduled_for = t.nominal AND e.backfill_id IS NULL) AS existing_id,
        EXISTS (SELECT 1 FROM skipped_runs r WHERE r.schedule_id = s.id AND r.scheduled_for = t.nominal) AS recorded_skipped,
@@ -97,7 +98,7 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
        ARRAY(SELECT e.id FROM schedule_executions e WHERE e.schedule_id = s.id AND e.status = 'Queued' ORDER BY e.queued_at, e.id) AS waiting_ids,
        (SELECT count(DISTINCT st.step_index) FROM schedule_steps st WHERE st.schedule_id = s.id)::int AS step_groups
      FROM unnest($1::uuid[], $2::timestamptz[]) WITH ORDINALITY AS t(id, nominal, i)
-     JOIN schedules s ON s.id = t.id`,
+     JOIN schedules s ON s.id = t.id`),
     [ids, ticks.map((t) => t.nominal)],
   );
   const stateOf = new Map(states.map((s) => [Number(s.i) - 1, s]));
@@ -194,7 +195,7 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
   for (const { executionId, by } of cancels) await cancelExecution(tx, executionId, replacedMessage(by));
   if (superseded.length > 0) {
     await tx.query(
-      `WITH skipped AS (
+      prepared(`WITH skipped AS (
          INSERT INTO skipped_runs (id, schedule_id, scheduled_for, reason, active_execution_id, recorded_at)
          SELECT gen_random_uuid(), n.schedule_id, n.scheduled_for, n.reason, NULL, now()
          FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS n(schedule_id, scheduled_for, reason)
@@ -202,7 +203,7 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
          ON CONFLICT (schedule_id, scheduled_for) DO NOTHING
          RETURNING *
        )
-       ${skippedRunEventsSql('skipped')}`,
+       ${skippedRunEventsSql('skipped')}`),
       [superseded.map((n) => n.scheduleId), superseded.map((n) => n.nominal), superseded.map((n) => n.reason)],
     );
   }
@@ -214,7 +215,7 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
   if (notStarted.length > 0) {
     // A tick that starts nothing is still accounted for: a skipped run with its reason, and the schedule's times move on.
     await tx.query(
-      `WITH n AS (
+      prepared(`WITH n AS (
          SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::uuid[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])
            AS n(schedule_id, scheduled_for, reason, active_id, next_run_time, following_tick, accounted_from)
        ),
@@ -228,7 +229,7 @@ export async function startTicks(tx: EntityManager, ticks: TickRequest[], clock:
        UPDATE schedules SET next_run_time = n.next_run_time,
          first_unaccounted_tick = CASE WHEN schedules.first_unaccounted_tick BETWEEN n.accounted_from AND n.scheduled_for
                                        THEN n.following_tick ELSE schedules.first_unaccounted_tick END
-       FROM n WHERE schedules.id = n.schedule_id`,
+       FROM n WHERE schedules.id = n.schedule_id`),
       [
         notStarted.map((n) => n.scheduleId),
         notStarted.map((n) => n.nominal),

@@ -1,3 +1,4 @@
+import { prepared } from '../prepared';
 import type { DataSource } from 'typeorm';
 import { ApiKey } from '../entities/api-key.entity';
 
@@ -35,9 +36,9 @@ export class ApiKeyRepository {
   /** Every authenticated request runs this: a plain indexed lookup, without the ORM's query building. */
   async credentials(hash: string): Promise<ApiKeyCredentials | null> {
     const [record]: ApiKeyCredentials[] = await this.db.query(
-      `SELECT id, name, key_hash AS "keyHash", key_prefix AS "keyPrefix", roles, is_enabled AS "isEnabled",
+      prepared(`SELECT id, name, key_hash AS "keyHash", key_prefix AS "keyPrefix", roles, is_enabled AS "isEnabled",
               is_infrastructure AS "isInfrastructure", expires_at AS "expiresAt", last_used_at AS "lastUsedAt"
-       FROM api_keys WHERE key_hash = $1`,
+       FROM api_keys WHERE key_hash = $1`),
       [hash],
     );
     return record ?? null;

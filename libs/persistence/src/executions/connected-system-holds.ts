@@ -1,3 +1,4 @@
+import { prepared } from '../prepared';
 import type { DataSource, EntityManager } from 'typeorm';
 import { queryReturning } from '../executions';
 import type { Dispatch } from './execution.repository';
@@ -34,22 +35,22 @@ export class ConnectedSystemHolds {
     // One read decides most steps without a transaction: a step that is not a RunProfile step of an exclusive system
     // (most steps), and one handed the system already (woken from the line, or resumed after a worker loss), go.
     const [seen]: { granted: boolean; exclusive: boolean }[] = await this.db.query(
-      `SELECT h.granted_at IS NOT NULL AS granted, (s.step_type = 'RunProfile' AND cs.exclusive IS TRUE) AS exclusive
+      prepared(`SELECT h.granted_at IS NOT NULL AS granted, (s.step_type = 'RunProfile' AND cs.exclusive IS TRUE) AS exclusive
        FROM schedule_execution_steps s
        LEFT JOIN connected_systems cs ON cs.id = s.connected_system_id
        LEFT JOIN connected_system_holds h ON h.execution_step_id = s.id
-       WHERE s.id = $1`,
+       WHERE s.id = $1`),
       [executionStepId],
     );
     if (!seen || seen.granted || !seen.exclusive) return 'go';
     return this.db.transaction(async (tx) => {
       const [step]: { connected_system_id: number; execution_id: string }[] = await tx.query(
-        `SELECT s.connected_system_id, s.execution_id, pg_advisory_xact_lock(${HOLD_LOCK_KEY}, s.connected_system_id)
+        prepared(`SELECT s.connected_system_id, s.execution_id, pg_advisory_xact_lock(${HOLD_LOCK_KEY}, s.connected_system_id)
          FROM schedule_execution_steps s
          JOIN schedule_executions e ON e.id = s.execution_id
          JOIN connected_systems cs ON cs.id = s.connected_system_id
          WHERE s.id = $1 AND s.step_type = 'RunProfile' AND cs.exclusive AND s.status = 'Queued' AND e.status = 'InProgress'
-           AND ($2::int IS NULL OR s.attempt = $2)`,
+           AND ($2::int IS NULL OR s.attempt = $2)`),
         [executionStepId, attempt ?? null],
       );
       // Not an exclusive RunProfile step, or one the claim will refuse anyway.
@@ -57,7 +58,7 @@ export class ConnectedSystemHolds {
       // Under the system's lock, in one statement: join the end of the line, holding the system if nobody is in it.
       const [entered] = await queryReturning<{ status: string }>(
         tx,
-        `WITH ahead AS (
+        prepared(`WITH ahead AS (
            SELECT 1 FROM connected_system_holds h JOIN schedule_execution_steps s ON s.id = h.execution_step_id
            WHERE h.connected_system_id = $2 AND h.execution_step_id <> $1 AND (h.granted_at IS NOT NULL OR s.status = 'WaitingForResource')
            LIMIT 1
@@ -70,7 +71,7 @@ export class ConnectedSystemHolds {
          -- A retry's job has come: the attempt is due, and from now on its hold says whether it needs the system.
          UPDATE schedule_execution_steps
          SET next_attempt_at = NULL, status = CASE WHEN EXISTS (SELECT 1 FROM ahead) THEN 'WaitingForResource' ELSE status END
-         WHERE id = $1 RETURNING status`,
+         WHERE id = $1 RETURNING status`),
         [executionStepId, step.connected_system_id, step.execution_id],
       );
       return entered?.status === 'WaitingForResource' ? 'wait' : 'go';
@@ -83,7 +84,7 @@ export class ConnectedSystemHolds {
    */
   async release(executionStepId: string): Promise<Dispatch | null> {
     const [hold]: { connected_system_id: number }[] = await this.db.query(
-      `SELECT connected_system_id FROM connected_system_holds WHERE execution_step_id = $1`,
+      prepared(`SELECT connected_system_id FROM connected_system_holds WHERE execution_step_id = $1`),
       [executionStepId],
     );
     if (!hold) return null;
@@ -99,19 +100,19 @@ export class ConnectedSystemHolds {
    */
   async sweep(): Promise<Dispatch[]> {
     const systems: { connected_system_id: number }[] = await this.db.query(
-      `SELECT DISTINCT h.connected_system_id FROM connected_system_holds h
+      prepared(`SELECT DISTINCT h.connected_system_id FROM connected_system_holds h
        LEFT JOIN schedule_execution_steps s ON s.id = h.execution_step_id
        WHERE s.id IS NULL OR NOT ${NEEDED_SQL}
           OR (h.granted_at IS NULL AND NOT EXISTS (
-                SELECT 1 FROM connected_system_holds g WHERE g.connected_system_id = h.connected_system_id AND g.granted_at IS NOT NULL))`,
+                SELECT 1 FROM connected_system_holds g WHERE g.connected_system_id = h.connected_system_id AND g.granted_at IS NOT NULL))`),
     );
     const dispatches: Dispatch[] = [];
     for (const { connected_system_id: systemId } of systems) {
       const dispatch = await this.db.transaction(async (tx) => {
         await lockSystem(tx, systemId);
         await tx.query(
-          `DELETE FROM connected_system_holds h USING schedule_execution_steps s
-           WHERE h.connected_system_id = $1 AND s.id = h.execution_step_id AND NOT ${NEEDED_SQL}`,
+          prepared(`DELETE FROM connected_system_holds h USING schedule_execution_steps s
+           WHERE h.connected_system_id = $1 AND s.id = h.execution_step_id AND NOT ${NEEDED_SQL}`),
           [systemId],
         );
         return handOver(tx, systemId);
@@ -129,7 +130,7 @@ export class ConnectedSystemHolds {
  */
 export async function lockHeldSystem(tx: EntityManager, executionStepId: string): Promise<number | null> {
   const [hold]: { connected_system_id: number }[] = await tx.query(
-    `SELECT connected_system_id, pg_advisory_xact_lock(${HOLD_LOCK_KEY}, connected_system_id) FROM connected_system_holds WHERE execution_step_id = $1`,
+    prepared(`SELECT connected_system_id, pg_advisory_xact_lock(${HOLD_LOCK_KEY}, connected_system_id) FROM connected_system_holds WHERE execution_step_id = $1`),
     [executionStepId],
   );
   return hold ? hold.connected_system_id : null;
@@ -143,7 +144,7 @@ export async function lockHeldSystem(tx: EntityManager, executionStepId: string)
 export async function handOn(tx: EntityManager, executionStepId: string, connectedSystemId: number): Promise<Dispatch | null> {
   const [woken] = await queryReturning<{ id: string; execution_id: string }>(
     tx,
-    `WITH gone AS (
+    prepared(`WITH gone AS (
        DELETE FROM connected_system_holds h USING schedule_execution_steps s
        WHERE h.execution_step_id = $1 AND s.id = h.execution_step_id AND NOT ${NEEDED_SQL}
        RETURNING h.execution_step_id
@@ -163,7 +164,7 @@ export async function handOn(tx: EntityManager, executionStepId: string, connect
        UPDATE connected_system_holds h SET granted_at = clock_timestamp() FROM next WHERE h.execution_step_id = next.execution_step_id
      )
      UPDATE schedule_execution_steps s SET status = 'Queued', heartbeat_at = clock_timestamp()
-     FROM next WHERE s.id = next.execution_step_id RETURNING s.id, s.execution_id`,
+     FROM next WHERE s.id = next.execution_step_id RETURNING s.id, s.execution_id`),
     [executionStepId, connectedSystemId],
   );
   // Its first job has ended (it found the system taken), so it needs a job of its own; it holds the system already.
@@ -171,28 +172,28 @@ export async function handOn(tx: EntityManager, executionStepId: string, connect
 }
 
 async function lockSystem(tx: EntityManager, connectedSystemId: number): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [HOLD_LOCK_KEY, connectedSystemId]);
+  await tx.query(prepared(`SELECT pg_advisory_xact_lock($1, $2)`), [HOLD_LOCK_KEY, connectedSystemId]);
 }
 
 /** If the system is free: grants it to the first step still waiting (WaitingForResource → Queued), dropping stale waiters. */
 async function handOver(tx: EntityManager, connectedSystemId: number): Promise<Dispatch | null> {
-  const [held] = await tx.query(`SELECT 1 FROM connected_system_holds WHERE connected_system_id = $1 AND granted_at IS NOT NULL`, [connectedSystemId]);
+  const [held] = await tx.query(prepared(`SELECT 1 FROM connected_system_holds WHERE connected_system_id = $1 AND granted_at IS NOT NULL`), [connectedSystemId]);
   if (held) return null;
   // Waiters whose step stopped waiting (cancelled, its execution ended) leave the line.
   await tx.query(
-    `DELETE FROM connected_system_holds h USING schedule_execution_steps s
-     WHERE h.connected_system_id = $1 AND h.granted_at IS NULL AND s.id = h.execution_step_id AND s.status <> 'WaitingForResource'`,
+    prepared(`DELETE FROM connected_system_holds h USING schedule_execution_steps s
+     WHERE h.connected_system_id = $1 AND h.granted_at IS NULL AND s.id = h.execution_step_id AND s.status <> 'WaitingForResource'`),
     [connectedSystemId],
   );
   const [next]: { execution_step_id: string; execution_id: string }[] = await tx.query(
-    `SELECT h.execution_step_id, h.execution_id FROM connected_system_holds h
-     WHERE h.connected_system_id = $1 AND h.granted_at IS NULL ORDER BY h.seq LIMIT 1`,
+    prepared(`SELECT h.execution_step_id, h.execution_id FROM connected_system_holds h
+     WHERE h.connected_system_id = $1 AND h.granted_at IS NULL ORDER BY h.seq LIMIT 1`),
     [connectedSystemId],
   );
   if (!next) return null;
-  await tx.query(`UPDATE connected_system_holds SET granted_at = clock_timestamp() WHERE execution_step_id = $1`, [next.execution_step_id]);
+  await tx.query(prepared(`UPDATE connected_system_holds SET granted_at = clock_timestamp() WHERE execution_step_id = $1`), [next.execution_step_id]);
   await tx.query(
-    `UPDATE schedule_execution_steps SET status = 'Queued', heartbeat_at = clock_timestamp() WHERE id = $1 AND status = 'WaitingForResource'`,
+    prepared(`UPDATE schedule_execution_steps SET status = 'Queued', heartbeat_at = clock_timestamp() WHERE id = $1 AND status = 'WaitingForResource'`),
     [next.execution_step_id],
   );
   // Its first job has ended (it found the system taken), so it needs a job of its own.

@@ -1,3 +1,4 @@
+import { prepared } from '../prepared';
 import type { DispatchState, StepResult, StepSpec } from '@jim/steps';
 import type { DataSource, EntityManager } from 'typeorm';
 import { FAILED_STEP_STATUSES, SETTLED_STEP_STATUSES, type ExecutionStatus, type Initiator, type StepStatus } from '../entities/enums';
@@ -63,7 +64,7 @@ interface LockedExecution {
 
 async function lockExecution(tx: EntityManager, executionId: string): Promise<LockedExecution | undefined> {
   const [execution] = await tx.query(
-    `SELECT status, current_step_index, total_steps FROM schedule_executions WHERE id = $1 FOR UPDATE`,
+    prepared(`SELECT status, current_step_index, total_steps FROM schedule_executions WHERE id = $1 FOR UPDATE`),
     [executionId],
   );
   return execution;
@@ -109,10 +110,10 @@ export class ExecutionRepository {
   cancel(executionId: string): Promise<CancelOutcome> {
     return this.db.transaction(async (tx) => {
       // Lock the execution before reading its steps, in the same order as the cancellation itself.
-      const [execution] = await tx.query(`SELECT id FROM schedule_executions WHERE id = $1 FOR UPDATE`, [executionId]);
+      const [execution] = await tx.query(prepared(`SELECT id FROM schedule_executions WHERE id = $1 FOR UPDATE`), [executionId]);
       if (!execution) return { kind: 'not-found' };
       const queued: { id: string }[] = await tx.query(
-        `SELECT id FROM schedule_execution_steps WHERE execution_id = $1 AND status = 'Queued'`,
+        prepared(`SELECT id FROM schedule_execution_steps WHERE execution_id = $1 AND status = 'Queued'`),
         [executionId],
       );
       const outcome = await cancelExecution(tx, executionId);
@@ -126,14 +127,14 @@ export class ExecutionRepository {
    * (see `promoteWaiting`). Returns the first group to enqueue, if one started.
    */
   async promoteWaiting(scheduleId: string): Promise<Dispatch | null> {
-    const [waiting] = await this.db.query(`SELECT 1 FROM schedule_executions WHERE schedule_id = $1 AND status = 'Queued' LIMIT 1`, [scheduleId]);
+    const [waiting] = await this.db.query(prepared(`SELECT 1 FROM schedule_executions WHERE schedule_id = $1 AND status = 'Queued' LIMIT 1`), [scheduleId]);
     if (!waiting) return null;
     return this.db.transaction((tx) => promoteWaiting(tx, scheduleId));
   }
 
   /** The same, for an execution's schedule. */
   async promoteAfter(executionId: string): Promise<Dispatch | null> {
-    const [row] = await this.db.query(`SELECT schedule_id FROM schedule_executions WHERE id = $1`, [executionId]);
+    const [row] = await this.db.query(prepared(`SELECT schedule_id FROM schedule_executions WHERE id = $1`), [executionId]);
     return row?.schedule_id ? this.promoteWaiting(row.schedule_id) : null;
   }
 
@@ -145,23 +146,23 @@ export class ExecutionRepository {
     await this.db.transaction(async (tx) => {
       const orphans = await queryReturning<{ id: string }>(
         tx,
-        `UPDATE schedule_executions SET status = 'Cancelled', completed_at = now(), error_message = $1
-         WHERE status = 'Queued' AND schedule_id IS NULL RETURNING id`,
+        prepared(`UPDATE schedule_executions SET status = 'Cancelled', completed_at = now(), error_message = $1
+         WHERE status = 'Queued' AND schedule_id IS NULL RETURNING id`),
         [ORPHANED_WAITING_MESSAGE],
       );
       if (orphans.length > 0) {
         await tx.query(
-          `UPDATE schedule_execution_steps SET status = 'Cancelled', completed_at = now(), error_message = $2
-           WHERE execution_id = ANY($1::uuid[]) AND status IN ('Pending', 'Queued')`,
+          prepared(`UPDATE schedule_execution_steps SET status = 'Cancelled', completed_at = now(), error_message = $2
+           WHERE execution_id = ANY($1::uuid[]) AND status IN ('Pending', 'Queued')`),
           [orphans.map((o) => o.id), ORPHANED_WAITING_MESSAGE],
         );
       }
     });
     const schedules: { schedule_id: string }[] = await this.db.query(
-      `SELECT DISTINCT e.schedule_id FROM schedule_executions e
+      prepared(`SELECT DISTINCT e.schedule_id FROM schedule_executions e
        WHERE e.status = 'Queued' AND e.schedule_id IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM schedule_executions r WHERE r.schedule_id = e.schedule_id AND r.status = 'InProgress')
-       LIMIT 1000`,
+       LIMIT 1000`),
     );
     const dispatches: Dispatch[] = [];
     for (const { schedule_id } of schedules) {
@@ -215,8 +216,8 @@ export class ExecutionRepository {
 
   private async whyNotClaimable(executionStepId: string): Promise<string> {
     const [row] = await this.db.query(
-      `SELECT s.status, e.status AS execution_status FROM schedule_execution_steps s
-       JOIN schedule_executions e ON e.id = s.execution_id WHERE s.id = $1`,
+      prepared(`SELECT s.status, e.status AS execution_status FROM schedule_execution_steps s
+       JOIN schedule_executions e ON e.id = s.execution_id WHERE s.id = $1`),
       [executionStepId],
     );
     if (!row) return 'step no longer exists';
@@ -252,14 +253,14 @@ export class ExecutionRepository {
       if (retry) return { next: { executionId, stepIds: [executionStepId], retry }, handedOn: await handedOn() };
       // The step's end, and its group as it stands after it (what settle decides on), in one statement.
       const group: GroupStep[] = await tx.query(
-        `WITH done AS (
+        prepared(`WITH done AS (
            UPDATE schedule_execution_steps
            SET status = $2, completed_at = clock_timestamp(), exit_code = $3, stdout_tail = $4, stderr_tail = $5, error_message = $6
            WHERE id = $1 AND status = 'Processing' RETURNING id, status
          )
          SELECT s.id, s.name, COALESCE(d.status, s.status) AS status, s.continue_on_failure
          FROM schedule_execution_steps s LEFT JOIN done d ON d.id = s.id
-         WHERE s.execution_id = $7 AND s.group_ordinal = $8 ORDER BY s.position`,
+         WHERE s.execution_id = $7 AND s.group_ordinal = $8 ORDER BY s.position`),
         [executionStepId, result.outcome, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage, executionId, execution?.current_step_index ?? -1],
       );
       // Handing on changes only a waiting step's status (WaitingForResource → Queued), neither of them settled: the
@@ -276,24 +277,24 @@ export class ExecutionRepository {
   async failLost(lostAfterSeconds: number): Promise<Dispatch[]> {
     const resumed = await queryReturning<{ id: string; execution_id: string }>(
       this.db,
-      `UPDATE schedule_execution_steps s SET status = 'Queued', worker_id = NULL, heartbeat_at = now()
+      prepared(`UPDATE schedule_execution_steps s SET status = 'Queued', worker_id = NULL, heartbeat_at = now()
        FROM schedule_executions e
        WHERE e.id = s.execution_id AND e.status = 'InProgress' AND s.status = 'Processing' AND s.dispatched_at IS NOT NULL
          AND s.heartbeat_at < now() - make_interval(secs => $1)
-       RETURNING s.id, s.execution_id`,
+       RETURNING s.id, s.execution_id`),
       [lostAfterSeconds],
     );
     const dispatches: Dispatch[] = resumed.map((r) => ({ executionId: r.execution_id, stepIds: [r.id], resume: true }));
     const lost: { id: string; execution_id: string }[] = await this.db.query(
-      `SELECT id, execution_id FROM schedule_execution_steps
-       WHERE status = 'Processing' AND heartbeat_at < now() - make_interval(secs => $1) LIMIT 500`,
+      prepared(`SELECT id, execution_id FROM schedule_execution_steps
+       WHERE status = 'Processing' AND heartbeat_at < now() - make_interval(secs => $1) LIMIT 500`),
       [lostAfterSeconds],
     );
     for (const step of lost) {
       const dispatch = await this.db.transaction(async (tx) => {
         const execution = await lockExecution(tx, step.execution_id);
         const [stillLost] = await tx.query(
-          `SELECT id FROM schedule_execution_steps WHERE id = $1 AND status = 'Processing' AND heartbeat_at < now() - make_interval(secs => $2)`,
+          prepared(`SELECT id FROM schedule_execution_steps WHERE id = $1 AND status = 'Processing' AND heartbeat_at < now() - make_interval(secs => $2)`),
           [step.id, lostAfterSeconds],
         );
         if (!stillLost) return null;
@@ -302,8 +303,8 @@ export class ExecutionRepository {
         if (retry) return { executionId: step.execution_id, stepIds: [step.id], retry };
         const updated = await queryReturning(
           tx,
-          `UPDATE schedule_execution_steps SET status = 'Failed', completed_at = now(), error_message = $3
-           WHERE id = $1 AND status = 'Processing' AND heartbeat_at < now() - make_interval(secs => $2) RETURNING id`,
+          prepared(`UPDATE schedule_execution_steps SET status = 'Failed', completed_at = now(), error_message = $3
+           WHERE id = $1 AND status = 'Processing' AND heartbeat_at < now() - make_interval(secs => $2) RETURNING id`),
           [step.id, lostAfterSeconds, WORKER_LOST_MESSAGE],
         );
         return updated.length === 0 ? null : this.settle(tx, step.execution_id, execution);
@@ -317,8 +318,8 @@ export class ExecutionRepository {
   async releaseStep(executionStepId: string, executionId: string): Promise<Dispatch | null> {
     const rows = await queryReturning<{ id: string }>(
       this.db,
-      `UPDATE schedule_execution_steps SET status = 'Queued', worker_id = NULL, heartbeat_at = now()
-       WHERE id = $1 AND status = 'Processing' AND dispatched_at IS NOT NULL RETURNING id`,
+      prepared(`UPDATE schedule_execution_steps SET status = 'Queued', worker_id = NULL, heartbeat_at = now()
+       WHERE id = $1 AND status = 'Processing' AND dispatched_at IS NOT NULL RETURNING id`),
       [executionStepId],
     );
     return rows.length ? { executionId, stepIds: [executionStepId], resume: true } : null;
@@ -327,9 +328,9 @@ export class ExecutionRepository {
   /** Stores what a RunProfile step sent to JIM (and JIM's answer), before the step waits on it. */
   async recordDispatch(executionStepId: string, state: DispatchState): Promise<void> {
     await this.db.query(
-      `UPDATE schedule_execution_steps SET dispatched_at = $2, activity_id = $3, task_id = $4,
+      prepared(`UPDATE schedule_execution_steps SET dispatched_at = $2, activity_id = $3, task_id = $4,
          activity_status = CASE WHEN $3::varchar IS NULL THEN NULL ELSE COALESCE(activity_status, 'InProgress') END
-       WHERE id = $1 AND status = 'Processing'`,
+       WHERE id = $1 AND status = 'Processing'`),
       [executionStepId, state.dispatchedAt, state.activityId, state.taskId],
     );
   }
@@ -337,10 +338,10 @@ export class ExecutionRepository {
   /** Steps that follow a JIM activity not known to have ended: running ones, and ended ones still holding their connected system. */
   async followedActivities(manager: Pick<EntityManager, 'query'> = this.db.manager): Promise<{ activityId: string; taskId: string | null }[]> {
     const rows: { activity_id: string; task_id: string | null }[] = await manager.query(
-      `SELECT DISTINCT activity_id, task_id FROM schedule_execution_steps s
+      prepared(`SELECT DISTINCT activity_id, task_id FROM schedule_execution_steps s
        WHERE activity_id IS NOT NULL
          AND (status = 'Processing' OR EXISTS (SELECT 1 FROM connected_system_holds h WHERE h.execution_step_id = s.id))
-         AND (activity_status IS NULL OR activity_status IN ('InProgress', 'NotSet'))`,
+         AND (activity_status IS NULL OR activity_status IN ('InProgress', 'NotSet'))`),
     );
     return rows.map((r) => ({ activityId: r.activity_id, taskId: r.task_id }));
   }
@@ -353,14 +354,14 @@ export class ExecutionRepository {
   async writeActivityNews(news: ActivityNewsRow[], manager: Pick<EntityManager, 'query'> = this.db.manager): Promise<void> {
     if (news.length === 0) return;
     await manager.query(
-      `WITH n AS (SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::jsonb[]) AS n(activity_id, status, message, progress)),
+      prepared(`WITH n AS (SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::jsonb[]) AS n(activity_id, status, message, progress)),
        target AS (
          SELECT s.id, n.status, n.message, n.progress FROM schedule_execution_steps s JOIN n ON n.activity_id = s.activity_id
          WHERE (s.status = 'Processing' OR EXISTS (SELECT 1 FROM connected_system_holds h WHERE h.execution_step_id = s.id))
          FOR UPDATE OF s SKIP LOCKED
        )
        UPDATE schedule_execution_steps s SET activity_status = t.status, activity_message = t.message, progress = t.progress
-       FROM target t WHERE s.id = t.id`,
+       FROM target t WHERE s.id = t.id`),
       [news.map((n) => n.activityId), news.map((n) => n.status), news.map((n) => n.message), news.map((n) => (n.progress ? JSON.stringify(n.progress) : null))],
     );
   }
@@ -370,8 +371,8 @@ export class ExecutionRepository {
     if (activityIds.length === 0) return [];
     const rows: { activity_id: string; activity_status: string | null; activity_message: string | null; progress: Record<string, unknown> | null }[] =
       await this.db.query(
-        `SELECT DISTINCT ON (activity_id) activity_id, activity_status, activity_message, progress FROM schedule_execution_steps
-         WHERE activity_id = ANY($1::varchar[]) ORDER BY activity_id, started_at DESC`,
+        prepared(`SELECT DISTINCT ON (activity_id) activity_id, activity_status, activity_message, progress FROM schedule_execution_steps
+         WHERE activity_id = ANY($1::varchar[]) ORDER BY activity_id, started_at DESC`),
         [activityIds],
       );
     return rows.map((r) => ({ activityId: r.activity_id, status: r.activity_status, message: r.activity_message, progress: r.progress }));
@@ -380,12 +381,12 @@ export class ExecutionRepository {
   /** Queued steps of live executions with no progress for a while: their job may never have been enqueued. */
   async queuedStepsOlderThan(seconds: number): Promise<Dispatch[]> {
     const rows: { execution_id: string; attempt: number; held: boolean; ids: string[] }[] = await this.db.query(
-      `SELECT s.execution_id, s.attempt, h.execution_step_id IS NOT NULL AS held, array_agg(s.id) AS ids
+      prepared(`SELECT s.execution_id, s.attempt, h.execution_step_id IS NOT NULL AS held, array_agg(s.id) AS ids
        FROM schedule_execution_steps s JOIN schedule_executions e ON e.id = s.execution_id
        LEFT JOIN connected_system_holds h ON h.execution_step_id = s.id
        WHERE s.status = 'Queued' AND e.status = 'InProgress'
          AND COALESCE(s.heartbeat_at, e.started_at, e.queued_at) < now() - make_interval(secs => $1)
-       GROUP BY s.execution_id, s.attempt, h.execution_step_id IS NOT NULL LIMIT 1000`,
+       GROUP BY s.execution_id, s.attempt, h.execution_step_id IS NOT NULL LIMIT 1000`),
       [seconds],
     );
     // A retry's heartbeat is its due time, so it counts as stranded only that long after it fell due.
@@ -399,7 +400,7 @@ export class ExecutionRepository {
 
   async heartbeat(executionStepIds: string[]): Promise<void> {
     if (executionStepIds.length === 0) return;
-    await this.db.query(`UPDATE schedule_execution_steps SET heartbeat_at = now() WHERE id = ANY($1::uuid[]) AND status = 'Processing'`, [
+    await this.db.query(prepared(`UPDATE schedule_execution_steps SET heartbeat_at = now() WHERE id = ANY($1::uuid[]) AND status = 'Processing'`), [
       executionStepIds,
     ]);
   }
@@ -408,8 +409,8 @@ export class ExecutionRepository {
   async cancelledAmong(executionStepIds: string[]): Promise<string[]> {
     if (executionStepIds.length === 0) return [];
     const rows: { id: string }[] = await this.db.query(
-      `SELECT s.id FROM schedule_execution_steps s JOIN schedule_executions e ON e.id = s.execution_id
-       WHERE s.id = ANY($1::uuid[]) AND e.status = 'Cancelled'`,
+      prepared(`SELECT s.id FROM schedule_execution_steps s JOIN schedule_executions e ON e.id = s.execution_id
+       WHERE s.id = ANY($1::uuid[]) AND e.status = 'Cancelled'`),
       [executionStepIds],
     );
     return rows.map((r) => r.id);
@@ -424,9 +425,9 @@ export class ExecutionRepository {
       const systemId = await lockHeldSystem(tx, executionStepId);
       await finishAttempt(tx, executionStepId, 'Cancelled', { ...result, errorMessage: result.errorMessage ?? CANCELLED_BY_USER }, false);
       await tx.query(
-        `UPDATE schedule_execution_steps
+        prepared(`UPDATE schedule_execution_steps
          SET status = 'Cancelled', completed_at = now(), exit_code = $2, stdout_tail = $3, stderr_tail = $4, error_message = $5
-         WHERE id = $1 AND status = 'Processing'`,
+         WHERE id = $1 AND status = 'Processing'`),
         [executionStepId, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage ?? CANCELLED_BY_USER],
       );
       return systemId === null ? null : handOn(tx, executionStepId, systemId);
@@ -442,8 +443,8 @@ export class ExecutionRepository {
     const group: GroupStep[] =
       read ??
       (await tx.query(
-        `SELECT id, name, status, continue_on_failure FROM schedule_execution_steps
-         WHERE execution_id = $1 AND group_ordinal = $2 ORDER BY position`,
+        prepared(`SELECT id, name, status, continue_on_failure FROM schedule_execution_steps
+         WHERE execution_id = $1 AND group_ordinal = $2 ORDER BY position`),
         [executionId, execution.current_step_index],
       ));
     if (group.some((s) => !SETTLED_STEP_STATUSES.includes(s.status))) return null;
@@ -452,8 +453,8 @@ export class ExecutionRepository {
     if (blocking.length > 0) {
       const names = blocking.map((s) => s.name).join("', '");
       await tx.query(
-        `UPDATE schedule_execution_steps SET status = 'Cancelled', error_message = $2
-         WHERE execution_id = $1 AND status IN ('Pending', 'Queued')`,
+        prepared(`UPDATE schedule_execution_steps SET status = 'Cancelled', error_message = $2
+         WHERE execution_id = $1 AND status IN ('Pending', 'Queued')`),
         [executionId, NOT_RUN_MESSAGE],
       );
       await endExecution(tx, executionId, 'Failed', `Step '${names}' failed and ContinueOnFailure is false.`);
@@ -466,9 +467,9 @@ export class ExecutionRepository {
     }
     const queued = await queryReturning<{ id: string }>(
       tx,
-      `WITH advanced AS (UPDATE schedule_executions SET current_step_index = $2, dispatched_group = $2 WHERE id = $1)
+      prepared(`WITH advanced AS (UPDATE schedule_executions SET current_step_index = $2, dispatched_group = $2 WHERE id = $1)
        UPDATE schedule_execution_steps SET status = 'Queued' WHERE execution_id = $1 AND group_ordinal = $2 AND status = 'Pending'
-       RETURNING id`,
+       RETURNING id`),
       [executionId, next],
     );
     return { executionId, stepIds: queued.map((r) => r.id) };

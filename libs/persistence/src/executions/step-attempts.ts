@@ -1,3 +1,4 @@
+import { prepared } from '../prepared';
 import type { StepResult } from '@jim/steps';
 import type { EntityManager } from 'typeorm';
 import { queryReturning } from '../executions';
@@ -58,7 +59,7 @@ export async function finishAttempt(
 ): Promise<{ attempt: number; delayMs: number } | null> {
   // The step's retry fields and the attempt's record, in one statement.
   const [step]: AttemptRow[] = await tx.query(
-    `WITH s AS (
+    prepared(`WITH s AS (
        SELECT id, step_type, attempt, max_attempts, retry_delay_seconds, retry_on_timeout, dispatched_at, activity_id, activity_status, started_at
        FROM schedule_execution_steps WHERE id = $1 AND status = 'Processing'
      ),
@@ -68,7 +69,7 @@ export async function finishAttempt(
        SELECT gen_random_uuid(), s.id, s.attempt, s.started_at, clock_timestamp(), $2, $3, $4, $5, $6, s.activity_id FROM s
        ON CONFLICT (execution_step_id, attempt) DO NOTHING
      )
-     SELECT step_type, attempt, max_attempts, retry_delay_seconds, retry_on_timeout, dispatched_at, activity_id, activity_status FROM s`,
+     SELECT step_type, attempt, max_attempts, retry_delay_seconds, retry_on_timeout, dispatched_at, activity_id, activity_status FROM s`),
     [executionStepId, outcome, result.exitCode, result.stdoutTail, result.stderrTail, result.errorMessage],
   );
   if (!step) return null;
@@ -76,12 +77,12 @@ export async function finishAttempt(
   const delaySeconds = retryDelaySeconds(step.retry_delay_seconds, step.attempt);
   const retried = await queryReturning<{ attempt: number }>(
     tx,
-    `UPDATE schedule_execution_steps
+    prepared(`UPDATE schedule_execution_steps
      SET status = 'Queued', attempt = attempt + 1, worker_id = NULL, started_at = NULL,
          next_attempt_at = clock_timestamp() + make_interval(secs => $2), heartbeat_at = clock_timestamp() + make_interval(secs => $2),
          exit_code = NULL, stdout_tail = NULL, stderr_tail = NULL, error_message = NULL,
          dispatched_at = NULL, activity_id = NULL, task_id = NULL, activity_status = NULL, activity_message = NULL, progress = NULL
-     WHERE id = $1 AND status = 'Processing' RETURNING attempt`,
+     WHERE id = $1 AND status = 'Processing' RETURNING attempt`),
     [executionStepId, delaySeconds],
   );
   return retried.length === 0 ? null : { attempt: retried[0].attempt, delayMs: delaySeconds * 1000 };

@@ -5,6 +5,7 @@ import { ScheduleStep } from '../entities/schedule-step.entity';
 import { Schedule } from '../entities/schedule.entity';
 import { fieldMap, fromRow, pickFields, toRow, type FieldColumn, type Row } from '../field-map';
 import type { SecretCipher } from '../secret-cipher';
+import { prepared } from '../prepared';
 import { outboxInsertSql, recordScheduleChangedEvent, scheduleChangedData } from '../webhooks/outbox';
 
 /**
@@ -204,7 +205,7 @@ export class ScheduleRepository {
     const scheduleColumns = SCHEDULE_COLUMNS.map((c) => c.column).join(', ');
     const stepColumns = STEP_COLUMNS.map((c) => c.column).join(', ');
     await this.db.query(
-      `WITH schedule AS (
+      prepared(`WITH schedule AS (
          INSERT INTO schedules (${scheduleColumns})
          SELECT ${scheduleColumns} FROM json_populate_record(NULL::schedules, $1::json)
        ),
@@ -216,7 +217,7 @@ export class ScheduleRepository {
        INSERT INTO configuration_changes
          (target_type, target_id, target_name, version, operation, snapshot, change_reason,
           initiated_by_type, initiated_by_id, initiated_by_name, changed_at)
-       VALUES ($3, $4, $5, 1, 'Create', $6::jsonb, $7, $8, $9, $10, $11)`,
+       VALUES ($3, $4, $5, 1, 'Create', $6::jsonb, $7, $8, $9, $10, $11)`),
       [
         JSON.stringify(toRow(SCHEDULE_COLUMNS, schedule)),
         JSON.stringify(stepRows),

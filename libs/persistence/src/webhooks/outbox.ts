@@ -1,3 +1,4 @@
+import { prepared } from '../prepared';
 import type { EntityManager } from 'typeorm';
 
 // next_attempt_at is kept to the millisecond: a job carries it (as a JavaScript date) to tell which attempt it is.
@@ -41,8 +42,8 @@ export function skippedRunEventsSql(skipped: string): string {
  */
 export async function recordExecutionEvent(tx: Pick<EntityManager, 'query'>, executionId: string): Promise<void> {
   await tx.query(
-    `WITH e AS (SELECT id, schedule_id, schedule_name, status FROM schedule_executions WHERE id = $1)
-     ${executionEventSql('e')}`,
+    prepared(`WITH e AS (SELECT id, schedule_id, schedule_name, status FROM schedule_executions WHERE id = $1)
+     ${executionEventSql('e')}`),
     [executionId],
   );
 }
@@ -53,11 +54,11 @@ export async function recordExecutionEvent(tx: Pick<EntityManager, 'query'>, exe
  */
 export async function endExecution(tx: Pick<EntityManager, 'query'>, executionId: string, status: 'Complete' | 'Failed', errorMessage: string | null = null): Promise<void> {
   await tx.query(
-    `WITH e AS (
+    prepared(`WITH e AS (
        UPDATE schedule_executions SET status = $2, completed_at = now(), error_message = COALESCE($3, error_message)
        WHERE id = $1 RETURNING id, schedule_id, schedule_name, status
      )
-     ${executionEventSql('e')}`,
+     ${executionEventSql('e')}`),
     [executionId, status, errorMessage],
   );
 }
