@@ -29,7 +29,7 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       global: true,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions({ url: databaseUrl, applicationName: 'jim-api' }), retryAttempts: 0 })],
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions({ url: databaseUrl, applicationName: 'jim-api', preparedStatements: config.preparedStatements }), retryAttempts: 0 })],
       providers: [
         DatabaseBootstrap,
         { provide: SecretCipher, useFactory: () => new SecretCipher(config.encryptionKey) },

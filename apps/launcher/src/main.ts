@@ -28,6 +28,9 @@ async function main(): Promise<void> {
     QUEUE_BACKEND: config.queueBackend,
     JIM_ENCRYPTION_KEY: process.env.JIM_ENCRYPTION_KEY || secrets.encryptionKey,
     JIM_INFRASTRUCTURE_API_KEY: process.env.JIM_INFRASTRUCTURE_API_KEY || secrets.adminApiKey,
+    // The embedded database runs every connection in one session: a statement prepared by one connection would
+    // already exist for the next.
+    ...(embedded ? { JIM_DB_PREPARED_STATEMENTS: 'false' } : {}),
   };
   const format = logLineFormatter(Boolean(process.stdout.isTTY));
   const api = start('api', API_ENTRY, env, format);

@@ -24,13 +24,13 @@ export class WorkerDatabaseModule {
       global: true,
       imports: [
         TypeOrmModule.forRoot({
-          ...dataSourceOptions({ url: databaseUrl, applicationName: 'jim-worker', poolSize: Math.min(10, config.worker.concurrency + 2) }),
+          ...dataSourceOptions({ url: databaseUrl, applicationName: 'jim-worker', poolSize: Math.min(10, config.worker.concurrency + 2), preparedStatements: config.preparedStatements }),
           retryAttempts: 0,
         }),
         // Ticks get connections of their own: starting executions on time never waits behind running steps' writes.
         TypeOrmModule.forRoot({
           name: TICKS_DATA_SOURCE,
-          ...dataSourceOptions({ url: databaseUrl, applicationName: 'jim-worker-ticks', poolSize: 4 }),
+          ...dataSourceOptions({ url: databaseUrl, applicationName: 'jim-worker-ticks', poolSize: 4, preparedStatements: config.preparedStatements }),
           retryAttempts: 0,
         }),
       ],

@@ -58,6 +58,11 @@ export interface AppConfig {
     unauthenticatedPerMinute: number;
   };
   /** Serves POST /api/v1/bench/baseline (the benchmarks' floor); off unless JIM_BENCH_BASELINE=true. */
+  /**
+   * JIM_DB_PREPARED_STATEMENTS (default true): hot statements are prepared once per database connection. Off for a
+   * database that shares one session among connections (the embedded one) or a pooler that does not keep them.
+   */
+  preparedStatements: boolean;
   benchBaseline: boolean;
   webhooks: {
     /** JIM_WEBHOOK_ALLOW_PRIVATE_NETWORKS: webhook URLs may resolve to loopback, private, link-local or metadata addresses. */

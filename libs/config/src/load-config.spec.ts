@@ -13,6 +13,12 @@ describe('loadConfig', () => {
     expect(config.queuePrefix).toBe('{jim}');
   });
 
+  it('prepares hot statements unless JIM_DB_PREPARED_STATEMENTS=false, and refuses a value that is not a boolean', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).preparedStatements).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test', JIM_DB_PREPARED_STATEMENTS: 'false' }).preparedStatements).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'test', JIM_DB_PREPARED_STATEMENTS: 'sometimes' })).toThrow(/JIM_DB_PREPARED_STATEMENTS/);
+  });
+
   it('defaults the queue backend to redis when REDIS_URL is set', () => {
     const config = loadConfig({ NODE_ENV: 'test', REDIS_URL: 'redis://127.0.0.1:6379' });
     expect(config.queueBackend).toBe('redis');

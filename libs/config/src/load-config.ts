@@ -83,6 +83,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       authenticatedPerMinute: read.int('JIM_RATE_LIMIT_AUTHENTICATED_PER_MINUTE', 300, 1, 1_000_000),
       unauthenticatedPerMinute: read.int('JIM_RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE', 30, 1, 1_000_000),
     },
+    preparedStatements: read.bool('JIM_DB_PREPARED_STATEMENTS', true),
     benchBaseline: read.bool('JIM_BENCH_BASELINE', false),
     webhooks: { allowPrivateNetworks: read.bool('JIM_WEBHOOK_ALLOW_PRIVATE_NETWORKS', false) },
     retention: readRetention(read, problems),

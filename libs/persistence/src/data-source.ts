@@ -1,14 +1,18 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { usePreparedStatements } from './prepared';
 
 export interface DatabaseOptions {
   url: string;
   poolSize?: number;
   applicationName?: string;
+  /** Named prepared statements for the hot statements (default true; see `prepared`). */
+  preparedStatements?: boolean;
 }
 
 export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
+  usePreparedStatements(options.preparedStatements ?? true);
   return {
     type: 'postgres',
     url: options.url,

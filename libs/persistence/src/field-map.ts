@@ -50,15 +50,22 @@ function classChain(entity: abstract new () => unknown): Function[] {
 
 /** The domain object of a row: each field from its column. */
 export function fromRow<T>(fields: readonly FieldColumn<keyof T & string>[], row: Record<string, unknown>): T {
-  return Object.fromEntries(fields.map(({ field, column }) => [field, row[column]])) as T;
+  // Plain loops: these run for every row read and written, and build no intermediate arrays.
+  const value: Record<string, unknown> = {};
+  for (const { field, column } of fields) value[field] = row[column];
+  return value as T;
 }
 
 /** The row of a domain object: each column from its field (absent fields are null). */
 export function toRow<T>(fields: readonly FieldColumn<keyof T & string>[], value: Partial<T>): Record<string, unknown> {
-  return Object.fromEntries(fields.map(({ field, column }) => [column, value[field] ?? null]));
+  const row: Record<string, unknown> = {};
+  for (const { field, column } of fields) row[column] = value[field] ?? null;
+  return row;
 }
 
 /** The fields of `value` named in `fields`, in the map's order. */
 export function pickFields<T, F extends keyof T & string>(fields: readonly FieldColumn<F>[], value: T): Pick<T, F> {
-  return Object.fromEntries(fields.map(({ field }) => [field, value[field]])) as Pick<T, F>;
+  const picked: Partial<Pick<T, F>> = {};
+  for (const { field } of fields) picked[field] = value[field];
+  return picked as Pick<T, F>;
 }

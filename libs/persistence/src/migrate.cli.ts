@@ -6,7 +6,7 @@ import { migrate } from './migrate';
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required to run migrations from the command line');
-  const dataSource = createDataSource({ url: config.databaseUrl, poolSize: 2, applicationName: 'jim-migrate' });
+  const dataSource = createDataSource({ url: config.databaseUrl, poolSize: 2, applicationName: 'jim-migrate', preparedStatements: config.preparedStatements });
   await dataSource.initialize();
   try {
     const applied = await migrate(dataSource);

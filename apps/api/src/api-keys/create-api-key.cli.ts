@@ -26,7 +26,7 @@ async function main(): Promise<void> {
 
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
-  const db = createDataSource({ url: config.databaseUrl, poolSize: 2, applicationName: 'jim-apikey' });
+  const db = createDataSource({ url: config.databaseUrl, poolSize: 2, applicationName: 'jim-apikey', preparedStatements: config.preparedStatements });
   await db.initialize();
   try {
     await migrate(db);

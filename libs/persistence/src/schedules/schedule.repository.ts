@@ -159,6 +159,27 @@ type SummaryRow = Row<Omit<ScheduleSummary, 'lastExecution'>> & {
 };
 type StepRow = Row<ScheduleStep> & { connected_system_name: string | null; run_profile_name: string | null };
 
+const SCHEDULE_COLUMN_LIST = SCHEDULE_COLUMNS.map((c) => c.column).join(', ');
+const STEP_COLUMN_LIST = STEP_COLUMNS.map((c) => c.column).join(', ');
+
+/**
+ * A schedule's create, in one statement: the schedule, its steps, its change-history entry and its ScheduleChanged
+ * event. Built once: its text is the name of its prepared statement.
+ */
+const CREATE_SCHEDULE_SQL = prepared(`WITH schedule AS (
+         INSERT INTO schedules (${SCHEDULE_COLUMN_LIST})
+         SELECT ${SCHEDULE_COLUMN_LIST} FROM json_populate_record(NULL::schedules, $1::json)
+       ),
+       steps AS (
+         INSERT INTO schedule_steps (${STEP_COLUMN_LIST})
+         SELECT ${STEP_COLUMN_LIST} FROM json_populate_recordset(NULL::schedule_steps, $2::json)
+       ),
+       notified AS (${outboxInsertSql(`(SELECT 'ScheduleChanged'::varchar AS event_type, $12::uuid AS schedule_id, NULL::uuid AS execution_id, $13::jsonb AS data)`)})
+       INSERT INTO configuration_changes
+         (target_type, target_id, target_name, version, operation, snapshot, change_reason,
+          initiated_by_type, initiated_by_id, initiated_by_name, changed_at)
+       VALUES ($3, $4, $5, 1, 'Create', $6::jsonb, $7, $8, $9, $10, $11)`);
+
 /**
  * Every statement on `schedules`, `schedule_steps` and the schedules' history versions (`configuration_changes`).
  * The field lists of the statements, the row mapping, the history snapshot and the response all come from the
@@ -202,22 +223,8 @@ export class ScheduleRepository {
       }),
     );
     const snapshot = this.snapshotOf(fields, steps, () => 1);
-    const scheduleColumns = SCHEDULE_COLUMNS.map((c) => c.column).join(', ');
-    const stepColumns = STEP_COLUMNS.map((c) => c.column).join(', ');
     await this.db.query(
-      prepared(`WITH schedule AS (
-         INSERT INTO schedules (${scheduleColumns})
-         SELECT ${scheduleColumns} FROM json_populate_record(NULL::schedules, $1::json)
-       ),
-       steps AS (
-         INSERT INTO schedule_steps (${stepColumns})
-         SELECT ${stepColumns} FROM json_populate_recordset(NULL::schedule_steps, $2::json)
-       ),
-       notified AS (${outboxInsertSql(`(SELECT 'ScheduleChanged'::varchar AS event_type, $12::uuid AS schedule_id, NULL::uuid AS execution_id, $13::jsonb AS data)`)})
-       INSERT INTO configuration_changes
-         (target_type, target_id, target_name, version, operation, snapshot, change_reason,
-          initiated_by_type, initiated_by_id, initiated_by_name, changed_at)
-       VALUES ($3, $4, $5, 1, 'Create', $6::jsonb, $7, $8, $9, $10, $11)`),
+      CREATE_SCHEDULE_SQL,
       [
         JSON.stringify(toRow(SCHEDULE_COLUMNS, schedule)),
         JSON.stringify(stepRows),
