@@ -6,12 +6,14 @@ import { createTestDatabase } from '../support/database';
 /** Medium level: `prepared` statements through TypeORM, on a real PostgreSQL database. */
 describe('prepared statements on PostgreSQL', () => {
   let db: DataSource;
+  let url: string;
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
     const database = await createTestDatabase();
     drop = database.drop;
-    db = createDataSource({ url: database.url, poolSize: 1 });
+    url = database.url;
+    db = createDataSource({ url, poolSize: 1 });
     await db.initialize();
     await db.query(`CREATE TABLE prepared_probe (id int PRIMARY KEY, label text NOT NULL)`);
   });
@@ -62,7 +64,7 @@ describe('prepared statements on PostgreSQL', () => {
   });
 
   it('runs as a plain statement when prepared statements are off (JIM_DB_PREPARED_STATEMENTS=false), on any connection', async () => {
-    const other = createDataSource({ url: db.options.url as string, poolSize: 1, preparedStatements: false });
+    const other = createDataSource({ url, poolSize: 1, preparedStatements: false });
     await other.initialize();
     try {
       const select = prepared(`SELECT label FROM prepared_probe WHERE id = $1 AND label <> 'never'`);
