@@ -71,6 +71,14 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000, interv
   return condition();
 }
 
+/**
+ * Whether process `pid` is gone within `withinMs`. A killed process closes its pipes (which ends the step) a moment
+ * before the kernel marks it exited, so a check made the instant the step ends can still see it running.
+ */
+export function exitsWithin(pid: number, withinMs = 500): Promise<boolean> {
+  return waitFor(() => !isProcessRunning(pid), withinMs, 5);
+}
+
 export function readPid(file: string): number {
   const text = readFileSync(file, 'utf8').trim();
   const pid = Number(text);

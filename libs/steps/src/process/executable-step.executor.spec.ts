@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fixture, isProcessRunning, readPid, stepSpec, testContext, waitFor } from '../../test-fixtures/step-test-kit';
+import { exitsWithin, fixture, isProcessRunning, readPid, stepSpec, testContext, waitFor } from '../../test-fixtures/step-test-kit';
 import { ExecutableStepExecutor } from './executable-step.executor';
 
 const PATH_ONLY = { PATH: '/usr/local/bin:/usr/bin:/bin' };
@@ -271,7 +271,7 @@ describe('ExecutableStepExecutor', () => {
     expect(Date.now() - abortedAt).toBeLessThan(1500);
     expect(result).toMatchObject({ outcome: 'Failed', errorMessage: 'Timed out after 0.2 s' });
     expect(result.stdoutTail).toContain('grandchild started');
-    expect(isProcessRunning(grandchild)).toBe(false);
+    expect(await exitsWithin(grandchild)).toBe(true);
   });
 
   it('kills on timeout a descendant that started a session of its own (setsid)', async () => {
@@ -309,7 +309,7 @@ describe('ExecutableStepExecutor', () => {
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(2000);
     expect(result).toMatchObject({ outcome: 'Failed', exitCode: null, errorMessage: 'Cancelled by user' });
-    expect(isProcessRunning(pid)).toBe(false);
+    expect(await exitsWithin(pid)).toBe(true);
   });
 
   it('stops what the step left running in its process group once it exits', async () => {
@@ -325,7 +325,7 @@ describe('ExecutableStepExecutor', () => {
 
     expect(result).toMatchObject({ outcome: 'Completed', stdoutTail: 'done\n' });
     expect(Date.now() - startedAt).toBeLessThan(2000);
-    expect(isProcessRunning(leftover)).toBe(false);
+    expect(await exitsWithin(leftover)).toBe(true);
   });
 
   it('does not wait for ever on a process that left the group but holds the output', async () => {
