@@ -1,6 +1,6 @@
-import { prepared } from './prepared';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { prepared } from './prepared';
 import type { ExecutionStatus, Initiator } from './entities';
 import { ScheduleExecutionStep } from './entities/schedule-execution-step.entity';
 import { ScheduleStep } from './entities/schedule-step.entity';

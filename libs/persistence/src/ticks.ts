@@ -1,7 +1,7 @@
-import { prepared } from './prepared';
 import { randomUUID } from 'node:crypto';
 import type { FiringFields } from '@jim/trigger';
 import type { EntityManager } from 'typeorm';
+import { prepared } from './prepared';
 import { SCHEDULER_INITIATOR, type OverlapPolicy, type TriggerType } from './entities';
 import { cancelExecution, insertExecutions, replacedMessage, type NewExecution, type TickTimes } from './executions';
 import { decideOverlap } from './overlap-policy';

@@ -1,5 +1,5 @@
-import { prepared } from '../prepared';
 import type { DataSource } from 'typeorm';
+import { prepared } from '../prepared';
 import { ApiKey } from '../entities/api-key.entity';
 
 /** What authentication needs of a key. */

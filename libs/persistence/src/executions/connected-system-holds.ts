@@ -1,5 +1,5 @@
-import { prepared } from '../prepared';
 import type { DataSource, EntityManager } from 'typeorm';
+import { prepared } from '../prepared';
 import { queryReturning } from '../executions';
 import type { Dispatch } from './execution.repository';
 

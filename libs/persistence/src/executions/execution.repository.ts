@@ -1,6 +1,6 @@
-import { prepared } from '../prepared';
 import type { DispatchState, StepResult, StepSpec } from '@jim/steps';
 import type { DataSource, EntityManager } from 'typeorm';
+import { prepared } from '../prepared';
 import { FAILED_STEP_STATUSES, SETTLED_STEP_STATUSES, type ExecutionStatus, type Initiator, type StepStatus } from '../entities/enums';
 import { CANCELLED_BY_USER, cancelExecution, NOT_RUN_MESSAGE, promoteWaiting, queryReturning, startExecution, type StartExecutionResult } from '../executions';
 import type { OverlapPolicy } from '../entities/enums';

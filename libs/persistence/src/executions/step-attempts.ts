@@ -1,6 +1,6 @@
-import { prepared } from '../prepared';
 import type { StepResult } from '@jim/steps';
 import type { EntityManager } from 'typeorm';
+import { prepared } from '../prepared';
 import { queryReturning } from '../executions';
 
 /** The longest wait before a retry, however many attempts came before. */

@@ -1,5 +1,5 @@
-import { prepared } from '../prepared';
 import type { EntityManager } from 'typeorm';
+import { prepared } from '../prepared';
 
 // next_attempt_at is kept to the millisecond: a job carries it (as a JavaScript date) to tell which attempt it is.
 
