@@ -7,6 +7,8 @@ interface Topology {
   env: Record<string, string>;
   /** Kills the master serving the tick queue; resolves once a replica has taken over, with a description. */
   failover(prefix: string): Promise<string>;
+  /** The tick queue's state on the master serving it now, for a report of ticks that did not continue. */
+  tickQueueState(prefix: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -55,7 +57,7 @@ function failoverScenario(name: string, start: () => Promise<Topology>): Scenari
         const left = await unfinished(stack);
         const a = await analyseTicks(stack, id);
         const problems: string[] = [];
-        if (!resumed) problems.push(`ticks did not continue for ${after} s after the takeover`);
+        if (!resumed) problems.push(`ticks did not continue for ${after} s after the takeover (${await topology.tickQueueState(stack.prefix).catch((e) => String(e))})`);
         if (a.duplicates.length) problems.push(`${a.duplicates.length} seconds ran more than once: ${ranges(a.duplicates)}`);
         if (a.gaps.length) problems.push(`${a.gaps.length} seconds neither ran nor were recorded: ${ranges(a.gaps)}`);
         if (left.executions || left.steps) problems.push(`${left.executions} executions / ${left.steps} steps unfinished`);
@@ -72,16 +74,56 @@ function failoverScenario(name: string, start: () => Promise<Topology>): Scenari
   };
 }
 
+/**
+ * What a stalled tick queue looks like: its job counts by state, its job schedulers' next fire times, and the
+ * clients connected to the node (a consumer blocked on the marker shows `cmd=bzpopmin`).
+ */
+async function describeTickQueue(node: RedisProcess, prefix: string): Promise<string> {
+  const key = (part: string) => `${prefix}:${TICK_QUEUE}:${part}`;
+  const [wait, active, delayed, prioritized, schedulers] = await Promise.all([
+    node.command('LLEN', key('wait')),
+    node.command('LLEN', key('active')),
+    node.command('ZCARD', key('delayed')),
+    node.command('ZCARD', key('prioritized')),
+    node.command('ZRANGE', key('repeat'), 0, -1, 'WITHSCORES'),
+  ]);
+  const clients = (await node.command('CLIENT', 'LIST'))
+    .split('\n')
+    .map((line) => /\bcmd=(\S+)/.exec(line)?.[1] ?? '?')
+    .reduce<Record<string, number>>((n, cmd) => ({ ...n, [cmd]: (n[cmd] ?? 0) + 1 }), {});
+  const now = Date.now();
+  const next = schedulers.split('\n').filter((_, i) => i % 2 === 1).map((ms) => `${Math.round((Number(ms) - now) / 1000)} s`);
+  return (
+    `tick queue on :${node.port}: ${wait} waiting, ${active} active, ${delayed} delayed, ${prioritized} prioritized; ` +
+    `schedulers next in ${next.join(', ') || 'none'}; clients by command ${JSON.stringify(clients)}`
+  );
+}
+
+/** Keys of `slot` and the replication offset on each live node holding the slot's keys. */
+async function replicationOf(nodes: RedisProcess[], slot: number): Promise<string> {
+  const parts = await Promise.all(
+    nodes.filter((node) => node.alive).map(async (node) => {
+      const keys = Number(await node.command('CLUSTER', 'COUNTKEYSINSLOT', slot).catch(() => '0'));
+      const info = await node.command('INFO', 'replication');
+      const offset = /(?:slave_repl_offset|master_repl_offset):(\d+)/.exec(info)?.[1];
+      return keys ? `:${node.port} ${/role:(\w+)/.exec(info)?.[1]} ${keys} keys, offset ${offset}` : '';
+    }),
+  );
+  return parts.filter(Boolean).join(', ') || 'no node holds its keys';
+}
+
 /** The hash tag of a queue's prefix, as CLUSTER KEYSLOT takes it. */
 const tagOf = (prefix: string) => /\{([^}]+)\}/.exec(prefix)![1];
 
 export const clusterFailoverScenario = failoverScenario('cluster-failover', async () => {
   const cluster = await startRedisCluster(3);
+  let before = '';
   return {
     env: { REDIS_CLUSTER_NODES: cluster.seeds },
     async failover(prefix) {
-      const slot = Number(await cluster.nodes[0].command('CLUSTER', 'KEYSLOT', tagOf(queuePrefix(prefix, TICK_QUEUE))));
+      const slot = Number(await cluster.nodes.find((node) => node.alive)!.command('CLUSTER', 'KEYSLOT', tagOf(queuePrefix(prefix, TICK_QUEUE))));
       const master = await cluster.masterOf(slot);
+      before = await replicationOf(cluster.nodes, slot);
       await master.kill();
       const promoted = await waitUntil(async () => {
         const now = await cluster.masterOf(slot).catch(() => null);
@@ -89,6 +131,11 @@ export const clusterFailoverScenario = failoverScenario('cluster-failover', asyn
       }, 30_000, 200);
       if (!promoted) throw new Error(`No replica took over slot ${slot}`);
       return `master :${master.port} (slot ${slot}) killed, replica :${(await cluster.masterOf(slot)).port} took over`;
+    },
+    async tickQueueState(prefix) {
+      const slot = Number(await cluster.nodes.find((node) => node.alive)!.command('CLUSTER', 'KEYSLOT', tagOf(queuePrefix(prefix, TICK_QUEUE))));
+      const master = await cluster.masterOf(slot);
+      return `${await describeTickQueue(master, queuePrefix(prefix, TICK_QUEUE))}; keys in slot ${slot} now ${await master.command('CLUSTER', 'COUNTKEYSINSLOT', slot)}, before the kill ${before}`;
     },
     stop: cluster.stop,
   };
@@ -107,6 +154,7 @@ export const sentinelFailoverScenario = failoverScenario('sentinel-failover', as
       master = sentinel.replica;
       return `master :${killed} killed, sentinels promoted :${master.port}`;
     },
+    tickQueueState: (prefix) => describeTickQueue(master, queuePrefix(prefix, TICK_QUEUE)),
     stop: sentinel.stop,
   };
 });

@@ -1,7 +1,8 @@
+import type { Cluster } from 'ioredis';
 import { QueueKit, STEP_QUEUE, stepQueueName, TICK_QUEUE, taggedPrefix } from '@jim/queue';
 import { createTestApp, TEST_QUEUE_BACKEND, uniquePrefix, type TestApp } from '../support/test-app';
 import { waitFor, type RunningProcess } from '../support/processes';
-import { startRedisCluster, type RedisClusterTopology } from '../support/redis-topologies';
+import { startRedisCluster, type RedisClusterTopology, type RedisProcess } from '../support/redis-topologies';
 import { exe, finished, runSteps, startWorkers } from '../worker/worker-harness';
 import { tickHistory } from './redis-failover';
 
@@ -31,6 +32,14 @@ describeRedis('Redis Cluster (3 masters + 3 replicas, real servers)', () => {
 
   async function slotOf(queue: string): Promise<number> {
     return Number(await cluster.nodes[0].command('CLUSTER', 'KEYSLOT', tagOf(taggedPrefix(prefix, queue))));
+  }
+
+  /** The node replicating `master`. */
+  async function replicaOf(master: RedisProcess): Promise<RedisProcess> {
+    const infos = await Promise.all(cluster.nodes.filter((n) => n.alive && n !== master).map(async (n) => ({ n, info: await n.command('INFO', 'replication') })));
+    const found = infos.find(({ info }) => info.includes(`master_port:${master.port}`));
+    if (!found) throw new Error(`No replica of :${master.port}`);
+    return found.n;
   }
 
   beforeAll(async () => {
@@ -124,6 +133,40 @@ describeRedis('Redis Cluster (3 masters + 3 replicas, real servers)', () => {
       expect(history.duplicates).toBe(0);
       expect(history.unaccounted).toEqual([]);
     });
+  });
+
+  describe('a queue client (re)connecting while a replica takes over from a killed master', () => {
+    it('settles its connect() and then serves commands on the new master, instead of waiting for ever', async () => {
+      const master = await cluster.masterOf(await slotOf(TICK_QUEUE));
+      const replica = await replicaOf(master);
+      const others = cluster.nodes.filter((n) => n !== master);
+      // The replica holds back until the client has connected: the cluster stays failed for as long as that takes.
+      await replica.command('CONFIG', 'SET', 'cluster-replica-no-failover', 'yes');
+      await master.kill();
+      const nodes = cluster.seeds.split(',').map((seed) => ({ host: seed.split(':')[0], port: Number(seed.split(':')[1]) }));
+      const client = new QueueKit({ backend: 'redis', redisCluster: { nodes, tls: false }, prefix }).connectionOptions as Cluster;
+      try {
+        // The state in which ioredis's cluster ready check fails: the live nodes see the cluster as failed.
+        await waitFor(async () => (await Promise.all(others.map((n) => n.command('CLUSTER', 'INFO')))).every((info) => info.includes('cluster_state:fail')), 15_000, 100);
+        const settled = await Promise.race([
+          client.connect().then(() => 'connected', (error: Error) => `failed: ${error.message}`),
+          new Promise<string>((resolve) => setTimeout(() => resolve('still pending after 10 s'), 10_000)),
+        ]);
+        expect(settled).toBe('connected');
+        // Once the replica serves the slot, the same client writes there (its commands wait out the takeover).
+        await replica.command('CONFIG', 'SET', 'cluster-replica-no-failover', 'no');
+        const key = `${taggedPrefix(prefix, TICK_QUEUE)}:connect-probe`;
+        await waitFor(async () => (await client.set(key, '1').catch(() => null)) === 'OK', 20_000, 200);
+        expect(await cluster.masterOf(await slotOf(TICK_QUEUE))).toBe(replica);
+        expect(await client.del(key)).toBe(1);
+      } finally {
+        client.disconnect();
+        await replica.command('CONFIG', 'SET', 'cluster-replica-no-failover', 'no');
+        // The killed master comes back as a replica of the node that took over.
+        await master.start();
+        await cluster.untilHealthy();
+      }
+    }, 60_000);
   });
 
   describe('REDIS_URL pointing at a master that does not serve the queues (no cluster client)', () => {

@@ -152,6 +152,12 @@ function clusterClient(settings: ClusterSettings): Cluster {
     },
     // Not connected before BullMQ uses (or duplicates) it, so a client that only serves as a template costs nothing.
     lazyConnect: true,
+    // ioredis's cluster ready check (CLUSTER INFO after the slots are read) fails while a replica takes over from a
+    // failed master, and the client then reconnects without ever settling the promise its connect() returned: a
+    // BullMQ worker that reconnects its blocking connection at that moment waits on that promise for ever and takes
+    // no job again (seen in the cluster-failover chaos scenario). Without the check, connect() settles once the
+    // slots are known; commands sent while the cluster is down are retried (retryDelayOnClusterDown) like any other.
+    enableReadyCheck: false,
     enableOfflineQueue: true,
     // While a replica takes over from a failed master, commands wait and are retried instead of failing at once.
     retryDelayOnFailover: 200,
