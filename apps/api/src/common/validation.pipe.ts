@@ -2,9 +2,11 @@ import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { DECORATORS } from '@nestjs/swagger';
 import { ValidationError as ClassValidationError, type ValidatorOptions } from 'class-validator';
 import { ValidationError, type ValidationErrors } from '@jim/common';
+import { cacheValidationMetadata } from './validation-metadata-cache';
 
 /** Strict DTO validation: exact types (no coercion of "5" to 5), no unknown properties, errors keyed by field path. */
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationMetadata();
   return new BodyAndQueryValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
