@@ -133,7 +133,11 @@ describe('Cron firing (real worker processes)', () => {
       const all = await queue.getJobSchedulers(0, 1000);
       const ours = all.filter((j) => ids.some((id) => j.key === schedulerIdFor(id)));
       return ours.length === ids.length ? ours : undefined;
-    }, 30_000);
+    }, 30_000).catch((error: Error) => {
+      // What the workers said meanwhile (the reconciler logs each failed pass).
+      const said = workers.map((w, i) => `worker ${i + 1}:\n${w.output().split('\n').filter((line) => /Reconcil|WARN|ERROR/.test(line)).slice(-15).join('\n')}`);
+      throw new Error(`${error.message}\n${said.join('\n')}`);
+    });
     for (const scheduler of schedulers) {
       expect(scheduler.tz).toBe('Europe/London');
       expect(scheduler.pattern).toMatch(/^15 \d /);
