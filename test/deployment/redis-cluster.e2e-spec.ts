@@ -34,12 +34,17 @@ describeRedis('Redis Cluster (3 masters + 3 replicas, real servers)', () => {
     return Number(await cluster.nodes[0].command('CLUSTER', 'KEYSLOT', tagOf(taggedPrefix(prefix, queue))));
   }
 
-  /** The node replicating `master`. */
-  async function replicaOf(master: RedisProcess): Promise<RedisProcess> {
+  /** The live nodes replicating `master`. */
+  async function replicasOf(master: RedisProcess): Promise<RedisProcess[]> {
     const infos = await Promise.all(cluster.nodes.filter((n) => n.alive && n !== master).map(async (n) => ({ n, info: await n.command('INFO', 'replication') })));
-    const found = infos.find(({ info }) => info.includes(`master_port:${master.port}`));
-    if (!found) throw new Error(`No replica of :${master.port}`);
-    return found.n;
+    return infos.filter(({ info }) => info.includes(`master_port:${master.port}`)).map(({ n }) => n);
+  }
+
+  /** The node replicating `master` (each master has one). */
+  async function replicaOf(master: RedisProcess): Promise<RedisProcess> {
+    const [replica] = await replicasOf(master);
+    if (!replica) throw new Error(`No replica of :${master.port}`);
+    return replica;
   }
 
   beforeAll(async () => {
@@ -116,12 +121,9 @@ describeRedis('Redis Cluster (3 masters + 3 replicas, real servers)', () => {
       const s = await t!.api().post(S).send(everySecond('Across a cluster failover')).expect(201);
       await waitFor(async () => (await tickHistory(t!.db, s.body.id)).executions.length >= 2, 20_000);
       const master = await cluster.masterOf(await slotOf(TICK_QUEUE));
-      const replica = cluster.nodes.find((n) => n !== master && n.alive)!;
-      const replicaOf = await Promise.all(
-        cluster.nodes.map(async (n) => ({ n, info: await n.command('INFO', 'replication') })),
-      ).then((all) => all.find(({ n, info }) => n !== master && info.includes(`master_port:${master.port}`))?.n ?? replica);
-      expect(await replicaOf.command('CLUSTER', 'FAILOVER')).toBe('OK');
-      await waitFor(async () => (await cluster.masterOf(await slotOf(TICK_QUEUE))) === replicaOf, 20_000, 200);
+      const replica = await replicaOf(master);
+      expect(await replica.command('CLUSTER', 'FAILOVER')).toBe('OK');
+      await waitFor(async () => (await cluster.masterOf(await slotOf(TICK_QUEUE))) === replica, 20_000, 200);
       const afterFailover = Date.now();
       // Ticks go on after the replica took over, and every tick since the first is run or recorded as missed.
       const history = await waitFor(async () => {
@@ -197,8 +199,7 @@ describeRedis('Redis Cluster (3 masters + 3 replicas, real servers)', () => {
   describe('a slot of our queues with no node left', () => {
     it('makes /health/ready answer 503 with the queue down (CLUSTERDOWN), and 200 again once the nodes are back', async () => {
       const stepsMaster = await cluster.masterOf(await slotOf(STEP_QUEUE));
-      const replicas = await Promise.all(cluster.nodes.filter((n) => n.alive && n !== stepsMaster).map(async (n) => ({ n, info: await n.command('INFO', 'replication') })));
-      const gone = [stepsMaster, ...replicas.filter(({ info }) => info.includes(`master_port:${stepsMaster.port}`)).map(({ n }) => n)];
+      const gone = [stepsMaster, ...(await replicasOf(stepsMaster))];
       await Promise.all(gone.map((n) => n.kill()));
       const down = await waitFor(async () => {
         const res = await t!.api().get('/health/ready');
