@@ -7,17 +7,24 @@ import { exe, finished, startWorkers } from './worker-harness';
 
 const S = '/api/v1/schedules';
 
-async function deleteKeys(prefix: string): Promise<number> {
+/**
+ * Deletes every key under `prefix` in one server-side script, so that no worker writes in between (the reconciler
+ * runs every 2 s here), and returns how many keys it deleted and how many job schedulers `repeatKey` held after.
+ */
+async function wipeKeys(prefix: string, repeatKey: string): Promise<{ deleted: number; left: number }> {
   const redis = new Redis(REDIS_URL);
-  let deleted = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) deleted += await redis.del(...keys);
-  } while (cursor !== '0');
+  const script = `
+    local deleted = 0
+    local cursor = '0'
+    repeat
+      local page = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000)
+      cursor = page[1]
+      for _, key in ipairs(page[2]) do deleted = deleted + redis.call('DEL', key) end
+    until cursor == '0'
+    return { deleted, redis.call('ZCARD', ARGV[2]) }`;
+  const [deleted, left] = (await redis.eval(script, 0, `${prefix}:*`, repeatKey)) as [number, number];
   await redis.quit();
-  return deleted;
+  return { deleted, left };
 }
 
 describe('Cron firing (real worker processes)', () => {
@@ -124,11 +131,14 @@ describe('Cron firing (real worker processes)', () => {
     }
     const queue = t.app.get(QueueKit).queue(TICK_QUEUE);
     if (t.config.queueBackend === 'redis') {
-      expect(await deleteKeys(t.app.get(QueueKit).prefixFor(TICK_QUEUE))).toBeGreaterThan(0);
+      const prefix = t.app.get(QueueKit).prefixFor(TICK_QUEUE);
+      const wiped = await wipeKeys(prefix, `${prefix}:${TICK_QUEUE}:repeat`);
+      expect(wiped.deleted).toBeGreaterThan(0);
+      expect(wiped.left).toBe(0);
     } else {
       await queue.obliterate({ force: true });
+      expect(await queue.getJobSchedulersCount()).toBe(0);
     }
-    expect(await queue.getJobSchedulersCount()).toBe(0);
     const schedulers = await waitFor(async () => {
       const all = await queue.getJobSchedulers(0, 1000);
       const ours = all.filter((j) => ids.some((id) => j.key === schedulerIdFor(id)));
