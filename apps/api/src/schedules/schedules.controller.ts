@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { CREATE_SCHEDULE_EXAMPLES, UPDATE_SCHEDULE_EXAMPLES } from '@jim/contracts';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -11,7 +11,7 @@ import { ChangeReasonBody, changeReasonOf } from './dto/change-reason.dto';
 import { ChangeReasonQuery, NextRunsQuery, ScheduleListQuery } from './dto/schedule-query.dto';
 import { ScheduleRequest } from './dto/schedule-request.dto';
 import { NextRunsResponse, ScheduleDetailResponse, ScheduleResponse } from './dto/schedule-response.dto';
-import { FiringWarningInterceptor } from './schedule-firing';
+import { firingWarningOn } from './schedule-firing';
 import { SchedulesService } from './schedules.service';
 
 export const scheduleId = uuidPipe('Schedule');
@@ -23,8 +23,7 @@ const CHANGE_REASON_ERRORS = 'VALIDATION_ERROR: changeReason is too long, or is 
 @ApiAuthErrors()
 @Controller('api/v1/schedules')
 @RequireRole('Administrator')
-// A write whose job scheduler could not be updated answers with a Warning header.
-@UseInterceptors(FiringWarningInterceptor)
+// A write whose job scheduler could not be updated answers with a Warning header (firingWarningOn).
 export class SchedulesController {
   constructor(
     private readonly schedules: SchedulesService,
@@ -48,7 +47,7 @@ export class SchedulesController {
     @CurrentPrincipal() principal: Principal,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ScheduleDetailResponse> {
-    const schedule = await this.schedules.create(body, initiatorOf(principal));
+    const schedule = await this.schedules.create(body, initiatorOf(principal), firingWarningOn(response));
     response.location(`/api/v1/schedules/${schedule.id}`);
     return schedule;
   }
@@ -72,8 +71,9 @@ export class SchedulesController {
     @Param('id', scheduleId) id: string,
     @Body() body: ScheduleRequest,
     @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ScheduleDetailResponse> {
-    return this.schedules.update(id, body, initiatorOf(principal));
+    return this.schedules.update(id, body, initiatorOf(principal), firingWarningOn(response));
   }
 
   @ApiOperation({ summary: 'Delete a schedule', description: 'Deletes the schedule and its steps. Its executions remain, without their schedule.' })
@@ -88,8 +88,9 @@ export class SchedulesController {
     @Query() query: ChangeReasonQuery,
     @Body() body: ChangeReasonBody,
     @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<void> {
-    await this.schedules.remove(id, changeReasonOf(query, body), initiatorOf(principal));
+    await this.schedules.remove(id, changeReasonOf(query, body), initiatorOf(principal), firingWarningOn(response));
   }
 
   @ApiOperation({ summary: 'Enable a schedule', description: 'The schedule fires on its trigger again (Cron schedules); nextRunTime is recomputed.' })
@@ -104,8 +105,9 @@ export class SchedulesController {
     @Query() query: ChangeReasonQuery,
     @Body() body: ChangeReasonBody,
     @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ScheduleResponse> {
-    return this.schedules.setEnabled(id, true, changeReasonOf(query, body), initiatorOf(principal));
+    return this.schedules.setEnabled(id, true, changeReasonOf(query, body), initiatorOf(principal), firingWarningOn(response));
   }
 
   @ApiOperation({ summary: 'Disable a schedule', description: 'The schedule stops firing; it can still be run manually.' })
@@ -120,8 +122,9 @@ export class SchedulesController {
     @Query() query: ChangeReasonQuery,
     @Body() body: ChangeReasonBody,
     @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ScheduleResponse> {
-    return this.schedules.setEnabled(id, false, changeReasonOf(query, body), initiatorOf(principal));
+    return this.schedules.setEnabled(id, false, changeReasonOf(query, body), initiatorOf(principal), firingWarningOn(response));
   }
 
   @ApiOperation({ summary: 'Preview next run times', description: 'The next times the schedule fires, computed exactly as the workers fire it (UTC). Empty for Manual schedules; disabled schedules are previewed as if enabled.' })

@@ -35,7 +35,7 @@ import {
   type ScheduleResponse,
 } from './dto/schedule-response.dto';
 import { defineSchedule, type ScheduleDefinition, type StepDefinition } from './schedule-definition';
-import { ScheduleFiring, warnFiringDeferred } from './schedule-firing';
+import { ScheduleFiring, type FiringDeferred } from './schedule-firing';
 import { scheduleNotFound } from './schedule-not-found';
 
 /** The column each sort key (JIM's aliases included) orders by; a Map, so "constructor" or "__proto__" find nothing. */
@@ -90,7 +90,7 @@ export class SchedulesService {
     return scheduleDetailResponse(detail);
   }
 
-  async create(request: ScheduleRequest, initiator: Initiator): Promise<ScheduleDetailResponse> {
+  async create(request: ScheduleRequest, initiator: Initiator, deferred: FiringDeferred): Promise<ScheduleDetailResponse> {
     const definition = this.define(request);
     const names = await this.runProfiles(definition.steps);
     const steps = definition.steps.map((step) => {
@@ -123,11 +123,16 @@ export class SchedulesService {
       }),
     );
     const response = scheduleDetailResponse(detail);
-    await this.syncFiring(response);
+    await this.syncFiring(response, deferred);
     return response;
   }
 
-  async update(id: string, request: ScheduleRequest, initiator: Initiator): Promise<ScheduleDetailResponse> {
+  async update(
+    id: string,
+    request: ScheduleRequest,
+    initiator: Initiator,
+    deferred: FiringDeferred,
+  ): Promise<ScheduleDetailResponse> {
     const definition = this.define(request);
     const detail = await this.write(definition.name, async (tx) => {
       const existing = await this.lock(tx, id);
@@ -146,11 +151,17 @@ export class SchedulesService {
       return (await this.schedules.detail(id, tx))!;
     });
     const response = scheduleDetailResponse(detail);
-    await this.syncFiring(response);
+    await this.syncFiring(response, deferred);
     return response;
   }
 
-  async setEnabled(id: string, enabled: boolean, changeReason: string | null, initiator: Initiator): Promise<ScheduleResponse> {
+  async setEnabled(
+    id: string,
+    enabled: boolean,
+    changeReason: string | null,
+    initiator: Initiator,
+    deferred: FiringDeferred,
+  ): Promise<ScheduleResponse> {
     const summary = await this.schedules.transaction(async (tx) => {
       const schedule = await this.lock(tx, id);
       const now = new Date();
@@ -159,17 +170,17 @@ export class SchedulesService {
       return (await this.schedules.summary(id, tx))!;
     });
     const response = scheduleResponse(summary);
-    await this.syncFiring(response);
+    await this.syncFiring(response, deferred);
     return response;
   }
 
-  async remove(id: string, changeReason: string | null, initiator: Initiator): Promise<void> {
+  async remove(id: string, changeReason: string | null, initiator: Initiator, deferred: FiringDeferred): Promise<void> {
     await this.schedules.transaction(async (tx) => {
       const schedule = await this.lock(tx, id);
       await this.record(tx, id, schedule.name, 'Delete', changeReason, initiator);
       await this.schedules.delete(tx, id);
     });
-    await withinTime(this.firing.remove(id), FIRING_WAIT_MS).catch((error: unknown) => this.logFiringError(id, error));
+    await withinTime(this.firing.remove(id), FIRING_WAIT_MS).catch((error: unknown) => this.firingDeferred(id, error, deferred));
   }
 
   async nextRuns(id: string, count: number, after: Date): Promise<NextRunsResponse> {
@@ -296,13 +307,14 @@ export class SchedulesService {
     return new Map(existing.runProfiles.map((p) => [p.id, p]));
   }
 
-  private async syncFiring(schedule: FiringSpec): Promise<void> {
-    await withinTime(this.firing.apply(schedule), FIRING_WAIT_MS).catch((error: unknown) => this.logFiringError(schedule.id, error));
+  private async syncFiring(schedule: FiringSpec, deferred: FiringDeferred): Promise<void> {
+    await withinTime(this.firing.apply(schedule), FIRING_WAIT_MS).catch((error: unknown) => this.firingDeferred(schedule.id, error, deferred));
   }
 
-  private logFiringError(scheduleId: string, error: unknown): void {
+  /** The write is stored, its job scheduler is not: counted, logged, and its caller told (the reconciler repairs it). */
+  private firingDeferred(scheduleId: string, error: unknown, deferred: FiringDeferred): void {
     this.metrics.jobSchedulerSyncFailures.inc();
-    warnFiringDeferred(redisReplyCode(error) ?? (error as { code?: string } | null)?.code);
+    deferred(redisReplyCode(error) ?? (error as { code?: string } | null)?.code);
     this.logger.warn(
       { scheduleId, err: error },
       'Could not update the job scheduler now; the workers will reconcile it from the database',
