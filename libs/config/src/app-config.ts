@@ -41,6 +41,8 @@ export interface AppConfig {
     reconcileIntervalSeconds: number;
     /** Schedules (and job schedulers) a reconcile pass holds at a time. */
     reconcileBatchSize: number;
+    /** A reconcile pass that waits this long for one call (Redis or the database) is abandoned and its turn released. */
+    reconcileStallSeconds: number;
     /** A tick that no worker has handled this long after its time is recorded as a skipped run. */
     misfireGraceSeconds: number;
     sweepIntervalSeconds: number;

@@ -250,3 +250,19 @@ describe('Retention', () => {
     ]);
   });
 });
+
+describe('JIM_RECONCILE_STALL_SECONDS', () => {
+  it('defaults to 60, reads a value, and refuses one outside 1 to 3600, naming the variable', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).worker.reconcileStallSeconds).toBe(60);
+    expect(loadConfig({ NODE_ENV: 'test', JIM_RECONCILE_STALL_SECONDS: '5' }).worker.reconcileStallSeconds).toBe(5);
+    for (const value of ['0', '3601', '1.5']) {
+      let error: ConfigError | undefined;
+      try {
+        loadConfig({ NODE_ENV: 'test', JIM_RECONCILE_STALL_SECONDS: value });
+      } catch (e) {
+        error = e as ConfigError;
+      }
+      expect(error?.problems).toEqual([`JIM_RECONCILE_STALL_SECONDS must be an integer from 1 to 3600 (got "${value}")`]);
+    }
+  });
+});

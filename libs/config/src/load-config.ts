@@ -69,6 +69,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       shutdownGraceSeconds: read.int('JIM_SHUTDOWN_GRACE_SECONDS', 30, 0, 3600),
       reconcileIntervalSeconds: read.int('JIM_RECONCILE_INTERVAL_SECONDS', 60, 1, 86400),
       reconcileBatchSize: read.int('JIM_RECONCILE_BATCH_SIZE', 1000, 1, 100_000),
+      reconcileStallSeconds: read.int('JIM_RECONCILE_STALL_SECONDS', 60, 1, 3600),
       // Longer than a failing tick's retries (about 8.5 min), so that a tick held up by an outage runs late instead.
       misfireGraceSeconds: read.int('JIM_MISFIRE_GRACE_SECONDS', 600, 1, 86400),
       sweepIntervalSeconds: read.int('JIM_SWEEP_INTERVAL_SECONDS', 10, 1, 3600),

@@ -81,15 +81,30 @@ export class JobSchedulerSync {
    *     was paged is upserted unchanged: harmless, and rare.)
    *  3. The schedulers no schedule claimed: those whose schedule does not fire now (checked in the database through
    *     `source.specsOf`, as a schedule may have been enabled during the pass) are removed.
+   * A pass that waits longer than `stallMs` for any one call (a connection that never answers) is abandoned with a
+   * ReconcileStalledError, so that its caller can give up its turn; the abandoned pass starts no further call.
    */
-  async reconcile(source: FiringSource, { pageSize = DEFAULT_RECONCILE_PAGE }: { pageSize?: number } = {}): Promise<ReconcileReport> {
+  async reconcile(
+    source: FiringSource,
+    { pageSize = DEFAULT_RECONCILE_PAGE, stallMs = DEFAULT_RECONCILE_STALL_MS }: { pageSize?: number; stallMs?: number } = {},
+  ): Promise<ReconcileReport> {
+    const guard = new StallGuard(stallMs);
+    try {
+      return await this.reconcileGuarded(source, pageSize, guard);
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  private async reconcileGuarded(source: FiringSource, pageSize: number, guard: StallGuard): Promise<ReconcileReport> {
+    const step = <T>(work: Promise<T>): Promise<T> => guard.step(work);
     const report: ReconcileReport = { checked: 0, upserted: 0, removed: 0 };
     const seen = new SchedulerIndex();
     // Ranks shift as schedulers are removed (here, or by BullMQ when one has lost its data): the next page starts
     // after what this page kept. A scheduler that fires meanwhile moves within the set; one skipped for that is
     // upserted in step 2.
     for (let start = 0; ; ) {
-      const page = await this.tickQueue.getJobSchedulers(start, start + pageSize - 1, true);
+      const page = await step(this.tickQueue.getJobSchedulers(start, start + pageSize - 1, true));
       if (page.length === 0) break;
       let removed = 0;
       for (const scheduler of page) {
@@ -100,30 +115,86 @@ export class JobSchedulerSync {
         if (isUuid(scheduleId) && scheduleId === scheduleId.toLowerCase()) {
           seen.add(scheduleId, scheduler.pattern, scheduler.tz ?? 'UTC');
         } else {
-          await this.tickQueue.removeJobScheduler(id);
+          await step(this.tickQueue.removeJobScheduler(id));
           removed++;
         }
       }
       report.removed += removed;
       start += page.length - removed;
     }
-    for await (const batch of source.batches()) {
-      const firing = batch.filter(fires);
+    const batches = source.batches()[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await step(batches.next());
+      if (next.done) break;
+      const firing = next.value.filter(fires);
       report.checked += firing.length;
       const stale = firing.filter((spec) => !seen.claim(spec.id, spec.cronExpression, spec.timeZone));
       // A bounded number at a time: a thousand upserts in flight at once grow the heap for little gain in speed.
-      for (let i = 0; i < stale.length; i += UPSERTS_IN_FLIGHT) await Promise.all(stale.slice(i, i + UPSERTS_IN_FLIGHT).map((spec) => this.apply(spec)));
+      for (let i = 0; i < stale.length; i += UPSERTS_IN_FLIGHT) await step(Promise.all(stale.slice(i, i + UPSERTS_IN_FLIGHT).map((spec) => this.apply(spec))));
       report.upserted += stale.length;
     }
     for (const scheduleIds of seen.unclaimed(pageSize)) {
-      const firing = new Set((await source.specsOf(scheduleIds)).filter(fires).map((spec) => spec.id));
+      const firing = new Set((await step(source.specsOf(scheduleIds))).filter(fires).map((spec) => spec.id));
       for (const id of scheduleIds) {
         if (firing.has(id)) continue;
-        await this.tickQueue.removeJobScheduler(schedulerIdFor(id));
+        await step(this.tickQueue.removeJobScheduler(schedulerIdFor(id)));
         report.removed++;
       }
     }
     return report;
+  }
+}
+
+/** A reconcile pass waited longer than its bound for one call; it was abandoned and started no call after. */
+export class ReconcileStalledError extends Error {
+  readonly code = 'RECONCILE_STALLED';
+
+  constructor(stallMs: number) {
+    super(`The reconcile pass got no answer within ${stallMs} ms and was abandoned`);
+    this.name = 'ReconcileStalledError';
+  }
+}
+
+/**
+ * Bounds each call of a pass: `step(work)` rejects with ReconcileStalledError once no call has settled for
+ * `stallMs`, and so does every later step, so the pass stops at its next call even if the late one answers.
+ */
+class StallGuard {
+  private timer?: NodeJS.Timeout;
+  private stalled: ReconcileStalledError | null = null;
+  private readonly waiting = new Set<(error: Error) => void>();
+
+  constructor(private readonly stallMs: number) {
+    this.arm();
+  }
+
+  async step<T>(work: Promise<T>): Promise<T> {
+    work.catch(() => undefined);
+    if (this.stalled) throw this.stalled;
+    let reject!: (error: Error) => void;
+    const stalled = new Promise<never>((_, r) => (reject = r));
+    this.waiting.add(reject);
+    try {
+      const value = await Promise.race([work, stalled]);
+      if (this.stalled) throw this.stalled;
+      this.arm();
+      return value;
+    } finally {
+      this.waiting.delete(reject);
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+
+  private arm(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.stalled = new ReconcileStalledError(this.stallMs);
+      for (const reject of this.waiting) reject(this.stalled);
+    }, this.stallMs);
+    this.timer.unref();
   }
 }
 
@@ -132,6 +203,9 @@ const UPSERTS_IN_FLIGHT = 100;
 
 /** Schedules (and job schedulers) looked at per step of a reconcile pass. */
 export const DEFAULT_RECONCILE_PAGE = 1000;
+
+/** How long a reconcile pass waits for any one call before it is abandoned. */
+export const DEFAULT_RECONCILE_STALL_MS = 60_000;
 
 /** Where reconcile reads what should fire. */
 export interface FiringSource {
@@ -150,14 +224,20 @@ function isUuid(id: string): boolean {
 /**
  * Removes every schedule's job scheduler from `queue` (the tick queue under an earlier key prefix): after an upgrade
  * the reconciler re-creates them under the new prefix, and one left behind would keep putting ticks in a queue
- * that an older worker may still consume. Returns how many were removed.
+ * that an older worker may still consume. Returns how many were removed. Like a reconcile pass, it is abandoned
+ * with ReconcileStalledError when one call waits longer than `stallMs`; what it removed stays removed.
  */
-export async function removeScheduleSchedulers(queue: Queue): Promise<number> {
-  let removed = 0;
-  for (;;) {
-    const page = await queue.getJobSchedulers(0, 999, true);
-    const ours = page.map((s) => s.key ?? s.id ?? '').filter((id) => scheduleIdOfScheduler(id));
-    if (ours.length === 0) return removed;
-    for (const id of ours) if (await queue.removeJobScheduler(id)) removed++;
+export async function removeScheduleSchedulers(queue: Queue, { stallMs = DEFAULT_RECONCILE_STALL_MS }: { stallMs?: number } = {}): Promise<number> {
+  const guard = new StallGuard(stallMs);
+  try {
+    let removed = 0;
+    for (;;) {
+      const page = await guard.step(queue.getJobSchedulers(0, 999, true));
+      const ours = page.map((s) => s.key ?? s.id ?? '').filter((id) => scheduleIdOfScheduler(id));
+      if (ours.length === 0) return removed;
+      for (const id of ours) if (await guard.step(queue.removeJobScheduler(id))) removed++;
+    }
+  } finally {
+    guard.dispose();
   }
 }

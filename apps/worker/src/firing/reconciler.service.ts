@@ -43,9 +43,12 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
   /** Returns null when another worker holds the turn. */
   async reconcile(): Promise<ReconcileReport | null> {
     const pageSize = this.config.worker.reconcileBatchSize;
+    // A pass stuck on a call that never answers is abandoned (ReconcileStalledError), which releases the turn:
+    // another worker, or this one's next pass, starts afresh.
+    const stallMs = this.config.worker.reconcileStallSeconds * 1000;
     return withAdvisoryLock(this.db, RECONCILE_LOCK_KEY, async () => {
-      await this.removeLegacySchedulers();
-      return this.schedulers.reconcile(this.firingSource(pageSize), { pageSize });
+      await this.removeLegacySchedulers(stallMs);
+      return this.schedulers.reconcile(this.firingSource(pageSize), { pageSize, stallMs });
     });
   }
 
@@ -53,12 +56,12 @@ export class Reconciler implements OnApplicationBootstrap, OnModuleDestroy {
    * Once per process: job schedulers left under the single `{jim}`-style prefix of earlier versions are removed
    * (the pass below re-creates them under the per-queue prefixes), so that none fires into the old queue.
    */
-  private async removeLegacySchedulers(): Promise<void> {
+  private async removeLegacySchedulers(stallMs: number): Promise<void> {
     if (this.legacyCleared) return;
     const legacy = this.kit.legacyTickQueue(TICK_QUEUE);
     if (legacy) {
       try {
-        const removed = await removeScheduleSchedulers(legacy);
+        const removed = await removeScheduleSchedulers(legacy, { stallMs });
         if (removed > 0) this.logger.log({ removed }, 'Removed job schedulers left under the previous queue prefix');
       } finally {
         // Bounded: this runs under the reconcile lock, which a close that never settles would hold for ever.
