@@ -123,15 +123,21 @@ export class JobSchedulerSync {
       start += page.length - removed;
     }
     const batches = source.batches()[Symbol.asyncIterator]();
-    for (;;) {
-      const next = await step(batches.next());
-      if (next.done) break;
-      const firing = next.value.filter(fires);
-      report.checked += firing.length;
-      const stale = firing.filter((spec) => !seen.claim(spec.id, spec.cronExpression, spec.timeZone));
-      // A bounded number at a time: a thousand upserts in flight at once grow the heap for little gain in speed.
-      for (let i = 0; i < stale.length; i += UPSERTS_IN_FLIGHT) await step(Promise.all(stale.slice(i, i + UPSERTS_IN_FLIGHT).map((spec) => this.apply(spec))));
-      report.upserted += stale.length;
+    try {
+      for (;;) {
+        const next = await step(batches.next());
+        if (next.done) break;
+        const firing = next.value.filter(fires);
+        report.checked += firing.length;
+        const stale = firing.filter((spec) => !seen.claim(spec.id, spec.cronExpression, spec.timeZone));
+        // A bounded number at a time: a thousand upserts in flight at once grow the heap for little gain in speed.
+        for (let i = 0; i < stale.length; i += UPSERTS_IN_FLIGHT) await step(Promise.all(stale.slice(i, i + UPSERTS_IN_FLIGHT).map((spec) => this.apply(spec))));
+        report.upserted += stale.length;
+      }
+    } catch (error) {
+      // Closes the source (as `for await` would), without waiting on a read that may never answer.
+      batches.return?.().catch(() => undefined);
+      throw error;
     }
     for (const scheduleIds of seen.unclaimed(pageSize)) {
       const firing = new Set((await step(source.specsOf(scheduleIds))).filter(fires).map((spec) => spec.id));
