@@ -88,16 +88,10 @@ export class JobSchedulerSync {
     source: FiringSource,
     { pageSize = DEFAULT_RECONCILE_PAGE, stallMs = DEFAULT_RECONCILE_STALL_MS }: { pageSize?: number; stallMs?: number } = {},
   ): Promise<ReconcileReport> {
-    const guard = new StallGuard(stallMs);
-    try {
-      return await this.reconcileGuarded(source, pageSize, guard);
-    } finally {
-      guard.dispose();
-    }
+    return withStallBound(stallMs, (step) => this.reconcileBounded(source, pageSize, step));
   }
 
-  private async reconcileGuarded(source: FiringSource, pageSize: number, guard: StallGuard): Promise<ReconcileReport> {
-    const step = <T>(work: Promise<T>): Promise<T> => guard.step(work);
+  private async reconcileBounded(source: FiringSource, pageSize: number, step: Step): Promise<ReconcileReport> {
     const report: ReconcileReport = { checked: 0, upserted: 0, removed: 0 };
     const seen = new SchedulerIndex();
     // Ranks shift as schedulers are removed (here, or by BullMQ when one has lost its data): the next page starts
@@ -161,10 +155,22 @@ export class ReconcileStalledError extends Error {
   }
 }
 
+/** One call of a bounded pass: its answer, or ReconcileStalledError (see withStallBound). */
+type Step = <T>(work: Promise<T>) => Promise<T>;
+
 /**
- * Bounds each call of a pass: `step(work)` rejects with ReconcileStalledError once no call has settled for
- * `stallMs`, and so does every later step, so the pass stops at its next call even if the late one answers.
+ * Runs `work` with each of its calls wrapped in `step`, which rejects with ReconcileStalledError once no call has
+ * settled for `stallMs`; so does every later step, so the work stops at its next call even if the late one answers.
  */
+async function withStallBound<T>(stallMs: number, work: (step: Step) => Promise<T>): Promise<T> {
+  const guard = new StallGuard(stallMs);
+  try {
+    return await work((call) => guard.step(call));
+  } finally {
+    guard.dispose();
+  }
+}
+
 class StallGuard {
   private timer?: NodeJS.Timeout;
   private stalled: ReconcileStalledError | null = null;
@@ -234,16 +240,13 @@ function isUuid(id: string): boolean {
  * with ReconcileStalledError when one call waits longer than `stallMs`; what it removed stays removed.
  */
 export async function removeScheduleSchedulers(queue: Queue, { stallMs = DEFAULT_RECONCILE_STALL_MS }: { stallMs?: number } = {}): Promise<number> {
-  const guard = new StallGuard(stallMs);
-  try {
+  return withStallBound(stallMs, async (step) => {
     let removed = 0;
     for (;;) {
-      const page = await guard.step(queue.getJobSchedulers(0, 999, true));
+      const page = await step(queue.getJobSchedulers(0, 999, true));
       const ours = page.map((s) => s.key ?? s.id ?? '').filter((id) => scheduleIdOfScheduler(id));
       if (ours.length === 0) return removed;
-      for (const id of ours) if (await guard.step(queue.removeJobScheduler(id))) removed++;
+      for (const id of ours) if (await step(queue.removeJobScheduler(id))) removed++;
     }
-  } finally {
-    guard.dispose();
-  }
+  });
 }
