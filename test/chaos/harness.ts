@@ -245,13 +245,22 @@ export class AppProcess {
 }
 
 /** Direct children of a process (from /proc), e.g. the step processes a worker spawned. */
+/** The children of every thread of the process (a worker's step processes are children of its spawner thread). */
 export function childPids(pid: number): number[] {
+  let threads: string[];
   try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    return children ? children.split(/\s+/).map(Number) : [];
+    threads = readdirSync(`/proc/${pid}/task`);
   } catch {
     return [];
   }
+  return threads.flatMap((thread) => {
+    try {
+      const children = readFileSync(`/proc/${pid}/task/${thread}/children`, 'utf8').trim();
+      return children ? children.split(/\s+/).map(Number) : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 export function descendantPids(pid: number): number[] {
@@ -260,10 +269,12 @@ export function descendantPids(pid: number): number[] {
   return all;
 }
 
+/** A process that exists and is not a zombie (an orphan's zombie stays until init reaps it, which some inits never do). */
 export function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.charAt(stat.lastIndexOf(')') + 2);
+    return state !== 'Z' && state !== 'X';
   } catch {
     return false;
   }

@@ -1,6 +1,8 @@
 import { isAlive, seconds, sleep, Stack, unfinished, waitUntil, type ChaosOptions, type Scenario, type ScenarioResult } from './harness';
 
 const LOST_DEADLINE_MS = 60_000;
+/** The worker's default kill grace (5 s) and a margin: its step processes must be gone by then. */
+const ORPHANS_DEADLINE_MS = 15_000;
 const TERMINAL = ['Complete', 'Failed', 'Cancelled'];
 
 interface Variant {
@@ -17,7 +19,8 @@ const VARIANTS: Variant[] = [
 /**
  * Two workers; a manual schedule whose first step sleeps 120 s. The worker running that step (found by the `:<pid>:`
  * in `schedule_execution_steps.worker_id`) is killed with SIGKILL. The sweeper of the surviving worker must fail the
- * step with "Worker lost…" within 60 s and the execution must end by the continueOnFailure rule.
+ * step with "Worker lost…" within 60 s and the execution must end by the continueOnFailure rule. The processes the killed
+ * worker had started (the step's process group, the warden that stops it) must be gone within 15 s of the kill.
  * Full form: the production sweeper settings (sweep every 10 s, lost after 30 s); CI form: 2 s / 10 s.
  */
 export const kill9Scenario: Scenario = {
@@ -64,6 +67,10 @@ export const kill9Scenario: Scenario = {
         await sleep(1500);
         const orphans = await stack.kill9(victim);
         const killedAt = Date.now();
+        // What the worker had started (the step's process group and the warden that stops it) must not outlive it.
+        await waitUntil(async () => (orphans.some(isAlive) ? undefined : true), ORPHANS_DEADLINE_MS);
+        const orphansAlive = orphans.filter(isAlive);
+        const orphansGoneMs = Date.now() - killedAt;
         const failed = await waitUntil(async () => {
           const [row] = await stack.query(
             `SELECT status, error_message, extract(epoch FROM completed_at) * 1000 AS completed_ms
@@ -77,7 +84,6 @@ export const kill9Scenario: Scenario = {
           return row && TERMINAL.includes(row.status) ? row : undefined;
         }, 30_000);
         const steps = await stack.query(`SELECT name, status, error_message FROM schedule_execution_steps WHERE execution_id = $1 ORDER BY group_ordinal, position`, [executionId]);
-        const orphansAlive = orphans.filter(isAlive);
 
         if (!failed) {
           problems.push(`${label}: the step of the killed worker was still Processing ${seconds(LOST_DEADLINE_MS + 30_000)} after the kill`);
@@ -87,14 +93,19 @@ export const kill9Scenario: Scenario = {
         if (failed.status !== 'Failed' || !/^Worker lost/.test(failed.error_message ?? '')) {
           problems.push(`${label}: the step ended ${failed.status} "${failed.error_message}", expected Failed "Worker lost…"`);
         }
+        if (orphans.length === 0) problems.push(`${label}: the killed worker had started no process`);
+        if (orphansAlive.length > 0) problems.push(`${label}: ${orphansAlive.length} process${orphansAlive.length === 1 ? '' : 'es'} of the killed worker still running ${seconds(ORPHANS_DEADLINE_MS)} after the kill`);
         if (lostMs > LOST_DEADLINE_MS) problems.push(`${label}: the step was failed ${seconds(lostMs)} after the kill (limit 60 s)`);
         if (!execution) problems.push(`${label}: the execution did not finish within 30 s of the lost step`);
         else if (execution.status !== variant.expectedExecution) problems.push(`${label}: execution ${execution.status}, expected ${variant.expectedExecution}`);
         if (steps[1]?.status !== variant.expectedSecondStep) problems.push(`${label}: second step ${steps[1]?.status}, expected ${variant.expectedSecondStep}`);
-        parts.push(`${label}: step failed "${(failed.error_message ?? '').slice(0, 12)}…" after ${seconds(lostMs)}; execution ${execution?.status ?? 'unfinished'}; next step ${steps[1]?.status}`);
+        parts.push(
+          `${label}: step failed "${(failed.error_message ?? '').slice(0, 12)}…" after ${seconds(lostMs)}; execution ${execution?.status ?? 'unfinished'}; next step ${steps[1]?.status}; ` +
+            `${orphansAlive.length ? `${orphansAlive.length} orphaned process(es) still running` : `its processes gone ${seconds(orphansGoneMs)} after the kill`}`,
+        );
         notes.push(
-          `${label}: killed worker pid ${victim.pid}; its step process${orphans.length === 1 ? '' : 'es'} ${orphans.join(', ') || '(none found)'} ` +
-            `${orphansAlive.length ? 'kept running after the kill (orphaned; killed by the harness at the end)' : 'did not survive it'}`,
+          `${label}: killed worker pid ${victim.pid}; the processes it had started: ${orphans.join(', ') || '(none found)'}; ` +
+            `${orphansAlive.length ? `still running: ${orphansAlive.join(', ')} (killed by the harness at the end)` : 'none survived it'}`,
         );
       }
       const left = await waitUntil(async () => {

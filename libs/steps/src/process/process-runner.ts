@@ -4,6 +4,7 @@ import type { StepContext, StepResult } from '../step';
 import { abortMessage, errorText, failedResult, safeLogger } from '../step-result';
 import { CapturedOutput } from '../text/captured-output';
 import { ProcessGroup } from './process-group';
+import type { ProcessWarden } from './process-warden';
 import { processSpawner } from './spawner';
 
 export const DEFAULT_KILL_GRACE_MS = 5000;
@@ -62,9 +63,12 @@ async function workingDirectoryProblem(cwd: string): Promise<string | null> {
   }
 }
 
-/** Runs the process on the calling thread; the spawner thread runs each process it is given through this. */
-export function runProcessHere(spec: ProcessSpec, signal: AbortSignal, log: (line: string) => void): Promise<ProcessOutcome> {
-  return new ProcessRun(spec, signal, log).outcome();
+/**
+ * Runs the process on the calling thread; the spawner thread runs each process it is given through this, with its
+ * warden, which stops the process's group if this process dies while it runs.
+ */
+export function runProcessHere(spec: ProcessSpec, signal: AbortSignal, log: (line: string) => void, warden?: ProcessWarden): Promise<ProcessOutcome> {
+  return new ProcessRun(spec, signal, log, warden).outcome();
 }
 
 class ProcessRun {
@@ -80,6 +84,7 @@ class ProcessRun {
     private readonly launch: ProcessSpec,
     private readonly signal: AbortSignal,
     private readonly log: (line: string) => void,
+    private readonly warden: ProcessWarden | undefined,
   ) {
     this.stdout = new CapturedOutput(launch.secrets, this.log);
     this.stderr = new CapturedOutput(launch.secrets, this.log, '[stderr] ');
@@ -94,6 +99,7 @@ class ProcessRun {
         settled = true;
         this.signal.removeEventListener('abort', onAbort);
         if (this.drainTimer) clearTimeout(this.drainTimer);
+        if (this.child?.pid !== undefined) this.warden?.release(this.child.pid);
         resolve(result);
       };
 
@@ -121,6 +127,7 @@ class ProcessRun {
       if (child.pid === undefined) return;
 
       this.child = child;
+      this.warden?.watch(child.pid, this.launch.killGraceMs);
       this.group = new ProcessGroup(child.pid, this.launch.killGraceMs);
       child.on('exit', (code, signal) => {
         this.exitStatus = { code, signal };

@@ -45,7 +45,10 @@ export class ProcessSpawner {
     });
   }
 
-  /** Stops the thread; runs still pending fail. Processes already started are not signalled. */
+  /**
+   * Stops the thread; runs still pending fail. The processes they had started are stopped by the thread's warden
+   * (SIGTERM to each group, SIGKILL after its grace period), as when the whole process dies.
+   */
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
