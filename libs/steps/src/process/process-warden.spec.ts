@@ -1,29 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { isProcessRunning, waitFor } from '../../test-fixtures/step-test-kit';
 import { ProcessWarden } from './process-warden';
-import { ProcessSpawner } from './spawner';
+import { ProcessSpawner, requireTypeScript } from './spawner';
 
-/** A process that exists and is not a zombie waiting for a parent that will never reap it. */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
-async function until(condition: () => boolean, timeoutMs = 15_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return condition();
-}
+const alive = isProcessRunning;
+const until = (condition: () => boolean) => waitFor(condition, 15_000, 50);
 
 const started: number[] = [];
 
@@ -98,18 +81,11 @@ describe('step processes of a process that dies', () => {
    * as the spawner does for its thread), prints each step's output, and is then killed.
    */
   function stepRunner(script: string, killGraceMs: number): ChildProcess {
-    const spawnerSource = join(__dirname, 'spawner.ts');
     return spawn(
       process.execPath,
       [
         '-e',
-        `const ts = require('typescript');
-         const { readFileSync } = require('node:fs');
-         require.extensions['.ts'] = (module, filename) => module._compile(
-           ts.transpileModule(readFileSync(filename, 'utf8'), { fileName: filename, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText,
-           filename,
-         );
-         const { ProcessSpawner } = require(${JSON.stringify(spawnerSource)});
+        `const { ProcessSpawner } = ${requireTypeScript(join(__dirname, 'spawner.ts'))};
          const spec = { command: '/bin/sh', args: ['-c', ${JSON.stringify(script)}], env: { PATH: process.env.PATH }, killGraceMs: ${killGraceMs}, secrets: [] };
          new ProcessSpawner().run(spec, new AbortController().signal, (line) => console.log(line));
          setInterval(() => undefined, 1000);`,

@@ -104,17 +104,23 @@ export class ProcessSpawner {
 function startThread(): Worker {
   const built = join(__dirname, 'spawner-thread.js');
   if (existsSync(built)) return new Worker(built);
-  const source = join(__dirname, 'spawner-thread.ts');
-  return new Worker(
-    `const ts = require('typescript');
-     const { readFileSync } = require('node:fs');
-     require.extensions['.ts'] = (module, filename) => module._compile(
-       ts.transpileModule(readFileSync(filename, 'utf8'), { fileName: filename, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText,
-       filename,
-     );
-     require(${JSON.stringify(source)});`,
-    { eval: true },
-  );
+  return new Worker(requireTypeScript(join(__dirname, 'spawner-thread.ts')), { eval: true });
+}
+
+/**
+ * JavaScript source of an expression that loads a TypeScript module (and the modules it requires), compiling each as
+ * it loads, and evaluates to its exports: for a thread or a process started from the sources.
+ */
+export function requireTypeScript(file: string): string {
+  return `(() => {
+    const ts = require('typescript');
+    const { readFileSync } = require('node:fs');
+    require.extensions['.ts'] = (module, filename) => module._compile(
+      ts.transpileModule(readFileSync(filename, 'utf8'), { fileName: filename, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText,
+      filename,
+    );
+    return require(${JSON.stringify(file)});
+  })()`;
 }
 
 let shared: ProcessSpawner | null = null;
