@@ -66,6 +66,29 @@ describe('Request validation', () => {
       expect(Object.keys(errors)).toEqual(['sortBy']);
     });
 
+    it('refuses properties named like prototype members, at any depth, with the other errors, and stores nothing', async () => {
+      const step = { stepIndex: 0, stepType: 'Executable', executablePath: '/bin/true' };
+      const send = (body: string) => t.api().post(S).set('Content-Type', 'application/json').send(body);
+      expect(await validation(await send(`{"name":"Proto top","__proto__":{"isEnabled":true},"steps":[]}`))).toEqual({ ['__proto__']: ['is not a known property'] });
+      expect(await validation(await send(`{"name":"Proto deep","constructor":{"prototype":{"polluted":true}}}`))).toEqual({ constructor: ['is not a known property'] });
+      expect(await validation(await send(JSON.stringify({ name: 'Proto step', steps: [{ ...step, prototype: 1 }] })))).toEqual({
+        'steps[0].prototype': ['is not a known property'],
+      });
+      // Reported with what else is wrong, in the one error body.
+      expect(await validation(await send(`{"name":7,"colour":"red","steps":[{"stepIndex":0,"stepType":"Executable","executablePath":"/bin/true","__proto__":{}}]}`))).toEqual({
+        name: expect.arrayContaining(['must be a string']),
+        colour: ['is not a known property'],
+        'steps[0].__proto__': ['is not a known property'],
+      });
+      expect(await validation(await t.api().put(`${K}/00000000-0000-4000-8000-000000000000`).set('Content-Type', 'application/json').send('{"constructor":"x"}'))).toEqual({
+        constructor: ['is not a known property'],
+      });
+      expect(await validation(await t.api().get(`${S}?constructor=1`))).toEqual({ constructor: ['is not a known property'] });
+      const [{ count }] = await t.db.query(`SELECT count(*)::int AS count FROM schedules WHERE name LIKE 'Proto %'`);
+      expect(count).toBe(0);
+      expect(({} as Record<string, unknown>).isEnabled ?? ({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
     it.each([
       ['Provider=constructor;Host=db;Database=d;User=u', 'Unsupported provider'],
       ['Provider=__proto__;Host=db;Database=d;User=u', 'Unsupported provider'],

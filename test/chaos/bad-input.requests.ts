@@ -394,7 +394,7 @@ export function generate(total: number, seed: number, refs: References): Job[] {
       ['deeply nested', deepJson(10 + rng.int(5000), 'top')],
     ];
     const [label, body] = rng.pick(bodies);
-    const verdict: Verdict = ['empty object', 'array', 'string', 'number', 'null', 'true', 'empty', 'whitespace', 'truncated', 'single quotes', 'trailing comma', 'NaN', 'comment', 'bare word', 'bytes', 'duplicate keys', 'huge number', 'deeply nested'].includes(label)
+    const verdict: Verdict = ['empty object', 'array', 'string', 'number', 'null', 'true', 'empty', 'whitespace', 'truncated', 'single quotes', 'trailing comma', 'NaN', 'comment', 'bare word', 'bytes', 'duplicate keys', 'huge number', 'deeply nested', '__proto__', 'constructor.prototype'].includes(label)
       ? 'reject'
       : 'any';
     return { category: 'malformed', label, verdict, method: rng.chance(0.8) ? 'POST' : 'PUT', path: rng.chance(0.8) ? S : `${S}/${rng.pick(refs.scheduleIds)}`, body, headers: { 'Content-Type': 'application/json' } };

@@ -23,9 +23,22 @@ export function createValidationPipe(): ValidationPipe {
  * "0x10", "1e1" or "+1" into numbers before those pipes see the text.
  */
 class BodyAndQueryValidationPipe extends ValidationPipe {
-  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'param') return Promise.resolve(value);
-    return super.transform(value, metadata);
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'param') return value;
+    const reserved = reservedNamePaths(value);
+    if (reserved.length === 0) return super.transform(value, metadata);
+    // class-transformer drops these names before the unknown-property check sees them: refused here, with whatever
+    // else is wrong with the request.
+    let errors: ValidationErrors = {};
+    try {
+      await super.transform(value, metadata);
+    } catch (error) {
+      if (!(error instanceof ValidationError) || !error.validationErrors) throw error;
+      errors = error.validationErrors;
+    }
+    // Defined, not assigned: assigning `__proto__` would set the object's prototype instead of adding the key.
+    for (const path of reserved) Object.defineProperty(errors, path, { value: ['is not a known property'], enumerable: true, writable: true, configurable: true });
+    throw new ValidationError(errors);
   }
 
   /** class-validator's `@IsOptional()` lets null through; here null passes only where the schema says `nullable`. */
@@ -36,6 +49,21 @@ class BodyAndQueryValidationPipe extends ValidationPipe {
     }
     return errors;
   }
+}
+
+/** Names no request property has, which name members of every object's prototype chain. */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Paths (as the error body writes them) of the properties of a request named like prototype members, at any depth. */
+function reservedNamePaths(value: unknown, parent = ''): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  const found: string[] = [];
+  const array = Array.isArray(value);
+  for (const [key, child] of Object.entries(value)) {
+    if (!array && RESERVED_NAMES.has(key)) found.push(joinPath(parent, key));
+    else if (child !== null && typeof child === 'object') found.push(...reservedNamePaths(child, array ? `${parent}[${key}]` : joinPath(parent, key)));
+  }
+  return found;
 }
 
 /**
