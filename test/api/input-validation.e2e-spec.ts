@@ -66,14 +66,16 @@ describe('Request validation', () => {
       expect(Object.keys(errors)).toEqual(['sortBy']);
     });
 
-    it('refuses properties named like prototype members, at any depth, with the other errors, and stores nothing', async () => {
+    it('refuses properties named like Object.prototype members, at any depth, with the other errors, and stores nothing', async () => {
       const step = { stepIndex: 0, stepType: 'Executable', executablePath: '/bin/true' };
       const send = (body: string) => t.api().post(S).set('Content-Type', 'application/json').send(body);
       expect(await validation(await send(`{"name":"Proto top","__proto__":{"isEnabled":true},"steps":[]}`))).toEqual({ ['__proto__']: ['is not a known property'] });
       expect(await validation(await send(`{"name":"Proto deep","constructor":{"prototype":{"polluted":true}}}`))).toEqual({ constructor: ['is not a known property'] });
-      expect(await validation(await send(JSON.stringify({ name: 'Proto step', steps: [{ ...step, prototype: 1 }] })))).toEqual({
-        'steps[0].prototype': ['is not a known property'],
+      expect(await validation(await send(JSON.stringify({ name: 'Proto step', steps: [{ ...step, valueOf: 1 }, { ...step, stepIndex: 1, toString: 'x' }] })))).toEqual({
+        'steps[0].valueOf': ['is not a known property'],
+        'steps[1].toString': ['is not a known property'],
       });
+      expect(await validation(await send(JSON.stringify({ name: 'Proto own', hasOwnProperty: true })))).toEqual({ hasOwnProperty: ['is not a known property'] });
       // Reported with what else is wrong, in the one error body.
       expect(await validation(await send(`{"name":7,"colour":"red","steps":[{"stepIndex":0,"stepType":"Executable","executablePath":"/bin/true","__proto__":{}}]}`))).toEqual({
         name: expect.arrayContaining(['must be a string']),

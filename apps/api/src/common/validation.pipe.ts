@@ -51,10 +51,13 @@ class BodyAndQueryValidationPipe extends ValidationPipe {
   }
 }
 
-/** Names no request property has, which name members of every object's prototype chain. */
-const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * The names of `Object.prototype`'s members (`__proto__`, `constructor`, `toString`, `valueOf`, ...): no request
+ * property has one, and class-transformer drops them before the unknown-property check could see them.
+ */
+const RESERVED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 
-/** Paths (as the error body writes them) of the properties of a request named like prototype members, at any depth. */
+/** Paths (as the error body writes them) of the properties of a request named like those members, at any depth. */
 function reservedNamePaths(value: unknown, parent = ''): string[] {
   if (value === null || typeof value !== 'object') return [];
   const found: string[] = [];
