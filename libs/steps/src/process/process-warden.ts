@@ -71,14 +71,14 @@ export class ProcessWarden {
   }
 
   /** Starts a warden and tells it of the groups already registered (a warden that died is replaced this way). */
-  private start(): ChildProcess | null {
-    if (this.unavailable) return null;
+  private start(): void {
+    if (this.unavailable) return;
     let child: ChildProcess;
     try {
       child = spawn('/bin/sh', ['-c', WARDEN_SCRIPT], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
     } catch {
       this.unavailable = true;
-      return null;
+      return;
     }
     const lost = () => {
       if (this.child === child) this.child = null;
@@ -94,10 +94,9 @@ export class ProcessWarden {
     child.unref();
     // Neither keeps this process alive: the warden matters only while it does not exit.
     (child.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null)?.unref?.();
-    if (child.pid === undefined) return null;
+    if (child.pid === undefined) return;
     this.child = child;
     const registered = [...this.groups].map(([group, seconds]) => `+ ${group} ${seconds}\n`).join('');
     if (registered) child.stdin?.write(registered);
-    return child;
   }
 }
